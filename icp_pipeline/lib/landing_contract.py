@@ -61,7 +61,9 @@ class Table:
         return next((c for c in self.columns if c.name == name), None)
 
 
-def _c(name: str, type_: str = "string", required: bool = False, description: str = "", pii: bool = False) -> Column:
+def _c(
+    name: str, type_: str = "string", required: bool = False, description: str = "", pii: bool = False
+) -> Column:
     return Column(name, type_, required, description, pii)
 
 

@@ -1,0 +1,47 @@
+# Set-up and everyday commands. Everything installs into .venv from pyproject.toml + constraints.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DO_NOT_TRACK := 1
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+
+.PHONY: install run test ui bench lint manifest demo-data status clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+manifest: install
+	cd dbt_project && ICP_DUCKDB_PATH=$${ICP_DUCKDB_PATH:-$(CURDIR)/data/warehouse/icp_warehouse.duckdb} \
+		../$(BIN)/dbt parse --quiet --profiles-dir .
+
+run: install manifest  ## install, build demo data if the landing folder is empty, run everything
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/icp run --demo-if-empty
+
+test: install manifest  ## install and run the test suite
+	$(BIN)/pytest -n 2 --dist loadfile -q
+
+ui: install manifest  ## Dagster UI on http://127.0.0.1:3000 with the full lineage
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+demo-data: install
+	$(BIN)/icp demo-data
+
+status: install
+	$(BIN)/icp status
+
+bench: install manifest  ## scale benchmark (prints figures, writes bench/results.json)
+	$(BIN)/python bench/run_bench.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs

@@ -1,0 +1,94 @@
+"""`icp`: the command line of the ICP pipeline (run, demo-data, status)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from icp_pipeline.lib.settings import DATA_DIR, Settings
+
+
+def _use_persistent_dagster_home() -> None:
+    """Keep run history where `make ui` and `icp status` find it, unless DAGSTER_HOME is set."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DATA_DIR / "dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from icp_pipeline.demo.generator import generate_demo_data
+
+    out = Path(args.out)
+    truth = generate_demo_data(out, n_accounts=args.accounts, n_prospects=args.prospects, seed=args.seed)
+    counts = truth.get("counts", {})
+    print(f"Demo data written to {out} ({', '.join(f'{k}={v}' for k, v in counts.items())})")
+    print(f"Planted truth (never read by the pipeline): {out / 'planted_truth.json'}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _use_persistent_dagster_home()
+    settings = Settings.from_env()
+    if args.demo_if_empty and not _has_landing_data(settings.landing_dir):
+        from icp_pipeline.demo.generator import generate_demo_data
+
+        print(f"Landing folder {settings.landing_dir} is empty: generating demo data …", flush=True)
+        generate_demo_data(settings.landing_dir)
+    from icp_pipeline.lib.runner import run_refresh
+
+    return run_refresh(settings, selection=args.select)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from icp_pipeline.lib.status import print_status
+
+    _use_persistent_dagster_home()
+    return print_status(Settings.from_env())
+
+
+def _has_landing_data(landing: Path) -> bool:
+    return (landing / "crm").is_dir() and any((landing / "crm").iterdir())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="icp",
+        description="Find your Ideal Customer Profile and publish tiered target account lists. "
+        "Paths come from ICP_LANDING_DIR, ICP_DUCKDB_PATH, ICP_EXPORT_DIR and ICP_CONFIG.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="materialise every asset in one Dagster run and publish the outputs")
+    run.add_argument(
+        "--select", default="*", help="Dagster asset selection, e.g. 'group:model*' (default: everything)"
+    )
+    run.add_argument(
+        "--demo-if-empty",
+        action="store_true",
+        help="generate demo data into the landing folder first when it holds no CRM data",
+    )
+    run.set_defaults(func=cmd_run)
+
+    demo = sub.add_parser("demo-data", help="write demo landing data with a planted truth")
+    demo.add_argument("--accounts", type=int, default=5000, help="CRM accounts (default 5000)")
+    demo.add_argument(
+        "--prospects", type=int, default=20000, help="enrichment-only prospects (default 20000)"
+    )
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument("--out", default=str(Settings.from_env().landing_dir), help="landing folder to write")
+    demo.set_defaults(func=cmd_demo_data)
+
+    status = sub.add_parser("status", help="show the last refresh, its checks and where the outputs are")
+    status.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""The Dagster code location: every asset, check, job, schedule and sensor of the ICP pipeline."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from icp_pipeline.defs.extract.assets import extract_assets
+from icp_pipeline.defs.model.assets import model_assets
+from icp_pipeline.defs.ops.jobs import jobs
+from icp_pipeline.defs.publish.assets import publish_assets
+from icp_pipeline.defs.transform.assets import dbt_resource, icp_dbt_models
+from icp_pipeline.resources import default_resources
+
+
+def build_definitions(loggers: dict[str, dg.LoggerDefinition] | None = None) -> dg.Definitions:
+    """Assemble the code location; resources come from the env vars of the outputs contract."""
+    return dg.Definitions(
+        assets=[*extract_assets, icp_dbt_models, *model_assets, *publish_assets],
+        jobs=jobs,
+        resources={**default_resources(), "dbt": dbt_resource()},
+        # One DuckDB file allows a single writer, so steps of a run execute one after another.
+        executor=dg.in_process_executor,
+        loggers=loggers,
+    )
+
+
+defs = build_definitions()

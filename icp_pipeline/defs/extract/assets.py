@@ -1,0 +1,74 @@
+"""Extract assets: one per landing-contract table, loading files into DuckDB schema `raw`."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from icp_pipeline.lib.landing_contract import TABLES, Table
+from icp_pipeline.lib.raw_loader import load_table
+from icp_pipeline.lib.run_config import icp_config_for
+from icp_pipeline.resources import IcpPathsResource, WarehouseResource
+
+
+def _column_schema(table: Table) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                c.name,
+                c.duckdb_type.lower(),
+                description=c.description or None,
+                constraints=dg.TableColumnConstraints(nullable=not c.required, unique=c.name == table.key),
+            )
+            for c in table.columns
+        ]
+    )
+
+
+def build_extract_asset(table: Table) -> dg.AssetsDefinition:
+    """Asset `<source>/<table>` that loads the table's landing files into `raw.<source>__<table>`."""
+    description = (
+        f"{table.description} Loads `{table.source}/{table.name}` (.csv, .parquet or a folder of parts) from "
+        f"the landing folder into `raw.{table.raw_table}`, typed and validated against the landing contract."
+        + (" Required." if table.required else " Optional: absent → empty table, and the run goes on.")
+    )
+
+    @dg.asset(
+        key=dg.AssetKey([table.source, table.name]),
+        group_name="extract",
+        description=description,
+        kinds={"duckdb", "csv", "parquet"},
+        owners=["team:data"],
+        tags={"layer": "raw", "source": table.source},
+        metadata={
+            "dagster/column_schema": _column_schema(table),
+            "dagster/table_name": f"raw.{table.raw_table}",
+        },
+        retry_policy=dg.RetryPolicy(max_retries=1, delay=2),
+    )
+    def _extract(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, paths: IcpPathsResource
+    ) -> dg.MaterializeResult:
+        mapping = icp_config_for(paths).mappings.get(table.full_name)
+        with warehouse.connect() as con:
+            report = load_table(con, paths.landing, table, mapping)
+        if not report.present:
+            context.log.warning(f"{table.full_name}: no file in {paths.landing}; loaded an empty table")
+        if report.quarantined:
+            context.log.warning(
+                f"{table.full_name}: {report.quarantined} row(s) missing a required value moved to raw._quarantine"
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": report.rows,
+                "present": report.present,
+                "source_files": dg.MetadataValue.json(report.files),
+                "quarantined_rows": report.quarantined,
+                "extra_columns": dg.MetadataValue.json(report.extra_columns),
+                "missing_optional_columns": dg.MetadataValue.json(report.missing_optional_columns),
+            }
+        )
+
+    return _extract
+
+
+extract_assets = [build_extract_asset(t) for t in TABLES]

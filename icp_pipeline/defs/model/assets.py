@@ -1,0 +1,155 @@
+"""Model assets: LightGBM value and win models, SHAP attribute ranking and scores for every account."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from icp_pipeline.lib.model.pipeline import ModelResult, run_models
+from icp_pipeline.lib.model.settings import ModelSettings
+from icp_pipeline.lib.publish_io import image_markdown, write_frame
+from icp_pipeline.lib.run_config import icp_config_for
+from icp_pipeline.resources import IcpPathsResource, WarehouseResource
+
+MODEL_SCHEMA = "model"
+MARTS = [
+    dg.AssetKey("account_features"),
+    dg.AssetKey("attribute_catalog"),
+    dg.AssetKey("closed_opportunities"),
+]
+
+
+class ModelConfig(dg.Config):
+    """Hyper-parameters of the LightGBM models (defaults suit ~30 to 100k customers)."""
+
+    value_label: str | None = None  # default: `value_label` of the ICP config
+    seed: int = 42
+    learning_rate: float = 0.05
+    num_leaves: int = 15
+    num_boost_round: int = 300
+    lambda_l2: float = 1.0
+    n_bootstrap: int = 10
+    cv_folds: int = 5
+    min_customers: int = 20
+
+    def to_settings(self, default_label: str) -> ModelSettings:
+        fields = {f.name for f in dataclasses.fields(ModelSettings)}
+        values = {k: v for k, v in self.model_dump().items() if k in fields and v is not None}
+        values.setdefault("value_label", default_label)
+        return ModelSettings(**values)
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            [MODEL_SCHEMA, "account_scores"],
+            deps=MARTS,
+            description="Every account's predicted value, win probability, expected value, ICP score "
+            "and top reasons (from its own SHAP values).",
+        ),
+        dg.AssetSpec(
+            [MODEL_SCHEMA, "attribute_importance"],
+            deps=MARTS,
+            description="Attributes ranked by mean |SHAP| with direction, effect summary and bootstrap rank interval.",
+        ),
+        dg.AssetSpec(
+            [MODEL_SCHEMA, "model_metrics"],
+            deps=MARTS,
+            description="Honest validation: grouped CV and time hold-out metrics beside linear and rules baselines, "
+            "plus excluded attributes (leakage, high cardinality) with reasons.",
+        ),
+    ],
+    group_name="model",
+    can_subset=False,
+)
+def icp_models(
+    context: dg.AssetExecutionContext,
+    config: ModelConfig,
+    warehouse: WarehouseResource,
+    paths: IcpPathsResource,
+):
+    """Train the value and win models on the feature mart and score every account."""
+    settings = config.to_settings(icp_config_for(paths).value_label)
+    with warehouse.connect() as con:
+        features = con.execute("select * from marts.account_features").df()
+        catalog = con.execute("select * from marts.attribute_catalog").df()
+        closed = con.execute("select * from marts.closed_opportunities").df()
+    context.log.info(
+        f"Training on {int(features['is_customer'].sum())} customers of {len(features)} accounts "
+        f"(label {settings.value_label})"
+    )
+    result = run_models(features, catalog, closed, settings)
+    model_dir = _save_model_files(result, Path(paths.export_dir).parent / "models" / context.run_id)
+    metrics = result.metrics.assign(run_id=context.run_id)
+    exclusions = result.exclusions.assign(run_id=context.run_id)
+    with warehouse.connect() as con:
+        write_frame(con, f"{MODEL_SCHEMA}.account_scores", result.scores)
+        write_frame(con, f"{MODEL_SCHEMA}.attribute_importance", result.importance)
+        write_frame(con, f"{MODEL_SCHEMA}.model_metrics", metrics)
+        write_frame(con, f"{MODEL_SCHEMA}.attribute_exclusions", exclusions)
+    plots = {name: image_markdown(png) for name, png in result.plots.items()}
+    yield dg.MaterializeResult(
+        asset_key=[MODEL_SCHEMA, "account_scores"],
+        metadata={
+            "dagster/row_count": len(result.scores),
+            "model_dir": dg.MetadataValue.path(str(model_dir)),
+            "score_distribution": dg.MetadataValue.md(
+                result.scores["icp_score"].describe().round(2).to_frame().to_markdown()
+            ),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=[MODEL_SCHEMA, "attribute_importance"],
+        metadata={
+            "dagster/row_count": len(result.importance),
+            "top_attributes": dg.MetadataValue.md(_top_importance_markdown(result.importance)),
+            **{f"plot_{k}": dg.MetadataValue.md(v) for k, v in plots.items() if "importance" in k},
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=[MODEL_SCHEMA, "model_metrics"],
+        metadata={
+            "metrics": dg.MetadataValue.md(_metrics_markdown(result.metrics)),
+            "excluded_attributes": dg.MetadataValue.md(
+                result.exclusions.to_markdown(index=False) if len(result.exclusions) else "none"
+            ),
+            **{f"plot_{k}": dg.MetadataValue.md(v) for k, v in plots.items() if "importance" not in k},
+        },
+    )
+
+
+def _save_model_files(result: ModelResult, folder: Path) -> Path:
+    """Keep each refresh's model files, metrics and plots for audit and reproduction."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if result.value_booster is not None:
+        result.value_booster.save_model(str(folder / "value_model.txt"))
+    if result.win_booster is not None:
+        result.win_booster.save_model(str(folder / "win_model.txt"))
+    result.metrics.to_csv(folder / "model_metrics.csv", index=False)
+    for name, png in result.plots.items():
+        (folder / f"{name}.png").write_bytes(png)
+    return folder
+
+
+def _top_importance_markdown(importance: pd.DataFrame, n: int = 12) -> str:
+    cols = [
+        c for c in ("rank", "attribute", "family", "direction", "importance", "summary") if c in importance
+    ]
+    return importance.sort_values("rank").head(n)[cols].to_markdown(index=False)
+
+
+def _metrics_markdown(metrics: pd.DataFrame) -> str:
+    if metrics.empty:
+        return "no metrics"
+    index = [c for c in ("split", "metric") if c in metrics]
+    return (
+        metrics.pivot_table(index=index, columns="model", values="value", aggfunc="first")
+        .round(3)
+        .to_markdown()
+    )
+
+
+model_assets = [icp_models]

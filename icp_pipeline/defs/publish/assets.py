@@ -1,0 +1,83 @@
+"""Publish assets: tiered target accounts and the ICP tables in schema `icp`, plus file exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+import pandas as pd
+
+from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES, build_published_frames
+from icp_pipeline.lib.exports import write_exports
+from icp_pipeline.lib.publication import publish_tables
+from icp_pipeline.lib.run_config import icp_config_for
+from icp_pipeline.resources import IcpPathsResource, WarehouseResource
+
+MODEL_OUTPUTS = [
+    dg.AssetKey(["model", "account_scores"]),
+    dg.AssetKey(["model", "attribute_importance"]),
+    dg.AssetKey(["model", "model_metrics"]),
+    dg.AssetKey("account_features"),
+]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["icp", name],
+            deps=MODEL_OUTPUTS,
+            description=spec.description,
+            metadata={"dagster/column_schema": spec.column_schema, "dagster/table_name": f"icp.{name}"},
+            kinds={"duckdb", "table"},
+            owners=["team:data"],
+            tags={"layer": "published"},
+        )
+        for name, spec in PUBLISHED_TABLES.items()
+    ],
+    group_name="publish",
+    can_subset=False,
+)
+def icp_published_tables(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, paths: IcpPathsResource
+):
+    """Tier the scored accounts and swap every published table into `icp` in one transaction."""
+    config = icp_config_for(paths)
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with warehouse.connect() as con:
+        frames = build_published_frames(con, config)
+        publish_tables(con, frames, icp_version=context.run_id, published_at=published_at)
+    for name, frame in frames.items():
+        yield dg.MaterializeResult(asset_key=["icp", name], metadata=_table_metadata(name, frame))
+
+
+@dg.asset(
+    key=["icp", "exports"],
+    deps=[dg.AssetKey(["icp", name]) for name in PUBLISHED_TABLES],
+    group_name="publish",
+    description="Files in ICP_EXPORT_DIR: target_accounts as Parquet and CSV, a CRM import CSV "
+    "(account id, ICP score, tier, reasons) and icp_report.html. Each file is written to a temporary "
+    "name and renamed, so readers never see a partial file.",
+    kinds={"parquet", "csv", "html"},
+    owners=["team:data"],
+)
+def icp_exports(warehouse: WarehouseResource, paths: IcpPathsResource) -> dg.MaterializeResult:
+    with warehouse.connect(read_only=True) as con:
+        written = write_exports(con, paths.exports)
+    return dg.MaterializeResult(
+        metadata={name: dg.MetadataValue.path(str(path)) for name, path in written.items()}
+    )
+
+
+def _table_metadata(name: str, frame: pd.DataFrame) -> dict[str, dg.MetadataValue | int]:
+    metadata: dict[str, dg.MetadataValue | int] = {"dagster/row_count": len(frame)}
+    if name == "target_accounts" and len(frame):
+        counts = frame["tier"].fillna("(none)").value_counts().sort_index()
+        metadata["tier_counts"] = dg.MetadataValue.json({str(k): int(v) for k, v in counts.items()})
+        top = frame[frame["tier"] == "Tier 1"].nlargest(10, "icp_score")
+        metadata["top_tier1_accounts"] = dg.MetadataValue.md(
+            top[["account_name", "domain", "icp_score", "top_reasons"]].to_markdown(index=False)
+        )
+    return metadata
+
+
+publish_assets = [icp_published_tables, icp_exports]

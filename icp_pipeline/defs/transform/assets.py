@@ -1,0 +1,60 @@
+"""dbt models (staging → intermediate → marts) as Dagster assets, with dbt tests as asset checks."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from icp_pipeline.defs.transform.project import dbt_project
+from icp_pipeline.lib.run_config import icp_config_for
+from icp_pipeline.resources import IcpPathsResource, WarehouseResource
+
+
+class IcpDbtTranslator(DagsterDbtTranslator):
+    """Models go to group `transform`; sources keep the `<source>/<table>` keys of the extract assets."""
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if unique_id.startswith("source."):
+            return spec
+        fqn = self.get_resource_props(manifest, unique_id).get("fqn", [])
+        layer = fqn[1] if len(fqn) > 2 else unique_id.split(".")[0]
+        return spec.replace_attributes(
+            group_name="transform",
+            owners=["team:data"],
+            tags={**spec.tags, "layer": layer},
+        )
+
+
+translator = IcpDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_code_references=False))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator)
+def icp_dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    paths: IcpPathsResource,
+) -> Iterator[Any]:
+    """Build and test every selected dbt model against the warehouse, with the ICP config's dbt vars."""
+    dbt_vars = icp_config_for(paths).dbt_vars()
+    # The dbt profile reads the warehouse path from the environment of the dbt subprocess.
+    os.environ["ICP_DUCKDB_PATH"] = warehouse.duckdb_path
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir))

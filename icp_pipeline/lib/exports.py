@@ -1,0 +1,47 @@
+"""File exports of the published tables: Parquet, CSV, a CRM import CSV and the HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from icp_pipeline.lib.publish_io import replace_file_atomically
+from icp_pipeline.lib.report import render_report
+from icp_pipeline.lib.sql import sql_literal
+
+CRM_IMPORT_COLUMNS = "crm_account_id, account_key, account_name, icp_score, tier, top_reasons"
+
+
+def write_exports(con: duckdb.DuckDBPyConnection, export_dir: Path) -> dict[str, Path]:
+    """Stream each export from DuckDB to a temporary file and rename it into place."""
+    export_dir = Path(export_dir)
+    files = {
+        "target_accounts_parquet": (
+            export_dir / "target_accounts.parquet",
+            "select * from icp.target_accounts",
+            "(format parquet)",
+        ),
+        "target_accounts_csv": (
+            export_dir / "target_accounts.csv",
+            "select * from icp.target_accounts",
+            "(format csv, header true)",
+        ),
+        "crm_import_csv": (
+            export_dir / "crm_import.csv",
+            f"select {CRM_IMPORT_COLUMNS} from icp.target_accounts where crm_account_id is not null "
+            "order by icp_score desc, account_key",
+            "(format csv, header true)",
+        ),
+    }
+    written: dict[str, Path] = {}
+    for name, (path, query, options) in files.items():
+        replace_file_atomically(
+            path, lambda tmp, q=query, o=options: con.execute(f"copy ({q}) to {sql_literal(str(tmp))} {o}")
+        )
+        written[name] = path
+    report = export_dir / "icp_report.html"
+    html = render_report(con)
+    replace_file_atomically(report, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+    written["report_html"] = report
+    return written

@@ -1,0 +1,150 @@
+"""Design matrix: observable attributes of `marts.account_features` as a LightGBM-ready frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .settings import IDENTITY_COLUMNS, NON_OBSERVABLE_FAMILIES, ModelSettings, family_of
+
+KINDS = ("numeric", "binary", "categorical")
+
+
+@dataclass
+class DesignMatrix:
+    """`X`: one row per account (index of the input), numeric float or pandas `category` columns.
+
+    `attributes`: one row per candidate attribute (attribute, family, observable, data_type, kind).
+    `exclusions`: attributes left out of X, as {attribute, reason}.
+    """
+
+    X: pd.DataFrame
+    attributes: pd.DataFrame
+    exclusions: list[dict] = field(default_factory=list)
+
+    def drop(self, reasons: dict[str, str]) -> DesignMatrix:
+        """Copy without the given attributes, recording why."""
+        cols = [c for c in reasons if c in self.X.columns]
+        return DesignMatrix(
+            X=self.X.drop(columns=cols),
+            attributes=self.attributes,
+            exclusions=self.exclusions + [{"attribute": a, "reason": r} for a, r in reasons.items()],
+        )
+
+    def kind(self, attribute: str) -> str:
+        return str(self.attributes.set_index("attribute").at[attribute, "kind"])
+
+
+def candidate_attributes(features: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
+    """Catalog rows plus any prefixed attribute column of `features` the catalog lacks (inferred)."""
+    cols = ["attribute", "family", "observable_for_prospects", "data_type"]
+    cat = pd.DataFrame(columns=cols) if catalog is None else catalog.reindex(columns=cols).copy()
+    cat = cat[cat["attribute"].notna()].drop_duplicates("attribute")
+    known = set(cat["attribute"])
+    extra = [
+        c
+        for c in features.columns
+        if "__" in c and c not in known and not c.startswith("label_") and c not in IDENTITY_COLUMNS
+    ]
+    if extra:
+        inferred = pd.DataFrame({"attribute": extra})
+        inferred["family"] = inferred["attribute"].map(family_of)
+        inferred["observable_for_prospects"] = ~inferred["family"].isin(NON_OBSERVABLE_FAMILIES)
+        inferred["data_type"] = [
+            "numeric" if _is_numeric_dtype(features[c]) else "categorical" for c in extra
+        ]
+        cat = pd.concat([cat, inferred], ignore_index=True)
+    cat["family"] = cat["family"].fillna(cat["attribute"].map(family_of))
+    cat["observable_for_prospects"] = (
+        cat["observable_for_prospects"]
+        .astype("boolean")
+        .fillna(~cat["family"].isin(NON_OBSERVABLE_FAMILIES))
+        .astype(bool)
+    )
+    missing_type = cat["data_type"].isna()
+    cat.loc[missing_type, "data_type"] = [
+        "numeric" if a in features and _is_numeric_dtype(features[a]) else "categorical"
+        for a in cat.loc[missing_type, "attribute"]
+    ]
+    return cat.reset_index(drop=True)
+
+
+def build_design_matrix(
+    features: pd.DataFrame, catalog: pd.DataFrame | None, settings: ModelSettings | None = None
+) -> DesignMatrix:
+    """Numeric attributes as float, categoricals as `category` with levels from all rows.
+
+    Skipped and reported: non-observable (behavioural) attributes, attributes absent from the
+    features, all-missing and constant columns, high-cardinality text (> `max_categories` levels, or
+    > 10 levels with more than `max_unique_share` of non-null values distinct).
+    """
+    settings = settings or ModelSettings()
+    attrs = candidate_attributes(features, catalog)
+    exclusions: list[dict] = []
+    columns: dict[str, pd.Series] = {}
+    kinds: list[str | None] = []
+    for row in attrs.itertuples(index=False):
+        name = row.attribute
+        kind, reason = None, None
+        if name.startswith("label_") or name in IDENTITY_COLUMNS:
+            reason = "label or identity column, not an attribute"
+        elif name not in features.columns:
+            reason = "listed in attribute_catalog but absent from account_features"
+        else:
+            col, kind, reason = _prepare(features[name], str(row.data_type), settings)
+            if reason is None and not row.observable_for_prospects:
+                reason = f"{row.family}: not observable for prospects, excluded from scoring by design"
+            elif reason is None:
+                columns[name] = col
+        kinds.append(kind)
+        if reason is not None:
+            exclusions.append({"attribute": name, "reason": reason})
+    attrs["kind"] = kinds
+    X = pd.DataFrame(columns, index=features.index)
+    return DesignMatrix(X=X, attributes=attrs, exclusions=exclusions)
+
+
+def _prepare(col: pd.Series, data_type: str, settings: ModelSettings) -> tuple[pd.Series, str, str | None]:
+    if data_type == "numeric" or (data_type != "categorical" and _is_numeric_dtype(col)):
+        values = to_float(col)
+        nn = values.dropna()
+        kind = "binary" if len(nn) and nn.isin([0.0, 1.0]).all() else "numeric"
+        return values, kind, _degenerate(values)
+    values = categorical_strings(col)
+    reason = _degenerate(values)
+    levels = sorted(values.dropna().unique())
+    n_nonnull = int(values.notna().sum())
+    if reason is None and (
+        len(levels) > settings.max_categories
+        or (len(levels) > 10 and len(levels) > settings.max_unique_share * n_nonnull)
+    ):
+        reason = f"high-cardinality text ({len(levels)} distinct values in {n_nonnull} rows)"
+    return pd.Series(pd.Categorical(values, categories=levels), index=col.index), "categorical", reason
+
+
+def to_float(col: pd.Series) -> pd.Series:
+    """Numeric (or bool, or numeric text) column as float64 with NaN for missing."""
+    values = col.astype("Float64") if pd.api.types.is_bool_dtype(col) else pd.to_numeric(col, errors="coerce")
+    return pd.Series(np.asarray(values.to_numpy(dtype=float, na_value=np.nan)), index=col.index)
+
+
+def categorical_strings(col: pd.Series) -> pd.Series:
+    """Values as stripped strings (object dtype), empty strings as missing."""
+    out = pd.Series(np.nan, index=col.index, dtype=object)
+    mask = col.notna()
+    out[mask] = col[mask].astype(str).str.strip().to_numpy(dtype=object)
+    return out.where(out != "", np.nan)
+
+
+def _degenerate(values: pd.Series) -> str | None:
+    if values.isna().all():
+        return "all missing"
+    if values.nunique(dropna=False) <= 1:
+        return "constant"
+    return None
+
+
+def _is_numeric_dtype(col: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)

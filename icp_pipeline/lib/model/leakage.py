@@ -1,0 +1,89 @@
+"""Leakage guard: attributes that exist (or separate) only because an account already is a customer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+from sklearn.model_selection import StratifiedKFold
+
+from .settings import ModelSettings
+
+MIN_CLASS = 5  # fewer customers or non-customers: the guard cannot judge and flags nothing
+
+
+def detect_leakage(X: pd.DataFrame, is_customer: pd.Series, settings: ModelSettings | None = None) -> dict:
+    """{attribute: reason} for attributes that leak the customer label.
+
+    Two tests: (1) coverage: non-null for >= `leak_coverage_customers` of customers and
+    <= `leak_coverage_others` of other accounts, or customer coverage >= 0.5 and
+    `leak_coverage_ratio` times the others'; (2) separation: single-attribute AUC >= `leak_auc`
+    (rank AUC for numerics with missing placed lowest or highest; out-of-fold level rates for
+    categoricals).
+    """
+    settings = settings or ModelSettings()
+    y = is_customer.reindex(X.index).fillna(False).astype(bool).to_numpy()
+    n1, n0 = int(y.sum()), int((~y).sum())
+    if n1 < MIN_CLASS or n0 < MIN_CLASS:
+        return {}
+    leaks: dict[str, str] = {}
+    for name in X.columns:
+        col = X[name]
+        present = col.notna().to_numpy()
+        cov_c, cov_o = present[y].mean(), present[~y].mean()
+        if (cov_c >= settings.leak_coverage_customers and cov_o <= settings.leak_coverage_others) or (
+            cov_c >= 0.5 and cov_c >= settings.leak_coverage_ratio * cov_o
+        ):
+            leaks[name] = (
+                f"leakage: populated for {cov_c:.0%} of customers but {cov_o:.0%} of other accounts "
+                "(likely recorded after the sale)"
+            )
+            continue
+        auc = separation_auc(col, y, settings.seed)
+        if auc >= settings.leak_auc:
+            leaks[name] = (
+                f"leakage: separates customers from other accounts almost perfectly on its own "
+                f"(AUC {auc:.3f})"
+            )
+    return leaks
+
+
+def separation_auc(col: pd.Series, y: np.ndarray, seed: int = 0) -> float:
+    """Best single-attribute AUC for the boolean label `y` (direction-free, >= 0.5)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return _oof_level_auc(col, y, seed)
+    x = col.to_numpy(dtype=float)
+    miss = np.isnan(x)
+    if miss.all():
+        return 0.5
+    lo, hi = np.nanmin(x) - 1.0, np.nanmax(x) + 1.0
+    return max(_directionless(rank_auc(np.where(miss, fill, x), y)) for fill in (lo, hi))
+
+
+def rank_auc(score: np.ndarray, y: np.ndarray) -> float:
+    """Mann-Whitney AUC with average ranks for ties."""
+    n1 = int(y.sum())
+    n0 = len(y) - n1
+    if n1 == 0 or n0 == 0:
+        return 0.5
+    ranks = rankdata(score)
+    return float((ranks[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def _directionless(auc: float) -> float:
+    return max(auc, 1.0 - auc)
+
+
+def _oof_level_auc(col: pd.Series, y: np.ndarray, seed: int, smoothing: float = 5.0) -> float:
+    levels = col.astype(object).where(col.notna(), "__missing__").to_numpy()
+    n_splits = int(min(5, y.sum(), (~y).sum()))
+    if n_splits < 2:
+        return 0.5
+    enc = np.zeros(len(y))
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    for tr, te in folds.split(levels, y):
+        prior = y[tr].mean()
+        stats = pd.DataFrame({"lvl": levels[tr], "y": y[tr]}).groupby("lvl")["y"].agg(["sum", "count"])
+        rate = (stats["sum"] + smoothing * prior) / (stats["count"] + smoothing)
+        enc[te] = pd.Series(levels[te]).map(rate).fillna(prior).to_numpy()
+    return _directionless(rank_auc(enc, y))

@@ -1,0 +1,87 @@
+"""Per-account reason codes from the account's own SHAP row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .settings import display_name
+from .summaries import fmt_num
+
+PLUS, MINUS = "+", "\u2212"  # '+' and the typographic minus
+NO_REASON = "no single attribute stands out"
+
+
+def score_contributions(
+    value_shap: pd.DataFrame, win_shap: pd.DataFrame | None, win_probability: np.ndarray | None
+) -> pd.DataFrame:
+    """Approximate contributions to log(expected value) = log value + log p.
+
+    Value SHAP is already in log1p space; win SHAP (log-odds) is scaled by (1 - p), the derivative
+    of log p with respect to the logit, to bring it to log p.
+    """
+    if win_shap is None or win_probability is None:
+        return value_shap
+    scale = (1.0 - np.asarray(win_probability, dtype=float))[:, None]
+    return value_shap + win_shap.reindex(columns=value_shap.columns, fill_value=0.0) * scale
+
+
+def reason_codes(
+    contributions: pd.DataFrame,
+    X: pd.DataFrame,
+    kinds: dict[str, str],
+    reference: pd.DataFrame | None = None,
+    n_reasons: int = 3,
+) -> pd.Series:
+    """Top `n_reasons` contributions by |SHAP| per row, '+ uses snowflake; − employee_count 12 (low)'.
+
+    Numeric values are labelled high / low against the 75th / 25th percentile of `reference`
+    (the training customers; defaults to X).
+    """
+    reference = X if reference is None else reference
+    C = contributions[X.columns].to_numpy(dtype=float)
+    n, p = C.shape
+    if n == 0 or p == 0:
+        return pd.Series(NO_REASON, index=X.index, dtype=object)
+    k = min(n_reasons, p)
+    absC = np.abs(C)
+    top = np.argsort(-absC, axis=1, kind="stable")[:, :k]
+    parts = []
+    for r in range(k):
+        idx = top[:, r]
+        texts = np.full(n, "", dtype=object)
+        for j in np.unique(idx):
+            rows = np.flatnonzero(idx == j)
+            contrib = C[rows, j]
+            keep = np.abs(contrib) > 1e-9
+            if not keep.any():
+                continue
+            rows, contrib = rows[keep], contrib[keep]
+            col = X.columns[j]
+            desc = describe(col, X[col].iloc[rows], kinds.get(col, "numeric"), reference[col])
+            signs = np.where(contrib > 0, PLUS, MINUS)
+            texts[rows] = [f"{s} {d}" for s, d in zip(signs, desc, strict=True)]
+        parts.append(texts)
+    joined = ["; ".join(t for t in row if t) or NO_REASON for row in zip(*parts, strict=True)]
+    return pd.Series(joined, index=X.index, dtype=object)
+
+
+def describe(attribute: str, values: pd.Series, kind: str, reference: pd.Series) -> list[str]:
+    """Human-readable state of one attribute for the given rows."""
+    name = display_name(attribute)
+    missing = values.isna().to_numpy()
+    if kind == "categorical":
+        out = [f"{name} = {v}" for v in values.astype(object)]
+    elif kind == "binary":
+        on = values.to_numpy(dtype=float) == 1
+        if attribute.startswith(("tech__", "techcat__")):
+            out = [f"uses {name}" if o else f"does not use {name}" for o in on]
+        else:
+            out = [f"{name}: yes" if o else f"{name}: no" for o in on]
+    else:
+        ref = reference.astype(float).dropna()
+        lo, hi = (ref.quantile(0.25), ref.quantile(0.75)) if len(ref) else (np.nan, np.nan)
+        v = values.to_numpy(dtype=float)
+        level = np.where(v >= hi, "high", np.where(v <= lo, "low", "typical"))
+        out = [f"{name} {fmt_num(x)} ({lv})" for x, lv in zip(v, level, strict=True)]
+    return [f"{name} unknown" if m else t for t, m in zip(out, missing, strict=True)]

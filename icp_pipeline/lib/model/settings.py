@@ -1,0 +1,104 @@
+"""`ModelSettings`: every knob of the model layer, with defaults that work from ~30 customers up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+# Attribute family by column prefix (docs/architecture.md). Longest prefixes first.
+FAMILY_BY_PREFIX: dict[str, str] = {
+    "firmo__": "firmographic",
+    "tech__": "technographic",
+    "techcat__": "technographic",
+    "sit__": "business_situation",
+    "beh__": "behavioural",
+    "x__": "extra",
+}
+NON_OBSERVABLE_FAMILIES = frozenset({"behavioural"})
+IDENTITY_COLUMNS = frozenset(
+    {
+        "account_key",
+        "crm_account_id",
+        "erp_customer_id",
+        "account_name",
+        "domain",
+        "industry",
+        "country",
+        "employee_count",
+        "is_customer",
+        "as_of_date",
+        "first_won_date",
+    }
+)
+
+RulesFn = Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Hyper-parameters and policies of the value and win models.
+
+    LightGBM capacity is scaled down for small training sets (see `training.lgb_params`):
+    `num_leaves` and `min_data_in_leaf` are capped by n and `lambda_l2` grows as n shrinks.
+    """
+
+    # labels
+    value_label: str = "label_annualised_value"
+    won_label: str = "label_has_won_opportunity"
+    closed_label: str = "label_has_closed_opportunity"
+    min_customers: int = 20  # fewer customers with a value label -> ValueError
+    min_win_class: int = 10  # fewer won or lost accounts -> win probability = documented prior
+
+    # LightGBM
+    seed: int = 42
+    num_threads: int = 2
+    learning_rate: float = 0.05
+    num_leaves: int = 15
+    max_min_data_in_leaf: int = 40
+    lambda_l2: float = 1.0
+    feature_fraction: float = 0.8
+    bagging_fraction: float = 0.8
+    bagging_freq: int = 1
+    num_boost_round: int = 300
+    early_stopping_rounds: int = 30
+    early_stopping_min_n: int = 40  # below this: fixed `small_data_rounds`, no inner CV
+    small_data_rounds: int = 120
+
+    # design matrix
+    max_categories: int = 50
+    max_unique_share: float = 0.5  # applies to categoricals with more than 10 distinct levels
+
+    # leakage guard
+    leak_coverage_customers: float = 0.9
+    leak_coverage_others: float = 0.05
+    leak_coverage_ratio: float = 20.0  # customer coverage >= 0.5 and >= ratio x non-customer coverage
+    leak_auc: float = 0.97
+
+    # explanation
+    n_bootstrap: int = 10
+    n_recommended: int = 12
+    n_reasons: int = 3
+
+    # validation
+    run_validation: bool = True
+    cv_folds: int = 5
+    time_holdout_share: float = 0.25
+    calibration_bins: int = 10
+    rules_baseline: RulesFn | None = None  # default: count of numeric attributes above the customer median
+
+    make_plots: bool = True
+
+
+def family_of(attribute: str) -> str:
+    """Family from the column prefix (`extra` when unknown)."""
+    for prefix, family in FAMILY_BY_PREFIX.items():
+        if attribute.startswith(prefix):
+            return family
+    return "extra"
+
+
+def display_name(attribute: str) -> str:
+    """`firmo__employee_count` -> `employee_count`."""
+    return attribute.split("__", 1)[1] if "__" in attribute else attribute

@@ -1,0 +1,174 @@
+"""LightGBM value (regression on log1p value) and win (binary) models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from .settings import ModelSettings
+
+MIN_ROUNDS = 20
+
+
+def lgb_params(settings: ModelSettings, n: int, objective: str) -> dict:
+    """LightGBM parameters; capacity shrinks and L2 grows for small n.
+
+    num_leaves = clip(n // 10, 4, settings.num_leaves); min_data_in_leaf = clip(n / 25, 3,
+    settings.max_min_data_in_leaf); lambda_l2 = settings.lambda_l2 * max(1, 200 / n).
+    """
+    min_leaf = int(np.clip(round(n / 25), 3, settings.max_min_data_in_leaf))
+    return {
+        "objective": objective,
+        "learning_rate": settings.learning_rate,
+        "num_leaves": int(np.clip(n // 10, 4, settings.num_leaves)),
+        "min_data_in_leaf": min_leaf,
+        "min_data_per_group": min_leaf,
+        "cat_smooth": 10.0,
+        "max_cat_to_onehot": 4,
+        "lambda_l2": settings.lambda_l2 * max(1.0, 200.0 / max(n, 1)),
+        "feature_fraction": settings.feature_fraction,
+        "bagging_fraction": settings.bagging_fraction,
+        "bagging_freq": settings.bagging_freq,
+        "seed": settings.seed,
+        "deterministic": True,
+        "force_col_wise": True,
+        "num_threads": settings.num_threads,
+        "verbose": -1,
+    }
+
+
+def fit_booster(X: pd.DataFrame, y: np.ndarray, params: dict, rounds: int) -> lgb.Booster:
+    """Train with pandas `category` columns as LightGBM native categoricals."""
+    return lgb.train(params, lgb.Dataset(X, label=y, categorical_feature="auto"), num_boost_round=rounds)
+
+
+def choose_rounds(X: pd.DataFrame, y: np.ndarray, params: dict, settings: ModelSettings) -> int:
+    """Boosting rounds: inner k-fold CV with early stopping, or fixed rounds for small data."""
+    n = len(y)
+    if n < settings.early_stopping_min_n:
+        return min(settings.small_data_rounds, settings.num_boost_round)
+    k = int(min(5, n // 10))
+    if params["objective"] == "binary":
+        k = int(min(k, y.sum(), len(y) - y.sum()))
+        splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=settings.seed)
+    else:
+        splitter = KFold(n_splits=k, shuffle=True, random_state=settings.seed)
+    folds = list(splitter.split(X, y))
+    hist = lgb.cv(
+        params,
+        lgb.Dataset(X, label=y, categorical_feature="auto"),
+        num_boost_round=settings.num_boost_round,
+        folds=folds,
+        callbacks=[lgb.early_stopping(settings.early_stopping_rounds, verbose=False)],
+    )
+    return max(MIN_ROUNDS, len(next(iter(hist.values()))))
+
+
+@dataclass
+class ValueModel:
+    """Regression on log1p(max(value, 0)); `predict` returns value units."""
+
+    booster: lgb.Booster
+    params: dict
+    num_rounds: int
+    n_train: int
+
+    def predict_log(self, X: pd.DataFrame) -> np.ndarray:
+        return self.booster.predict(X)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return np.maximum(np.expm1(self.predict_log(X)), 0.0)
+
+
+def value_target(value: pd.Series) -> np.ndarray:
+    return np.log1p(np.maximum(value.to_numpy(dtype=float), 0.0))
+
+
+def train_value_model(X: pd.DataFrame, value: pd.Series, settings: ModelSettings) -> ValueModel:
+    """Fit on rows of X with a non-null `value`; ValueError below `settings.min_customers` rows."""
+    value = value.reindex(X.index)
+    mask = value.notna().to_numpy()
+    n = int(mask.sum())
+    if n < settings.min_customers:
+        raise ValueError(
+            f"value model needs at least {settings.min_customers} customers with a non-null "
+            f"'{settings.value_label}', got {n}; add customer history or lower min_customers"
+        )
+    Xt, y = X.loc[mask], value_target(value[mask])
+    params = lgb_params(settings, n, "regression")
+    rounds = choose_rounds(Xt, y, params, settings)
+    return ValueModel(fit_booster(Xt, y, params, rounds), params, rounds, n)
+
+
+@dataclass
+class WinModel:
+    """Binary win model, or a constant `prior` when there are too few won/lost accounts."""
+
+    booster: lgb.Booster | None
+    prior: float
+    note: str
+    params: dict | None = None
+    num_rounds: int = 0
+    n_train: int = 0
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        if self.booster is None:
+            return np.full(len(X), self.prior)
+        return self.booster.predict(X)
+
+
+def win_labels(
+    features: pd.DataFrame, closed_opportunities: pd.DataFrame | None, settings: ModelSettings
+) -> pd.Series:
+    """Nullable boolean per account: won (True) / closed but never won (False) / no closed opp (NA).
+
+    Uses `label_has_won_opportunity` among `label_has_closed_opportunity` accounts when the feature
+    mart has them, else derives both from `closed_opportunities` (account_key, is_won).
+    """
+    out = pd.Series(pd.NA, index=features.index, dtype="boolean")
+    if settings.closed_label in features and settings.won_label in features:
+        closed = features[settings.closed_label].astype("boolean").fillna(False).astype(bool)
+        won = features[settings.won_label].astype("boolean").fillna(False).astype(bool)
+        if closed.any():
+            out[closed] = won[closed]
+            return out
+    if closed_opportunities is None or closed_opportunities.empty or "account_key" not in features:
+        return out
+    per_acct = closed_opportunities.assign(is_won=closed_opportunities["is_won"].astype("boolean"))
+    per_acct = per_acct.groupby("account_key")["is_won"].agg(lambda s: bool(s.fillna(False).any()))
+    mapped = features["account_key"].map(per_acct)
+    has = mapped.notna()
+    out[has] = mapped[has].astype(bool)
+    return out
+
+
+def train_win_model(
+    X: pd.DataFrame, won: pd.Series, settings: ModelSettings, customer_share: float
+) -> WinModel:
+    """Fit on accounts with a closed opportunity. Fallback prior when either class has fewer than
+    `min_win_class` accounts: the observed win rate among closed accounts, else the customer share
+    of all accounts."""
+    won = won.reindex(X.index)
+    mask = won.notna().to_numpy()
+    y = won[mask].astype(bool).to_numpy()
+    n_won, n_lost = int(y.sum()), int((~y).sum())
+    if min(n_won, n_lost) < settings.min_win_class:
+        if len(y):
+            prior, source = float(y.mean()), "observed win rate among accounts with closed opportunities"
+        else:
+            prior, source = float(customer_share), "customer share of all accounts"
+        note = (
+            f"win model not trained ({n_won} won / {n_lost} lost accounts, minimum {settings.min_win_class} "
+            f"of each): win_probability = prior {prior:.3f} ({source})"
+        )
+        return WinModel(None, prior, note)
+    Xt = X.loc[mask]
+    params = lgb_params(settings, len(y), "binary")
+    rounds = choose_rounds(Xt, y.astype(float), params, settings)
+    booster = fit_booster(Xt, y.astype(float), params, rounds)
+    note = f"win model trained on {n_won} won / {n_lost} lost accounts, {rounds} rounds"
+    return WinModel(booster, float(y.mean()), note, params, rounds, len(y))

@@ -1,0 +1,130 @@
+"""Out-of-fold and time hold-out validation of the value and win models against baselines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from .baselines import linear_frame, linear_model, rules_scores
+from .metrics import ranking_metrics, reliability_table, win_metrics
+from .settings import ModelSettings
+from .training import ValueModel, WinModel, fit_booster, value_target
+
+METRIC_COLUMNS = ["metric", "model", "split", "value"]
+MODELS = ("lightgbm", "linear_baseline", "rules_baseline")
+MIN_HOLDOUT_TEST = 5
+
+
+@dataclass
+class Validation:
+    """Long metrics table plus the frames behind the plots."""
+
+    metrics: pd.DataFrame
+    value_oof: pd.DataFrame = field(default_factory=pd.DataFrame)  # actual + one column per model
+    win_oof: pd.DataFrame = field(default_factory=pd.DataFrame)  # won, lightgbm, linear_baseline
+    calibration: pd.DataFrame = field(default_factory=pd.DataFrame)  # reliability table of win model
+
+
+def _rows(values: dict[str, float], model: str, split: str) -> list[dict]:
+    return [{"metric": k, "model": model, "split": split, "value": float(v)} for k, v in values.items()]
+
+
+def _fit_predict_value(Xtr, ytr, Xte, model: ValueModel, seed: int) -> dict[str, np.ndarray]:
+    """Log-space predictions of LightGBM (same params and rounds as `model`) and the linear baseline."""
+    booster = fit_booster(Xtr, ytr, model.params, model.num_rounds)
+    lin = linear_model(Xtr, seed=seed).fit(linear_frame(Xtr), ytr)
+    return {"lightgbm": booster.predict(Xte), "linear_baseline": lin.predict(linear_frame(Xte))}
+
+
+def validate_value(
+    X: pd.DataFrame,
+    value: pd.Series,
+    model: ValueModel,
+    settings: ModelSettings,
+    first_won_date: pd.Series | None = None,
+) -> tuple[list[dict], pd.DataFrame]:
+    """K-fold out-of-fold predictions (one row per account) and, when `first_won_date` allows,
+    a time hold-out (train on the earliest 75 % of customers, test on the latest 25 %).
+    Metrics compare predicted ranking with realised value (value units)."""
+    value = value.reindex(X.index)
+    mask = value.notna().to_numpy()
+    Xc, actual = X.loc[mask], value[mask].to_numpy(dtype=float)
+    y = value_target(value[mask])
+    rules = rules_scores(Xc, settings.rules_baseline)
+    k = int(min(settings.cv_folds, len(y) // 5))
+    rows: list[dict] = []
+    oof = pd.DataFrame({"actual": actual}, index=Xc.index)
+    if k >= 2:
+        preds = {m: np.zeros(len(y)) for m in MODELS[:2]}
+        for tr, te in KFold(n_splits=k, shuffle=True, random_state=settings.seed).split(Xc):
+            fold = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings.seed)
+            for m, p in fold.items():
+                preds[m][te] = p
+        preds["rules_baseline"] = rules
+        for m, p in preds.items():
+            oof[m] = p
+            rows += _rows(ranking_metrics(actual, p), m, "cv")
+    if first_won_date is not None:
+        rows += _time_holdout(Xc, y, actual, rules, first_won_date.reindex(Xc.index), model, settings)
+    return rows, oof
+
+
+def _time_holdout(Xc, y, actual, rules, dates: pd.Series, model: ValueModel, settings: ModelSettings):
+    dates = pd.to_datetime(dates, errors="coerce")
+    known = np.flatnonzero(dates.notna().to_numpy())
+    n_test = int(round(settings.time_holdout_share * len(known)))
+    if len(known) - n_test < settings.min_customers or n_test < MIN_HOLDOUT_TEST:
+        return []
+    order = known[np.lexsort((known, dates.to_numpy()[known]))]
+    tr, te = order[: len(order) - n_test], order[len(order) - n_test :]
+    preds = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings.seed)
+    preds["rules_baseline"] = rules[te]
+    rows = []
+    for m, p in preds.items():
+        rows += _rows(ranking_metrics(actual[te], p), m, "time_holdout")
+    return rows
+
+
+def validate_win(
+    X: pd.DataFrame, won: pd.Series, model: WinModel, settings: ModelSettings
+) -> tuple[list[dict], pd.DataFrame, pd.DataFrame]:
+    """Stratified k-fold out-of-fold win probabilities: AUC, Brier and a reliability table."""
+    if model.booster is None:
+        return [], pd.DataFrame(), pd.DataFrame()
+    won = won.reindex(X.index)
+    mask = won.notna().to_numpy()
+    Xw, y = X.loc[mask], won[mask].astype(bool).to_numpy().astype(int)
+    k = int(min(settings.cv_folds, y.sum(), len(y) - y.sum()))
+    if k < 2:
+        return [], pd.DataFrame(), pd.DataFrame()
+    preds = {m: np.zeros(len(y)) for m in MODELS[:2]}
+    for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=settings.seed).split(Xw, y):
+        booster = fit_booster(Xw.iloc[tr], y[tr].astype(float), model.params, model.num_rounds)
+        preds["lightgbm"][te] = booster.predict(Xw.iloc[te])
+        lin = linear_model(Xw.iloc[tr], classification=True, seed=settings.seed)
+        lin.fit(linear_frame(Xw.iloc[tr]), y[tr])
+        preds["linear_baseline"][te] = lin.predict_proba(linear_frame(Xw.iloc[te]))[:, 1]
+    rows: list[dict] = []
+    for m, p in preds.items():
+        rows += _rows(win_metrics(y, p), m, "cv")
+    oof = pd.DataFrame({"won": y, **preds}, index=Xw.index)
+    return rows, oof, reliability_table(y, preds["lightgbm"], settings.calibration_bins)
+
+
+def validate(
+    X: pd.DataFrame,
+    value: pd.Series,
+    won: pd.Series,
+    value_model: ValueModel,
+    win_model: WinModel,
+    settings: ModelSettings,
+    first_won_date: pd.Series | None = None,
+) -> Validation:
+    """All validation: metrics table with columns metric, model, split, value."""
+    value_rows, value_oof = validate_value(X, value, value_model, settings, first_won_date)
+    win_rows, win_oof, calibration = validate_win(X, won, win_model, settings)
+    metrics = pd.DataFrame(value_rows + win_rows, columns=METRIC_COLUMNS)
+    return Validation(metrics, value_oof, win_oof, calibration)

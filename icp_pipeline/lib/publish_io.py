@@ -1,0 +1,50 @@
+"""Writing frames into the warehouse and files, safely."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+_QUALIFIED_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
+
+
+def checked_table_name(name: str) -> str:
+    """`schema.table` of plain lower-case identifiers (names never come from users unchecked)."""
+    if not _QUALIFIED_NAME.match(name):
+        raise ValueError(
+            f"invalid table name {name!r}: expected schema.table in lower-case letters, digits, _"
+        )
+    return name
+
+
+def write_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    """Replace `schema.table` with the frame's rows (DuckDB reads the frame zero-copy)."""
+    name = checked_table_name(name)
+    con.execute(f"create schema if not exists {name.split('.')[0]}")
+    con.register("_frame_to_write", frame)
+    try:
+        con.execute(f"create or replace table {name} as select * from _frame_to_write")
+    finally:
+        con.unregister("_frame_to_write")
+
+
+def image_markdown(png: bytes, alt: str = "plot") -> str:
+    """Markdown that shows a PNG inline in the Dagster UI."""
+    return f"![{alt}](data:image/png;base64,{base64.b64encode(png).decode()})"
+
+
+def replace_file_atomically(path: Path, write) -> None:
+    """Call `write(tmp_path)` then rename over `path`, so readers never see a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,318 @@
+"""Load one landing-contract table into `raw.<source>__<table>`, typed and validated, in DuckDB.
+
+Every file is read as text first so that a bad value can be reported with its file, column and line;
+then contract columns are cast to their types. Rows missing a required value are moved to
+`raw._quarantine` (counted, never silently dropped); unparsable values, duplicate keys and missing
+columns stop the load with an actionable error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from icp_pipeline.lib.landing_contract import Column, Table
+from icp_pipeline.lib.landing_files import LandingDataError, TableFiles, find_table_files
+from icp_pipeline.lib.source_mapping import ColumnSource, TableMapping
+from icp_pipeline.lib.sql import quote_ident, sql_literal
+
+RAW_SCHEMA = "raw"
+QUARANTINE_TABLE = f"{RAW_SCHEMA}._quarantine"
+_MAX_EXAMPLES = 5
+
+
+@dataclass
+class LoadReport:
+    table: str
+    present: bool
+    files: list[str]
+    rows: int = 0
+    quarantined: int = 0
+    extra_columns: list[str] = field(default_factory=list)
+    missing_optional_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def clean_column_name(name: str) -> str:
+    """Lower-case, trimmed, non-alphanumerics as `_`: how extra columns are named in the warehouse."""
+    cleaned = re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+    return cleaned or "unnamed"
+
+
+def resolve_files(landing_dir: Path, table: Table, mapping: TableMapping | None) -> TableFiles:
+    """The table's files: the mapping's `path` (file, folder or glob) or the contract layout."""
+    if mapping is None or mapping.path is None:
+        return find_table_files(landing_dir, table)
+    target = Path(landing_dir) / mapping.path
+    if target.is_dir():
+        files = sorted(p for p in target.iterdir() if p.suffix.lower() in (".csv", ".parquet"))
+    else:
+        files = sorted(Path(landing_dir).glob(mapping.path))
+    formats = {p.suffix.lower().lstrip(".") for p in files}
+    if len(formats) > 1:
+        raise LandingDataError(f"{table.full_name}: mapping path {mapping.path!r} mixes CSV and Parquet")
+    return TableFiles(table, tuple(files), formats.pop() if formats else None)
+
+
+def create_empty_raw_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    cols = ", ".join(f"{quote_ident(c.name)} {c.duckdb_type}" for c in table.columns)
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(f"create or replace table {RAW_SCHEMA}.{table.raw_table} ({cols}, _source_file varchar)")
+
+
+def load_table(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    table: Table,
+    mapping: TableMapping | None = None,
+) -> LoadReport:
+    """Load `table` from `landing_dir` into the warehouse and return what happened."""
+    found = resolve_files(landing_dir, table, mapping)
+    report = LoadReport(table.full_name, found.present, [str(p) for p in found.files])
+    if not found.present:
+        if table.required:
+            raise LandingDataError(
+                f"{table.full_name} is required but no file was found: expected "
+                f"{Path(landing_dir) / table.source / table.name}.csv (or .parquet, or a folder of parts)"
+            )
+        create_empty_raw_table(con, table)
+        return report
+
+    _read_as_text(con, found)
+    source_cols = _source_columns(con, table)
+    mapping = mapping or TableMapping()
+    _check_mapped_columns_exist(table, mapping, source_cols)
+    select_exprs, used = _mapped_text_columns(table, mapping, source_cols, report)
+    extras = {clean_column_name(c): c for c in source_cols.values() if c not in used}
+    extras = {k: v for k, v in extras.items() if table.column(k) is None and not k.startswith("_")}
+    report.extra_columns = sorted(extras)
+    select_exprs += [f"{quote_ident(src)} as {quote_ident(name)}" for name, src in extras.items()]
+    con.execute(
+        f"create or replace temp table _mapped as select {', '.join(select_exprs)}, "
+        "_source_file, _line from _landing"
+    )
+    if mapping.deduplicate_on:
+        key = quote_ident(mapping.deduplicate_on)
+        con.execute(
+            f"create or replace temp table _mapped as select * from _mapped "
+            f"qualify row_number() over (partition by {key} order by _line) = 1"
+        )
+    _check_types(con, table)
+    report.quarantined = _quarantine_missing_required(con, table)
+    _check_unique_key(con, table)
+    _write_typed(con, table, extras, report)
+    return report
+
+
+def _read_as_text(con: duckdb.DuckDBPyConnection, found: TableFiles) -> None:
+    files = "[" + ", ".join(sql_literal(str(p)) for p in found.files) + "]"
+    if found.file_format == "csv":
+        reader = (
+            f"read_csv({files}, all_varchar=true, header=true, union_by_name=true, filename=true, "
+            "quote='\"', escape='\"', strict_mode=false)"
+        )
+    else:
+        reader = f"read_parquet({files}, union_by_name=true, filename=true)"
+    try:
+        con.execute(f"create or replace temp table _landing_in as select * from {reader}")
+    except duckdb.Error as exc:
+        raise LandingDataError(
+            f"{found.table.full_name}: could not read {', '.join(map(str, found.files))}: {exc}. "
+            "Files must be UTF-8, comma separated, with a header row (RFC 4180)."
+        ) from exc
+    # rowid follows insertion order, so it gives each row its line in its file (header = line 1).
+    con.execute(
+        "create or replace temp table _landing as select * exclude (filename), filename as _source_file, "
+        "(rowid - min(rowid) over (partition by filename) + 2)::bigint as _line from _landing_in"
+    )
+    con.execute("drop table _landing_in")
+
+
+def _source_columns(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, str]:
+    """Lower-cased name → actual column name of the landing file(s)."""
+    names = [
+        r[0] for r in con.execute("describe _landing").fetchall() if r[0] not in ("_source_file", "_line")
+    ]
+    by_lower: dict[str, str] = {}
+    for name in names:
+        key = name.strip().lower()
+        if key in by_lower:
+            raise LandingDataError(
+                f"{table.full_name}: columns {by_lower[key]!r} and {name!r} differ only in case; "
+                "column names are case-insensitive, so keep one."
+            )
+        by_lower[key] = name
+    return by_lower
+
+
+def _check_mapped_columns_exist(table: Table, mapping: TableMapping, source_cols: dict[str, str]) -> None:
+    for target, src in mapping.columns.items():
+        for col in src.source_columns:
+            if col.strip().lower() not in source_cols:
+                raise LandingDataError(
+                    f"{table.full_name}: mapping for {target!r} names column {col!r}, which the file does not "
+                    f"have. Columns found: {sorted(source_cols.values())}"
+                )
+
+
+def _mapped_text_columns(
+    table: Table, mapping: TableMapping, source_cols: dict[str, str], report: LoadReport
+) -> tuple[list[str], set[str]]:
+    """One text-level SQL expression per contract column, and the source columns they consume."""
+    exprs: list[str] = []
+    used: set[str] = set()
+    missing_required: list[str] = []
+    for col in table.columns:
+        src = mapping.columns.get(col.name)
+        if src is None and col.name in source_cols:
+            src = ColumnSource(column=col.name)
+        if src is None:
+            if col.required:
+                missing_required.append(col.name)
+            else:
+                report.missing_optional_columns.append(col.name)
+            exprs.append(f"null::varchar as {quote_ident(col.name)}")
+            continue
+        used.update(source_cols[c.strip().lower()] for c in src.source_columns)
+        exprs.append(f"{_text_expr(src, source_cols)} as {quote_ident(col.name)}")
+    if missing_required:
+        raise LandingDataError(
+            f"{table.full_name}: missing required column(s) {missing_required}. Columns found: "
+            f"{sorted(source_cols.values())}. Rename the column in the export or map it under "
+            f"`mappings: {table.full_name}: columns:` in the ICP config."
+        )
+    return exprs, used
+
+
+def _text_expr(src: ColumnSource, source_cols: dict[str, str]) -> str:
+    def col(name: str) -> str:
+        return f"nullif(trim({quote_ident(source_cols[name.strip().lower()])}::varchar), '')"
+
+    if src.constant is not None:
+        expr = sql_literal(src.constant)
+    elif src.subtract is not None:
+        first, *rest = (f"try_cast({col(c)} as double)" for c in src.subtract)
+        expr = f"({first} - {' - '.join(rest)})::varchar"
+    else:
+        expr = col(src.column)  # type: ignore[arg-type]
+    if src.values:
+        cases = " ".join(
+            f"when lower({expr}) = {sql_literal(k.lower())} then {sql_literal(v)}"
+            for k, v in src.values.items()
+        )
+        expr = f"(case {cases} else {expr} end)"
+    if src.date_format:
+        expr = f"strftime(try_strptime({expr}, {sql_literal(src.date_format)}), '%Y-%m-%dT%H:%M:%S')"
+    if src.multiply is not None:
+        expr = f"(try_cast({expr} as double) * {src.multiply!r})::varchar"
+    return expr
+
+
+def _typed_expr(col: Column) -> str:
+    name = quote_ident(col.name)
+    if col.type == "string":
+        return name
+    if col.type == "boolean":
+        return (
+            f"(case lower({name}) when 'true' then true when 't' then true when 'yes' then true "
+            f"when 'y' then true when '1' then true when 'false' then false when 'f' then false "
+            f"when 'no' then false when 'n' then false when '0' then false end)"
+        )
+    if col.type == "date":
+        return f"try_cast(try_cast({name} as timestamp) as date)"
+    return f"try_cast({name} as {col.duckdb_type})"
+
+
+def _check_types(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    for col in table.columns:
+        if col.type == "string":
+            continue
+        name = quote_ident(col.name)
+        bad = con.execute(
+            f"select _source_file, _line, {name} from _mapped "
+            f"where {name} is not null and {_typed_expr(col)} is null order by _source_file, _line"
+        ).fetchall()
+        if bad:
+            examples = "; ".join(f"{Path(f).name} line {line}: {v!r}" for f, line, v in bad[:_MAX_EXAMPLES])
+            raise LandingDataError(
+                f"{table.full_name}: column {col.name!r} expects {_type_hint(col)}, but {len(bad)} row(s) "
+                f"do not parse ({examples}). Fix the export or map the column with a `date_format`/value map."
+            )
+
+
+def _type_hint(col: Column) -> str:
+    return {
+        "integer": "a whole number",
+        "decimal": "a plain decimal number (e.g. 1234.50)",
+        "date": "a date YYYY-MM-DD",
+        "timestamp": "an ISO-8601 timestamp",
+        "boolean": "true/false",
+    }[col.type]
+
+
+def _quarantine_missing_required(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+    required = [quote_ident(c) for c in table.required_columns]
+    if not required:
+        return 0
+    condition = " or ".join(f"{c} is null" for c in required)
+    reason = "missing required value in " + ", ".join(table.required_columns)
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(
+        f"create table if not exists {QUARANTINE_TABLE} (landing_table varchar, source_file varchar, "
+        "line bigint, reason varchar, record json)"
+    )
+    con.execute(f"delete from {QUARANTINE_TABLE} where landing_table = ?", [table.full_name])
+    con.execute(
+        f"insert into {QUARANTINE_TABLE} select ?, _source_file, _line, ?, to_json(t) "
+        f"from _mapped t where {condition}",
+        [table.full_name, reason],
+    )
+    n = con.execute(f"select count(*) from _mapped where {condition}").fetchone()[0]
+    if n:
+        con.execute(f"delete from _mapped where {condition}")
+    return int(n)
+
+
+def _check_unique_key(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    if table.key is None:
+        return
+    key = quote_ident(table.key)
+    # Keys are compared as typed values, so " 42" and "42" collide as they will downstream.
+    dupes = con.execute(
+        f"select {key}, count(*) as n, list(distinct _source_file || ':' || _line order by _source_file || ':' || _line) "
+        f"from _mapped group by {key} having count(*) > 1 order by n desc, {key} limit {_MAX_EXAMPLES}"
+    ).fetchall()
+    if dupes:
+        total = con.execute(
+            f"select count(*) from (select {key} from _mapped group by {key} having count(*) > 1)"
+        ).fetchone()[0]
+        examples = "; ".join(
+            f"{k!r} x{n} at {', '.join(Path(x).name for x in lines[:3])}" for k, n, lines in dupes
+        )
+        raise LandingDataError(
+            f"{table.full_name}: key column {table.key!r} must be unique, but {total} value(s) repeat "
+            f"({examples}). Remove the duplicates or set `deduplicate_on: {table.key}` in its mapping."
+        )
+
+
+def _write_typed(
+    con: duckdb.DuckDBPyConnection, table: Table, extras: dict[str, str], report: LoadReport
+) -> None:
+    typed = [f"{_typed_expr(c)}::{c.duckdb_type} as {quote_ident(c.name)}" for c in table.columns]
+    for name in extras:
+        q = quote_ident(name)
+        numeric = con.execute(
+            f"select count(*) > 0 and count(*) = count(try_cast({q} as double)) from _mapped where {q} is not null"
+        ).fetchone()[0]
+        typed.append(f"try_cast({q} as double) as {q}" if numeric else f"{q}::varchar as {q}")
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(
+        f"create or replace table {RAW_SCHEMA}.{table.raw_table} as "
+        f"select {', '.join(typed)}, _source_file from _mapped order by _source_file, _line"
+    )
+    report.rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{table.raw_table}").fetchone()[0]
+    con.execute("drop table if exists _mapped")
+    con.execute("drop table if exists _landing")

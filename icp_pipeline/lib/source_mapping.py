@@ -1,0 +1,97 @@
+"""Column/value mappings that put a real export's files onto the landing contract.
+
+A mapping lives in the ICP config (`mappings:` section). Per contract table it may name the file(s)
+to read instead of `<source>/<table>.*`, and for each contract column where its value comes from:
+
+    mappings:
+      crm/accounts:
+        path: accounts.csv              # file, folder or glob relative to the landing folder
+        columns:
+          account_id: account           # short form: the export's column (case-insensitive)
+          annual_revenue: {column: revenue, multiply: 1000000}
+          created_at: {column: Created, date_format: "%m/%d/%Y"}
+          stage: {column: deal_stage, values: {Engaging: Open}}
+          currency: {constant: USD}
+          cost: {subtract: [Sales, Profit]}
+        deduplicate_on: erp_customer_id   # keep the first row per key (invoice lines → customers)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from icp_pipeline.lib.landing_contract import TABLES_BY_NAME
+
+_SAFE_FORMAT = re.compile(r"^[%A-Za-z0-9 /:.\-_,TZ]+$")
+
+
+class ColumnSource(BaseModel):
+    """Where one contract column's value comes from (exactly one of column/constant/subtract)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    column: str | None = None
+    constant: str | float | int | bool | None = None
+    subtract: list[str] | None = Field(default=None, min_length=2)
+    date_format: str | None = None
+    multiply: float | None = None
+    values: dict[str, str] | None = None
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> ColumnSource:
+        origins = [self.column is not None, self.constant is not None, self.subtract is not None]
+        if sum(origins) != 1:
+            raise ValueError("give exactly one of `column`, `constant` or `subtract`")
+        if self.date_format is not None and not _SAFE_FORMAT.match(self.date_format):
+            raise ValueError(f"date_format {self.date_format!r} has characters outside strftime codes")
+        return self
+
+    @property
+    def source_columns(self) -> list[str]:
+        if self.column is not None:
+            return [self.column]
+        return list(self.subtract or [])
+
+
+class TableMapping(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = None
+    columns: dict[str, ColumnSource] = Field(default_factory=dict)
+    deduplicate_on: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("columns"), dict):
+            data = dict(data)
+            data["columns"] = {
+                k: {"column": v} if isinstance(v, str) else v for k, v in data["columns"].items()
+            }
+        return data
+
+
+def parse_mappings(raw: dict[str, Any] | None) -> dict[str, TableMapping]:
+    """Validate the `mappings:` section against the contract; errors name the table and column."""
+    mappings: dict[str, TableMapping] = {}
+    for table_name, spec in (raw or {}).items():
+        table = TABLES_BY_NAME.get(table_name)
+        if table is None:
+            raise ValueError(f"mappings: unknown table {table_name!r}; use one of {sorted(TABLES_BY_NAME)}")
+        mapping = TableMapping.model_validate(spec or {})
+        contract_cols = {c.name for c in table.columns}
+        for col in mapping.columns:
+            if col not in contract_cols:
+                raise ValueError(
+                    f"mappings.{table_name}.columns: {col!r} is not a contract column of {table_name}; "
+                    f"expected one of {sorted(contract_cols)}"
+                )
+        if mapping.deduplicate_on and mapping.deduplicate_on not in contract_cols:
+            raise ValueError(
+                f"mappings.{table_name}.deduplicate_on: {mapping.deduplicate_on!r} is not a column"
+            )
+        mappings[table_name] = mapping
+    return mappings

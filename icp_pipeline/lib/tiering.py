@@ -1,0 +1,104 @@
+"""Cut scored accounts into Tier 1/2/3 by the ICP config's tier policy.
+
+Tiers are set over prospects: Tier 1 and Tier 2 take a share (quantile), a score cut-off (threshold)
+or a number of accounts (capacity) of the prospects ranked by expected value, ties broken by
+account_key so the result is deterministic. Customers are scored with the same cut-offs but never
+take a prospect's place, unless `include_customers` puts them in the ranking.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from icp_pipeline.lib.icp_config import TierPolicy
+
+TIER_ORDER = ["Tier 1", "Tier 2", "Tier 3", "Disqualified"]
+
+
+def tier_quotas(policy: TierPolicy, n: int) -> tuple[int, int]:
+    """How many of `n` ranked accounts end in Tier 1, and in Tier 1 or 2 (quantile and capacity policies)."""
+    if policy.policy == "quantile":
+        return round(policy.tier1_share * n), round((policy.tier1_share + policy.tier2_share) * n)
+    n1 = min(policy.sales_reps * policy.accounts_per_rep, n)
+    return n1, min(n1 + policy.marketing_capacity, n)
+
+
+def tier_cutoffs(scored: pd.DataFrame, policy: TierPolicy) -> tuple[float, float]:
+    """Minimum expected value (quantile, capacity) or icp_score (threshold) of Tier 1 and Tier 2."""
+    if policy.policy == "threshold":
+        return policy.tier1_min_score, policy.tier2_min_score
+    pool = scored if policy.include_customers else scored[~scored["is_customer"].astype(bool)]
+    ranked = pool.sort_values(["expected_value", "account_key"], ascending=[False, True])["expected_value"]
+    n = len(ranked)
+    n1, n2 = tier_quotas(policy, n)
+    values = ranked.to_numpy()
+    cut1 = values[n1 - 1] if n1 > 0 else np.inf
+    cut2 = values[n2 - 1] if n2 > 0 else np.inf
+    return float(cut1), float(cut2)
+
+
+def assign_tiers(scored: pd.DataFrame, policy: TierPolicy) -> pd.DataFrame:
+    """Add `tier` and `disqualified_reason`; rank positions (not values) decide ties at a cut-off."""
+    out = scored.copy()
+    measure = "icp_score" if policy.policy == "threshold" else "expected_value"
+    cut1, cut2 = tier_cutoffs(out, policy)
+    if policy.policy == "threshold":
+        tier = np.select([out[measure] >= cut1, out[measure] >= cut2], ["Tier 1", "Tier 2"], "Tier 3")
+    else:
+        tier = _tiers_by_position(out, policy, cut1, cut2)
+    out["tier"] = tier
+    out["disqualified_reason"] = None
+    return out
+
+
+def _tiers_by_position(out: pd.DataFrame, policy: TierPolicy, cut1: float, cut2: float) -> np.ndarray:
+    """Prospects take tiers by rank position (exact quotas); customers by the resulting cut-offs."""
+    in_pool = (
+        np.ones(len(out), bool) if policy.include_customers else ~out["is_customer"].astype(bool).to_numpy()
+    )
+    order = out[in_pool].sort_values(["expected_value", "account_key"], ascending=[False, True])
+    n = len(order)
+    n1, n2 = tier_quotas(policy, n)
+    tiers = pd.Series("Tier 3", index=out.index, dtype=object)
+    tiers.loc[order.index[:n1]] = "Tier 1"
+    tiers.loc[order.index[n1:n2]] = "Tier 2"
+    others = ~in_pool
+    ev = out["expected_value"]
+    tiers[others & (ev >= cut1)] = "Tier 1"
+    tiers[others & (ev < cut1) & (ev >= cut2)] = "Tier 2"
+    return tiers.to_numpy()
+
+
+def tier_summary(targets: pd.DataFrame) -> pd.DataFrame:
+    """Accounts, score range and value per tier, prospects and customers apart."""
+    n_prospects = int((~targets["is_customer"].astype(bool)).sum())
+    summary = (
+        targets.groupby(["tier", "is_customer"], dropna=False)
+        .agg(
+            accounts=("account_key", "count"),
+            min_icp_score=("icp_score", "min"),
+            max_icp_score=("icp_score", "max"),
+            total_expected_value=("expected_value", "sum"),
+            avg_win_probability=("win_probability", "mean"),
+        )
+        .reset_index()
+    )
+    summary["share_of_prospects"] = np.where(
+        summary["is_customer"].astype(bool), np.nan, summary["accounts"] / max(n_prospects, 1)
+    )
+    summary["tier"] = pd.Categorical(summary["tier"], TIER_ORDER, ordered=True)
+    summary = summary.sort_values(["is_customer", "tier"]).reset_index(drop=True)
+    summary["tier"] = summary["tier"].astype(str)
+    return summary[
+        [
+            "tier",
+            "is_customer",
+            "accounts",
+            "share_of_prospects",
+            "min_icp_score",
+            "max_icp_score",
+            "total_expected_value",
+            "avg_win_probability",
+        ]
+    ]
