@@ -34,7 +34,7 @@ def uniform_dates(rng: np.random.Generator, start: np.ndarray, end: np.ndarray) 
     start = np.asarray(start, dtype="datetime64[D]")
     end = np.asarray(end, dtype="datetime64[D]")
     span = np.maximum((end - start).astype(int), 0)
-    return start + np.floor(rng.random(span.shape) * (span + 1)).astype("timedelta64[D]")
+    return np.minimum(start + np.floor(rng.random(span.shape) * (span + 1)).astype("timedelta64[D]"), end)
 
 
 def office_hours(rng: np.random.Generator, dates: np.ndarray) -> np.ndarray:

@@ -100,8 +100,8 @@ def _add_subsidiaries(rng: np.random.Generator, df: pd.DataFrame, slug: np.ndarr
     codes = np.array(list(COUNTRIES), dtype=object)
     parent_country = df["country"].to_numpy()[parent]
     shift = rng.integers(1, len(codes), n_sub)
-    child_country = codes[(np.searchsorted(codes, parent_country, sorter=np.argsort(codes)) * 0
-                           + (np.array([list(codes).index(c) for c in parent_country]) + shift) % len(codes))]
+    position = {c: i for i, c in enumerate(codes)}
+    child_country = codes[(np.array([position[c] for c in parent_country]) + shift) % len(codes)]
     names = np.array([COUNTRIES[c][1][0] for c in child_country], dtype=object)
     tlds = np.array([COUNTRIES[c][4] for c in child_country], dtype=object)
     base = df["base_name"].to_numpy()[parent]
@@ -123,7 +123,6 @@ def build_companies(seed: int, n_accounts: int, n_prospects: int) -> pd.DataFram
     df.insert(1, "role", np.repeat([ROLE_CRM, ROLE_ERP_ONLY, ROLE_PROSPECT], [n_accounts, n_erp_only, n_prospects]))
     df.insert(2, "base_name", base_name)
     df.insert(3, "domain", _domains(rng, slug, df["country"].to_numpy()))
-    df["legal_suffix"] = [COUNTRIES[c][3] for c in df["country"]]
     df["parent_idx"] = -1
     _add_subsidiaries(rng, df, slug)
     df["legal_suffix"] = [COUNTRIES[c][3] for c in df["country"]]

@@ -1,0 +1,129 @@
+"""`run_models`: design matrix -> leakage guard -> value + win models -> scores, SHAP, validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from .explain import attribute_importance, shap_matrix
+from .features import build_design_matrix
+from .leakage import detect_leakage
+from .plots import calibration_chart, importance_chart, lift_gain_chart
+from .reasons import reason_codes, score_contributions
+from .scoring import SCORE_COLUMNS, score_accounts
+from .settings import ModelSettings
+from .training import ValueModel, WinModel, train_value_model, train_win_model, win_labels
+from .validation import METRIC_COLUMNS, Validation, validate
+
+__all__ = ["ModelResult", "ModelSettings", "run_models"]
+
+
+@dataclass
+class ModelResult:
+    """Everything the model assets publish.
+
+    scores: account_key, predicted_ltv, win_probability, expected_value, icp_score, top_reasons
+    (one row per row of `features`, same order). importance / metrics / exclusions: see modules.
+    """
+
+    scores: pd.DataFrame
+    importance: pd.DataFrame
+    metrics: pd.DataFrame
+    exclusions: pd.DataFrame
+    value_booster: lgb.Booster
+    win_booster: lgb.Booster | None
+    value_model: ValueModel
+    win_model: WinModel
+    validation: Validation | None = None
+    plots: dict[str, bytes] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    features_used: list[str] = field(default_factory=list)
+
+
+def _is_customer(features: pd.DataFrame, value: pd.Series) -> pd.Series:
+    if "is_customer" in features:
+        return features["is_customer"].astype("boolean").fillna(False).astype(bool)
+    return value.notna()
+
+
+def run_models(
+    features: pd.DataFrame,
+    catalog: pd.DataFrame | None,
+    closed_opportunities: pd.DataFrame | None = None,
+    settings: ModelSettings | None = None,
+) -> ModelResult:
+    """Fit, explain, validate and score. Raises ValueError when too few customers carry the value label."""
+    settings = settings or ModelSettings()
+    if settings.value_label not in features:
+        raise ValueError(f"value label column '{settings.value_label}' not in account_features")
+    features = features.reset_index(drop=True)
+    raw_value = pd.to_numeric(features[settings.value_label], errors="coerce")
+    is_customer = _is_customer(features, raw_value)
+    value = raw_value.where(is_customer)
+    notes: list[str] = []
+
+    dm = build_design_matrix(features, catalog, settings)
+    dm = dm.drop(detect_leakage(dm.X, is_customer, settings))
+    X = dm.X
+    if X.shape[1] == 0:
+        raise ValueError("no usable observable attributes left after exclusions; see exclusions")
+    kinds = dict(zip(dm.attributes["attribute"], dm.attributes["kind"], strict=True))
+
+    value_model = train_value_model(X, value, settings)
+    won = win_labels(features, closed_opportunities, settings)
+    win_model = train_win_model(X, won, settings, customer_share=float(is_customer.mean()))
+    notes.append(
+        f"value model trained on {value_model.n_train} customers with '{settings.value_label}', "
+        f"{value_model.num_rounds} rounds"
+    )
+    notes.append(win_model.note)
+
+    scores = score_accounts(features["account_key"], X, value_model, win_model)
+    value_shap = shap_matrix(value_model.booster, X)
+    win_shap = shap_matrix(win_model.booster, X) if win_model.booster is not None else None
+    contrib = score_contributions(value_shap, win_shap, scores["win_probability"].to_numpy())
+    train = value.notna()
+    scores["top_reasons"] = reason_codes(contrib, X, kinds, X.loc[train], settings.n_reasons)
+    scores = scores[SCORE_COLUMNS + ["top_reasons"]].reset_index(drop=True)
+
+    importance = attribute_importance(
+        value_model, X.loc[train], value[train], features.loc[train], dm.attributes, dm.exclusions, settings
+    )
+
+    validation = None
+    metrics = pd.DataFrame(columns=METRIC_COLUMNS)
+    if settings.run_validation:
+        dates = features["first_won_date"] if "first_won_date" in features else None
+        validation = validate(X, value, won, value_model, win_model, settings, dates)
+        metrics = validation.metrics
+
+    plots: dict[str, bytes] = {}
+    if settings.make_plots:
+        plots["attribute_importance"] = importance_chart(importance)
+        plots["lift_gain"] = lift_gain_chart(validation.value_oof if validation else pd.DataFrame())
+        plots["calibration"] = calibration_chart(validation.calibration if validation else pd.DataFrame())
+
+    exclusions = pd.DataFrame(dm.exclusions, columns=["attribute", "reason"])
+    return ModelResult(
+        scores=scores,
+        importance=importance,
+        metrics=metrics,
+        exclusions=exclusions,
+        value_booster=value_model.booster,
+        win_booster=win_model.booster,
+        value_model=value_model,
+        win_model=win_model,
+        validation=validation,
+        plots=plots,
+        notes=notes,
+        features_used=list(X.columns),
+    )
+
+
+def metric_value(metrics: pd.DataFrame, metric: str, model: str = "lightgbm", split: str = "cv") -> float:
+    """One value from the long metrics table (NaN when absent)."""
+    sel = metrics[(metrics["metric"] == metric) & (metrics["model"] == model) & (metrics["split"] == split)]
+    return float(sel["value"].iloc[0]) if len(sel) else float(np.nan)

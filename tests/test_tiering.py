@@ -1,0 +1,70 @@
+"""Tier policies cut prospects by share, score or capacity; customers never take a prospect's place."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from icp_pipeline.lib.icp_config import TierPolicy
+from icp_pipeline.lib.tiering import assign_tiers, tier_summary
+
+
+def scored(n_prospects: int = 1000, n_customers: int = 200, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = n_prospects + n_customers
+    ev = rng.lognormal(8, 1, n)
+    return pd.DataFrame(
+        {
+            "account_key": [f"a{i:05d}" for i in range(n)],
+            "is_customer": [False] * n_prospects + [True] * n_customers,
+            "expected_value": ev,
+            "icp_score": pd.Series(ev).rank(pct=True).mul(100).round(1),
+            "win_probability": rng.uniform(0, 1, n),
+        }
+    )
+
+
+def test_quantile_policy_gives_exact_prospect_shares():
+    out = assign_tiers(scored(), TierPolicy())
+    prospects = out[~out["is_customer"]]
+    assert prospects["tier"].value_counts().to_dict() == {"Tier 3": 700, "Tier 2": 200, "Tier 1": 100}
+
+
+def test_customers_get_the_tier_their_value_reaches_without_taking_quota():
+    out = assign_tiers(scored(), TierPolicy())
+    prospects, customers = out[~out["is_customer"]], out[out["is_customer"]]
+    cut1 = prospects.loc[prospects["tier"] == "Tier 1", "expected_value"].min()
+    assert (customers.loc[customers["expected_value"] >= cut1, "tier"] == "Tier 1").all()
+    assert (customers.loc[customers["expected_value"] < cut1, "tier"] != "Tier 1").all()
+
+
+def test_ties_are_broken_by_account_key_so_tiers_are_deterministic():
+    frame = scored(100, 0).assign(expected_value=1.0)
+    out = assign_tiers(frame, TierPolicy())
+    assert out.loc[out["tier"] == "Tier 1", "account_key"].tolist() == [f"a{i:05d}" for i in range(10)]
+
+
+def test_capacity_policy_fills_tier1_with_reps_times_accounts():
+    out = assign_tiers(scored(), TierPolicy(policy="capacity", sales_reps=3, accounts_per_rep=20, marketing_capacity=90))
+    counts = out[~out["is_customer"]]["tier"].value_counts().to_dict()
+    assert counts == {"Tier 1": 60, "Tier 2": 90, "Tier 3": 850}
+
+
+def test_threshold_policy_uses_score_cutoffs():
+    out = assign_tiers(scored(), TierPolicy(policy="threshold", tier1_min_score=95, tier2_min_score=80))
+    assert (out.loc[out["icp_score"] >= 95, "tier"] == "Tier 1").all()
+    assert (out.loc[(out["icp_score"] < 95) & (out["icp_score"] >= 80), "tier"] == "Tier 2").all()
+
+
+def test_include_customers_puts_them_in_the_ranking():
+    out = assign_tiers(scored(), TierPolicy(include_customers=True))
+    assert (out["tier"] == "Tier 1").sum() == 120
+
+
+@pytest.mark.parametrize("policy", ["quantile", "capacity", "threshold"])
+def test_summary_counts_every_account_once(policy):
+    out = assign_tiers(scored(), TierPolicy(policy=policy))
+    summary = tier_summary(out)
+    assert summary["accounts"].sum() == len(out)
+    assert summary.loc[~summary["is_customer"], "share_of_prospects"].sum() == pytest.approx(1.0)
