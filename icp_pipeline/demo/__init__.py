@@ -1,0 +1,1 @@
+"""Deterministic demo landing data with a planted truth (see `generator.generate_demo_data`)."""

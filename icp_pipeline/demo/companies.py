@@ -120,7 +120,9 @@ def build_companies(seed: int, n_accounts: int, n_prospects: int) -> pd.DataFram
     base_name, slug = _names(rng, n)
     df = _firmographics(rng, n)
     df.insert(0, "company_idx", np.arange(n))
-    df.insert(1, "role", np.repeat([ROLE_CRM, ROLE_ERP_ONLY, ROLE_PROSPECT], [n_accounts, n_erp_only, n_prospects]))
+    df.insert(
+        1, "role", np.repeat([ROLE_CRM, ROLE_ERP_ONLY, ROLE_PROSPECT], [n_accounts, n_erp_only, n_prospects])
+    )
     df.insert(2, "base_name", base_name)
     df.insert(3, "domain", _domains(rng, slug, df["country"].to_numpy()))
     df["parent_idx"] = -1

@@ -60,7 +60,9 @@ def build_accounts(seed: int, accounts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "account_id": ids,
-            "account_name": crm_names(rng, accounts["base_name"].to_numpy(), accounts["legal_suffix"].to_numpy()),
+            "account_name": crm_names(
+                rng, accounts["base_name"].to_numpy(), accounts["legal_suffix"].to_numpy()
+            ),
             "website": website_variants(rng, accounts["domain"].to_numpy(), null_rate=0.05),
             "industry": crm_industries(rng, accounts["industry"].to_numpy(), null_rate=0.1),
             "country": country_variants(rng, accounts["country"].to_numpy(), null_rate=0.08),
@@ -106,14 +108,34 @@ def build_opportunities(seed: int, accounts: pd.DataFrame) -> pd.DataFrame:
     frames = []
 
     c = np.flatnonzero(cust)  # first win: amount = first-year ARR
-    frames.append(_opps(rng, c, WON_STAGES, add_days(win[c], -rng.integers(30, 240, len(c))), win[c],
-                        arr[c] * deal_noise[c], currency[c], PRODUCTS))
+    frames.append(
+        _opps(
+            rng,
+            c,
+            WON_STAGES,
+            add_days(win[c], -rng.integers(30, 240, len(c))),
+            win[c],
+            arr[c] * deal_noise[c],
+            currency[c],
+            PRODUCTS,
+        )
+    )
     k = rng.poisson(0.6, len(c))  # add-ons after the win
     o, _ = groups(k)
     a = c[o]
     close = uniform_dates(rng, add_days(win[a], 60), end[a])
-    frames.append(_opps(rng, a, WON_STAGES, add_days(close, -rng.integers(20, 120, len(a))), close,
-                        arr[a] * rng.uniform(0.1, 0.4, len(a)), currency[a], ADDON_PRODUCTS))
+    frames.append(
+        _opps(
+            rng,
+            a,
+            WON_STAGES,
+            add_days(close, -rng.integers(20, 120, len(a))),
+            close,
+            arr[a] * rng.uniform(0.1, 0.4, len(a)),
+            currency[a],
+            ADDON_PRODUCTS,
+        )
+    )
 
     lost_counts = np.where(cust, rng.random(n) < 0.2, (rng.random(n) < 0.5) * (1 + (rng.random(n) < 0.3)))
     o, _ = groups(lost_counts.astype(int))
@@ -121,14 +143,22 @@ def build_opportunities(seed: int, accounts: pd.DataFrame) -> pd.DataFrame:
     close = uniform_dates(rng, add_days(created_acc[o], 30), last)
     lost_amount = arr[o] * np.exp(rng.normal(0, 0.3, len(o)))
     opened = np.maximum(add_days(close, -rng.integers(20, 200, len(o))), created_acc[o])
-    frames.append(_opps(rng, o, LOST_STAGES, opened, close,
-                        lost_amount, currency[o], PRODUCTS))
+    frames.append(_opps(rng, o, LOST_STAGES, opened, close, lost_amount, currency[o], PRODUCTS))
 
     p = np.flatnonzero(~cust & (rng.random(n) < 0.15))  # open pipeline
     opened = days_before_reference(rng.integers(5, 200, len(p)))
-    frames.append(_opps(rng, p, OPEN_STAGES, np.maximum(opened, created_acc[p]),
-                        np.full(len(p), np.datetime64("NaT"), dtype="datetime64[D]"),
-                        arr[p] * np.exp(rng.normal(0, 0.3, len(p))), currency[p], PRODUCTS))
+    frames.append(
+        _opps(
+            rng,
+            p,
+            OPEN_STAGES,
+            np.maximum(opened, created_acc[p]),
+            np.full(len(p), np.datetime64("NaT"), dtype="datetime64[D]"),
+            arr[p] * np.exp(rng.normal(0, 0.3, len(p))),
+            currency[p],
+            PRODUCTS,
+        )
+    )
 
     opps = pd.concat(frames, ignore_index=True)
     opps = opps.sort_values(["created_at", "owner"], kind="stable").reset_index(drop=True)
@@ -149,28 +179,35 @@ def build_leads(seed: int, companies: pd.DataFrame, accounts: pd.DataFrame) -> p
     n_junk = max(1, len(accounts) // 50)
     created_conv = add_days(accounts["crm_created_date"].to_numpy()[conv], -rng.integers(0, 60, len(conv)))
     frames = [
-        pd.DataFrame({
-            "company_name": crm_names(rng, accounts["base_name"].to_numpy()[conv],
-                                      accounts["legal_suffix"].to_numpy()[conv]),
-            "website": website_variants(rng, accounts["domain"].to_numpy()[conv], null_rate=0.1),
-            "created_at": office_hours(rng, created_conv),
-            "status": "Converted",
-            "converted_account_id": ids[conv],
-        }),
-        pd.DataFrame({
-            "company_name": crm_names(rng, pro["base_name"].to_numpy(), pro["legal_suffix"].to_numpy()),
-            "website": website_variants(rng, pro["domain"].to_numpy(), null_rate=0.1),
-            "created_at": office_hours(rng, days_before_reference(rng.integers(0, 720, len(pro)))),
-            "status": choice(rng, LEAD_STATUSES, len(pro)),
-            "converted_account_id": None,
-        }),
-        pd.DataFrame({
-            "company_name": blank(rng, np.full(n_junk, "Self-employed", dtype=object), 0.5),
-            "website": choice(rng, FREE_MAIL_DOMAINS, n_junk),
-            "created_at": office_hours(rng, days_before_reference(rng.integers(0, 720, n_junk))),
-            "status": choice(rng, ("New", "Disqualified"), n_junk),
-            "converted_account_id": None,
-        }),
+        pd.DataFrame(
+            {
+                "company_name": crm_names(
+                    rng, accounts["base_name"].to_numpy()[conv], accounts["legal_suffix"].to_numpy()[conv]
+                ),
+                "website": website_variants(rng, accounts["domain"].to_numpy()[conv], null_rate=0.1),
+                "created_at": office_hours(rng, created_conv),
+                "status": "Converted",
+                "converted_account_id": ids[conv],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "company_name": crm_names(rng, pro["base_name"].to_numpy(), pro["legal_suffix"].to_numpy()),
+                "website": website_variants(rng, pro["domain"].to_numpy(), null_rate=0.1),
+                "created_at": office_hours(rng, days_before_reference(rng.integers(0, 720, len(pro)))),
+                "status": choice(rng, LEAD_STATUSES, len(pro)),
+                "converted_account_id": None,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "company_name": blank(rng, np.full(n_junk, "Self-employed", dtype=object), 0.5),
+                "website": choice(rng, FREE_MAIL_DOMAINS, n_junk),
+                "created_at": office_hours(rng, days_before_reference(rng.integers(0, 720, n_junk))),
+                "status": choice(rng, ("New", "Disqualified"), n_junk),
+                "converted_account_id": None,
+            }
+        ),
     ]
     leads = pd.concat(frames, ignore_index=True)
     leads = leads[leads["created_at"] <= np.datetime64(REFERENCE_DATE, "s")]

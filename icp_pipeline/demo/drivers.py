@@ -24,50 +24,56 @@ class Driver:
     column: str  # column of `driver_matrix`
     value_coef: float  # added to log(annual gross margin)
     win_coef: float  # added to the log-odds of becoming a customer
+    effect: str  # direction as in icp.attribute_importance: +, - or mixed
     description: str
     detail: dict = field(default_factory=dict)
 
 
 DRIVERS: tuple[Driver, ...] = (
     Driver(
-        "tech__snowflake",
-        "snowflake",
-        1.25,
-        1.0,
-        "Uses Snowflake (first_seen before the as-of date): the strongest driver.",
-        {"technology": "Snowflake"},
+        attribute="tech__snowflake",
+        column="snowflake",
+        value_coef=1.25,
+        win_coef=1.0,
+        effect="+",
+        description="Uses Snowflake (first_seen before the as-of date): the strongest driver.",
+        detail={"technology": "Snowflake"},
     ),
     Driver(
-        "firmo__industry",
-        "high_value_industry",
-        0.55,
-        0.6,
-        "Industry software or fintech (enrichment labels 'Software', 'Fintech').",
-        {"levels": list(HIGH_VALUE_INDUSTRIES), "enrichment_labels": ["Software", "Fintech"]},
+        attribute="firmo__industry",
+        column="high_value_industry",
+        value_coef=0.55,
+        win_coef=0.6,
+        effect="+",
+        description="Industry software or fintech (enrichment labels 'Software', 'Fintech').",
+        detail={"levels": list(HIGH_VALUE_INDUSTRIES), "enrichment_labels": ["Software", "Fintech"]},
     ),
     Driver(
-        "firmo__employee_count",
-        "employee_band",
-        0.5,
-        0.6,
-        "Employee count in a mid band; smaller and larger companies are worth less (non-monotone).",
-        {"band": list(EMPLOYEE_BAND), "shape": "non-monotone"},
+        attribute="firmo__employee_count",
+        column="employee_band",
+        value_coef=0.5,
+        win_coef=0.6,
+        effect="mixed",
+        description="Employee count in a mid band; smaller and larger companies are worth less (non-monotone).",
+        detail={"band": list(EMPLOYEE_BAND), "shape": "non-monotone"},
     ),
     Driver(
-        "sit__events_hiring_surge_12m",
-        "hiring_surge",
-        0.4,
-        0.5,
-        "A hiring_surge event in the 12 months before the as-of date (the win date for customers).",
-        {"event_type": "hiring_surge", "window_days": 365},
+        attribute="sit__events_hiring_surge_12m",
+        column="hiring_surge",
+        value_coef=0.4,
+        win_coef=0.5,
+        effect="+",
+        description="A hiring_surge event in the 12 months before the as-of date (the win date for customers).",
+        detail={"event_type": "hiring_surge", "window_days": 365},
     ),
     Driver(
-        "x__cloud_spend_index",
-        "cloud_spend",
-        0.3,
-        0.3,
-        "Extra firmographics column cloud_spend_index (0-100): log value rises linearly with it.",
-        {"column": "enrichment/firmographics.cloud_spend_index", "per_unit": 1 / CLOUD_SPEND_SCALE},
+        attribute="x__cloud_spend_index",
+        column="cloud_spend",
+        value_coef=0.3,
+        win_coef=0.3,
+        effect="+",
+        description="Extra firmographics column cloud_spend_index (0-100): log value rises linearly with it.",
+        detail={"column": "enrichment/firmographics.cloud_spend_index", "per_unit": 1 / CLOUD_SPEND_SCALE},
     ),
 )
 

@@ -55,8 +55,11 @@ def simulate_lifecycle(seed: int, companies: pd.DataFrame) -> pd.DataFrame:
     df["end_date"] = np.where(churns, churn, np.where(is_customer, REFERENCE_DATE, np.datetime64("NaT")))
     df["as_of"] = np.where(is_customer, win, REFERENCE_DATE)
     # CRM accounts exist for a while before their first win (or before today for prospects).
-    created = np.where(is_customer, add_days(win, -rng.integers(250, 1000, n)),
-                       days_before_reference(rng.integers(60, 2500, n)))
+    created = np.where(
+        is_customer,
+        add_days(win, -rng.integers(250, 1000, n)),
+        days_before_reference(rng.integers(60, 2500, n)),
+    )
     df["crm_created_date"] = created.astype("datetime64[D]")
 
     df["gross_margin_rate"] = rng.uniform(0.55, 0.85, n)

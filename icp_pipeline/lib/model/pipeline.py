@@ -96,7 +96,7 @@ def run_models(
     validation = None
     metrics = pd.DataFrame(columns=METRIC_COLUMNS)
     if settings.run_validation:
-        dates = features["first_won_date"] if "first_won_date" in features else None
+        dates = features.get("first_won_date")
         validation = validate(X, value, won, value_model, win_model, settings, dates)
         metrics = validation.metrics
 

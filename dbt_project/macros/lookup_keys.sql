@@ -1,0 +1,55 @@
+{#- Text used to look a free-text country up in seed `country_codes` (column `alias`). -#}
+{% macro country_lookup_key(expression) -%}
+    nullif(
+        trim(
+            regexp_replace(
+                regexp_replace(lower(strip_accents(trim({{ expression }}))), '[.''’]', '', 'g'),
+                '[^a-z0-9]+', ' ', 'g'
+            )
+        ),
+        ''
+    )
+{%- endmacro %}
+
+{#-
+    Canonical industry of a free-text industry: the first row of seed `industry_mapping`
+    (lowest `priority`) whose regular expression `pattern` matches the text (lower case,
+    punctuation read as spaces). Unmatched text gives 'other'; null stays null.
+-#}
+{% macro canonical_industry(expression) -%}
+    case
+        when nullif(trim({{ expression }}), '') is not null
+            then coalesce(
+                (
+                    select industry_mapping.canonical_industry
+                    from {{ ref('industry_mapping') }} as industry_mapping
+                    where regexp_matches(
+                        trim(regexp_replace(lower(strip_accents({{ expression }})), '[^a-z0-9]+', ' ', 'g')),
+                        industry_mapping.pattern
+                    )
+                    order by industry_mapping.priority
+                    limit 1
+                ),
+                'other'
+            )
+    end
+{%- endmacro %}
+
+{#- lower_snake slug of a text column, for values that become column names. -#}
+{% macro slugify(expression) -%}
+    nullif(
+        left(trim(regexp_replace(lower(strip_accents(trim({{ expression }}))), '[^a-z0-9]+', '_', 'g'), '_'), 50),
+        ''
+    )
+{%- endmacro %}
+
+{#- The same slug computed in Jinja (for column names read from the warehouse). -#}
+{% macro slug(text) -%}
+    {%- set cleaned = modules.re.sub('[^a-z0-9]+', '_', (text | string | lower)) -%}
+    {{- return((cleaned.strip('_')[:50]) or 'unnamed') -}}
+{%- endmacro %}
+
+{#- Lower-case, trimmed, inner whitespace collapsed: how stages and enumerations are compared. -#}
+{% macro clean_enum(expression) -%}
+    nullif(regexp_replace(lower(trim({{ expression }})), '\s+', ' ', 'g'), '')
+{%- endmacro %}

@@ -1,0 +1,26 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'activities') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        trim(activity_id) as activity_id,
+        trim(account_id) as account_id,
+
+        ---------- text
+        {{ clean_enum('activity_type') }} as activity_type,
+
+        ---------- timestamps
+        occurred_at
+
+    from source
+
+)
+
+select * from renamed

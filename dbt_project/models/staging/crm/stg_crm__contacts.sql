@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'contacts') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        trim(contact_id) as contact_id,
+        trim(account_id) as account_id,
+
+        ---------- text
+        nullif(trim(title), '') as title,
+        {{ clean_enum('department') }} as department,
+        {{ clean_enum('seniority') }} as seniority,
+
+        ---------- personal data stays here: only whether an email exists goes on
+        nullif(trim(email), '') is not null as has_email,
+
+        ---------- timestamps
+        created_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'contracts') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        trim(contract_id) as contract_id,
+        trim(erp_customer_id) as erp_customer_id,
+
+        ---------- money
+        annual_value,
+        coalesce(upper(nullif(trim(currency), '')), {{ reporting_currency() }}) as currency,
+
+        ---------- status
+        {{ clean_enum('status') }} as status,
+
+        ---------- dates
+        start_date,
+        end_date
+
+    from source
+
+)
+
+select * from renamed

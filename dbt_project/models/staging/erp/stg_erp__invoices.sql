@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'invoices') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        trim(invoice_id) as invoice_id,
+        trim(erp_customer_id) as erp_customer_id,
+
+        ---------- money (negative amount = credit note)
+        amount,
+        cost,
+        coalesce(upper(nullif(trim(currency), '')), {{ reporting_currency() }}) as currency,
+
+        ---------- status
+        {{ clean_enum('status') }} as status,
+
+        ---------- dates
+        invoice_date
+
+    from source
+
+)
+
+select * from renamed

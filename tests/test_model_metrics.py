@@ -1,0 +1,50 @@
+"""Metrics, scores and reason formatting."""
+
+import numpy as np
+import pandas as pd
+
+from icp_pipeline.lib.model.metrics import normalised_gini, ranking_metrics, reliability_table
+from icp_pipeline.lib.model.reasons import MINUS, PLUS, reason_codes
+from icp_pipeline.lib.model.scoring import icp_score
+
+
+def test_icp_score_is_rank_preserving_0_100():
+    ev = np.array([5.0, 1.0, 3.0, 3.0, 10.0])
+    s = icp_score(ev)
+    assert s.min() == 0.0 and s.max() == 100.0
+    assert s[2] == s[3]
+    assert list(np.argsort(s, kind="stable")) == list(np.argsort(ev, kind="stable"))
+
+
+def test_ranking_metrics_perfect_and_random():
+    rng = np.random.default_rng(0)
+    actual = rng.lognormal(8, 1, 500)
+    perfect = ranking_metrics(actual, actual)
+    assert abs(perfect["normalised_gini"] - 1) < 1e-9 and perfect["spearman"] > 0.999
+    assert perfect["top_decile_lift"] > 2
+    assert abs(normalised_gini(actual, rng.random(500))) < 0.2
+
+
+def test_reliability_table():
+    p = np.linspace(0.01, 0.99, 100)
+    y = (p > 0.5).astype(int)
+    t = reliability_table(y, p, 10)
+    assert t["n"].sum() == 100 and len(t) == 10
+
+
+def test_reason_codes_format():
+    X = pd.DataFrame({
+        "tech__snowflake": [1.0, 0.0],
+        "firmo__employee_count": [1200.0, 10.0],
+        "firmo__industry": pd.Categorical(["software", None], categories=["retail", "software"]),
+        "x__noise": [0.1, 0.2],
+    })
+    shap = pd.DataFrame(
+        {"tech__snowflake": [0.9, -0.5], "firmo__employee_count": [0.3, -0.2],
+         "firmo__industry": [0.2, 0.1], "x__noise": [0.01, 0.0]}
+    )
+    kinds = {"tech__snowflake": "binary", "firmo__employee_count": "numeric",
+             "firmo__industry": "categorical", "x__noise": "numeric"}
+    r = reason_codes(shap, X, kinds, n_reasons=3)
+    assert r[0] == f"{PLUS} uses snowflake; {PLUS} employee_count 1,200 (high); {PLUS} industry = software"
+    assert r[1] == f"{MINUS} does not use snowflake; {MINUS} employee_count 10 (low); {PLUS} industry unknown"
