@@ -22,8 +22,9 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     truth = generate_demo_data(out, n_accounts=args.accounts, n_prospects=args.prospects, seed=args.seed)
-    counts = truth.get("counts", {})
-    print(f"Demo data written to {out} ({', '.join(f'{k}={v}' for k, v in counts.items())})")
+    rows = truth.get("counts", {}).get("rows", {})
+    summary = ", ".join(f"{name}: {n:,}" for name, n in rows.items()) if isinstance(rows, dict) else ""
+    print(f"Demo data written to {out}" + (f" ({summary})" if summary else ""))
     print(f"Planted truth (never read by the pipeline): {out / 'planted_truth.json'}")
     return 0
 

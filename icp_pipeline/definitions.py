@@ -7,6 +7,8 @@ import dagster as dg
 from icp_pipeline.defs.extract.assets import extract_assets
 from icp_pipeline.defs.model.assets import model_assets
 from icp_pipeline.defs.ops.jobs import jobs
+from icp_pipeline.defs.ops.schedules import build_refresh_schedule
+from icp_pipeline.defs.ops.sensors import landing_sensor
 from icp_pipeline.defs.publish.assets import publish_assets
 from icp_pipeline.defs.transform.assets import dbt_resource, icp_dbt_models
 from icp_pipeline.resources import default_resources
@@ -17,6 +19,8 @@ def build_definitions(loggers: dict[str, dg.LoggerDefinition] | None = None) -> 
     return dg.Definitions(
         assets=[*extract_assets, icp_dbt_models, *model_assets, *publish_assets],
         jobs=jobs,
+        schedules=[build_refresh_schedule()],
+        sensors=[landing_sensor],
         resources={**default_resources(), "dbt": dbt_resource()},
         # One DuckDB file allows a single writer, so steps of a run execute one after another.
         executor=dg.in_process_executor,

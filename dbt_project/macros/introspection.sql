@@ -52,3 +52,23 @@
         'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT', 'FLOAT', 'REAL', 'DOUBLE', 'BOOLEAN'] -%}
     {{ return(t in numeric or t.startswith('DECIMAL') or t.startswith('NUMERIC')) }}
 {%- endmacro %}
+
+{#-
+    Distinct non-null values of `value_sql` in `relation`, most frequent first (at most `limit`),
+    returned sorted so generated column lists are stable. Used for dynamic feature columns.
+-#}
+{% macro frequent_values(relation, value_sql, limit=none, where='1 = 1') -%}
+    {%- set sql -%}
+        select value
+        from (
+            select {{ value_sql }} as value, count(*) as row_count
+            from {{ relation }}
+            where {{ where }}
+            group by 1
+        ) as counted
+        where value is not null
+        order by row_count desc, value
+        {% if limit is not none %}limit {{ limit | int }}{% endif %}
+    {%- endset -%}
+    {{ return(query_column_values(relation, sql) | sort) }}
+{%- endmacro %}

@@ -1,4 +1,4 @@
-"""CRM tables: accounts (with extra columns), opportunities and leads."""
+"""CRM accounts (with their extra columns) and opportunities."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from icp_pipeline.demo.common import (
-    REFERENCE_DATE,
     add_days,
     blank,
     choice,
@@ -18,15 +17,13 @@ from icp_pipeline.demo.common import (
     stream,
     uniform_dates,
 )
-from icp_pipeline.demo.companies import ROLE_CRM, ROLE_PROSPECT
+from icp_pipeline.demo.companies import ROLE_CRM
 from icp_pipeline.demo.mess import country_variants, crm_industries, crm_names, website_variants
 from icp_pipeline.demo.vocab import (
     ACCOUNT_TIERS,
     ADDON_PRODUCTS,
     CSM_NAMES,
-    FREE_MAIL_DOMAINS,
     LEAD_SOURCES,
-    LEAD_STATUSES,
     LOST_STAGES,
     OPEN_STAGES,
     PRODUCTS,
@@ -167,50 +164,3 @@ def build_opportunities(seed: int, accounts: pd.DataFrame) -> pd.DataFrame:
     usd = opps["currency"].to_numpy() == "USD"
     opps.loc[usd & (rng.random(len(opps)) < 0.3), "currency"] = None  # default = reporting currency
     return opps
-
-
-def build_leads(seed: int, companies: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
-    """Converted leads of CRM accounts, unconverted leads of prospects, and free-mail junk."""
-    rng = stream(seed, "crm/leads")
-    ids = account_ids(len(accounts))
-    conv = np.flatnonzero(rng.random(len(accounts)) < 0.35)
-    prospects = companies[companies["role"] == ROLE_PROSPECT]
-    pro = prospects[rng.random(len(prospects)) < 0.08]
-    n_junk = max(1, len(accounts) // 50)
-    created_conv = add_days(accounts["crm_created_date"].to_numpy()[conv], -rng.integers(0, 60, len(conv)))
-    frames = [
-        pd.DataFrame(
-            {
-                "company_name": crm_names(
-                    rng, accounts["base_name"].to_numpy()[conv], accounts["legal_suffix"].to_numpy()[conv]
-                ),
-                "website": website_variants(rng, accounts["domain"].to_numpy()[conv], null_rate=0.1),
-                "created_at": office_hours(rng, created_conv),
-                "status": "Converted",
-                "converted_account_id": ids[conv],
-            }
-        ),
-        pd.DataFrame(
-            {
-                "company_name": crm_names(rng, pro["base_name"].to_numpy(), pro["legal_suffix"].to_numpy()),
-                "website": website_variants(rng, pro["domain"].to_numpy(), null_rate=0.1),
-                "created_at": office_hours(rng, days_before_reference(rng.integers(0, 720, len(pro)))),
-                "status": choice(rng, LEAD_STATUSES, len(pro)),
-                "converted_account_id": None,
-            }
-        ),
-        pd.DataFrame(
-            {
-                "company_name": blank(rng, np.full(n_junk, "Self-employed", dtype=object), 0.5),
-                "website": choice(rng, FREE_MAIL_DOMAINS, n_junk),
-                "created_at": office_hours(rng, days_before_reference(rng.integers(0, 720, n_junk))),
-                "status": choice(rng, ("New", "Disqualified"), n_junk),
-                "converted_account_id": None,
-            }
-        ),
-    ]
-    leads = pd.concat(frames, ignore_index=True)
-    leads = leads[leads["created_at"] <= np.datetime64(REFERENCE_DATE, "s")]
-    leads = leads.sort_values("created_at", kind="stable").reset_index(drop=True)
-    leads.insert(0, "lead_id", make_ids("00QDn", len(leads)))
-    return leads

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-HIGH_VALUE_INDUSTRIES = ("software", "fintech")
+HIGH_VALUE_INDUSTRIES = ("software", "financial_services")
 EMPLOYEE_BAND = (200, 2000)
 CLOUD_SPEND_CENTRE, CLOUD_SPEND_SCALE = 50.0, 20.0
 
@@ -45,7 +45,7 @@ DRIVERS: tuple[Driver, ...] = (
         value_coef=0.55,
         win_coef=0.6,
         effect="+",
-        description="Industry software or fintech (enrichment labels 'Software', 'Fintech').",
+        description="Canonical industry software or financial_services (enrichment 'Software', 'Fintech').",
         detail={"levels": list(HIGH_VALUE_INDUSTRIES), "enrichment_labels": ["Software", "Fintech"]},
     ),
     Driver(

@@ -75,7 +75,7 @@ def build_activities(seed: int, accounts: pd.DataFrame) -> pd.DataFrame:
     created, as_of, end, cust = _dates(accounts)
     tenure_years = np.where(cust, (end - as_of).astype(float) / 365.25, 0.0)
     pre_counts = np.where(cust, rng.poisson(8.0, n), rng.poisson(7.0, n))
-    post_counts = np.where(cust, rng.poisson(POST_WIN_ACTIVITIES_PER_YEAR * np.nan_to_num(tenure_years)), 0)
+    post_counts = np.where(cust, rng.poisson(POST_WIN_ACTIVITIES_PER_YEAR * tenure_years), 0)
     pre_owner, _ = groups(pre_counts)
     post_owner, _ = groups(post_counts)
     window_start = np.where(cust, add_days(as_of, -240), add_days(as_of, -3 * 365))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from icp_pipeline.demo import crm, engagement, enrichment, erp, marketing
+from icp_pipeline.demo import crm, engagement, enrichment, erp, leads, marketing
 from icp_pipeline.demo.companies import build_companies
 from icp_pipeline.demo.lifecycle import simulate_lifecycle
 from icp_pipeline.demo.truth import build_truth
@@ -28,7 +28,7 @@ def build_tables(seed: int, companies: pd.DataFrame) -> tuple[dict[str, pd.DataF
         "crm/opportunities": crm.build_opportunities(seed, accounts),
         "crm/contacts": engagement.build_contacts(seed, accounts),
         "crm/activities": engagement.build_activities(seed, accounts),
-        "crm/leads": crm.build_leads(seed, companies, accounts),
+        "crm/leads": leads.build_leads(seed, companies, accounts),
         "erp/customers": erp_customers,
         "erp/invoices": erp.build_invoices(seed, customers),
         "erp/contracts": erp.build_contracts(seed, customers),

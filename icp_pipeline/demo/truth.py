@@ -53,13 +53,13 @@ def _leaks() -> list[dict]:
             "source": "crm/accounts.customer_success_manager",
         },
         {
-            "attribute": "beh__activities_12m",
+            "attribute_prefix": "beh__activities",
             "kind": "post_win_activities",
             "source": "crm/activities",
             "description": "Customers log ~18 activities a year after the win; count only activities before as_of.",
         },
         {
-            "attribute": "beh__contacts",
+            "attribute_prefix": "beh__contacts",
             "kind": "post_win_contacts",
             "source": "crm/contacts",
             "description": "Customers gain contacts after the win; count only contacts created before as_of.",

@@ -140,7 +140,7 @@ NAME_NOUNS = [
     "Energy",
     "Media",
     "Partners",
-    "Group",
+    "Foundry",
     "Solutions",
     "Dynamics",
     "Networks",
@@ -151,7 +151,7 @@ NAME_NOUNS = [
     "Bio",
     "Industries",
     "Ventures",
-    "Holdings",
+    "Genomics",
     "Consulting",
     "Digital",
     "Interactive",
@@ -171,7 +171,8 @@ NAME_NOUNS = [
     "Works",
 ]
 
-# ---------- industries: key -> (enrichment label, sub-industries, weight, CRM free-text spellings)
+# ---------- industries: canonical key (as in dbt seed industry_mapping) -> (enrichment label,
+# sub-industries, weight, CRM free-text spellings)
 INDUSTRIES: dict[str, tuple[str, tuple[str, ...], float, tuple[str, ...]]] = {
     "software": (
         "Software",
@@ -179,7 +180,7 @@ INDUSTRIES: dict[str, tuple[str, tuple[str, ...], float, tuple[str, ...]]] = {
         0.17,
         ("Software", "software & SaaS", "SaaS", "Computer Software", "IT - Software", "software"),
     ),
-    "fintech": (
+    "financial_services": (
         "Fintech",
         ("Payments", "Lending", "Insurtech", "Wealth Management"),
         0.10,
@@ -204,13 +205,13 @@ INDUSTRIES: dict[str, tuple[str, tuple[str, ...], float, tuple[str, ...]]] = {
         0.12,
         ("Manufacturing", "Industrial", "Mfg", "Industrial Manufacturing", "Machinery"),
     ),
-    "retail": (
+    "retail_consumer": (
         "Retail",
         ("E-commerce", "Consumer Goods", "Grocery"),
         0.10,
         ("Retail", "Consumer Goods", "E-commerce", "Ecommerce", "Retail & eCommerce"),
     ),
-    "logistics": (
+    "transportation_logistics": (
         "Transportation & Logistics",
         ("Freight", "Warehousing", "Last Mile"),
         0.07,
@@ -222,13 +223,13 @@ INDUSTRIES: dict[str, tuple[str, tuple[str, ...], float, tuple[str, ...]]] = {
         0.05,
         ("Education", "EdTech", "Higher Education", "E-Learning"),
     ),
-    "media": (
+    "media_entertainment": (
         "Media & Entertainment",
         ("Publishing", "Broadcasting", "Gaming"),
         0.06,
         ("Media", "Entertainment", "Media & Entertainment", "Publishing", "Broadcast Media"),
     ),
-    "energy": (
+    "energy_utilities": (
         "Energy & Utilities",
         ("Renewables", "Oil & Gas", "Utilities"),
         0.05,
@@ -240,17 +241,17 @@ INDUSTRIES: dict[str, tuple[str, tuple[str, ...], float, tuple[str, ...]]] = {
         0.10,
         ("Consulting", "Professional Services", "Management Consulting", "Legal Services", "Accounting"),
     ),
-    "telecom": (
+    "telecommunications": (
         "Telecommunications",
         ("Wireless", "Broadband", "Network Equipment"),
         0.04,
         ("Telecom", "Telecommunications", "Telco", "Wireless"),
     ),
-    "real_estate": (
+    "real_estate_construction": (
         "Real Estate",
         ("Commercial Real Estate", "Property Management", "PropTech"),
         0.04,
-        ("Real Estate", "Property Management", "Commercial Real Estate", "RE"),
+        ("Real Estate", "Property Management", "Commercial Real Estate", "Real Estate & Property"),
     ),
 }
 
