@@ -14,6 +14,9 @@ def _use_persistent_dagster_home() -> None:
     """Keep run history where `make ui` and `icp status` find it, unless DAGSTER_HOME is set."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(DATA_DIR / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
 

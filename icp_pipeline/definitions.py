@@ -14,7 +14,7 @@ from icp_pipeline.defs.transform.assets import dbt_resource, icp_dbt_models
 from icp_pipeline.resources import default_resources
 
 
-def build_definitions(loggers: dict[str, dg.LoggerDefinition] | None = None) -> dg.Definitions:
+def build_definitions() -> dg.Definitions:
     """Assemble the code location; resources come from the env vars of the outputs contract."""
     return dg.Definitions(
         assets=[*extract_assets, icp_dbt_models, *model_assets, *publish_assets],
@@ -24,7 +24,6 @@ def build_definitions(loggers: dict[str, dg.LoggerDefinition] | None = None) -> 
         resources={**default_resources(), "dbt": dbt_resource()},
         # One DuckDB file allows a single writer, so steps of a run execute one after another.
         executor=dg.in_process_executor,
-        loggers=loggers,
     )
 
 

@@ -31,7 +31,7 @@ def test_each_landing_table_is_an_extract_asset_feeding_its_dbt_source():
     for table in TABLES:
         assert dg.AssetKey([table.source, table.name]) in keys
     graph = defs.resolve_asset_graph()
-    staging = dg.AssetKey("stg_crm__accounts")
+    staging = dg.AssetKey(["staging", "stg_crm__accounts"])
     assert dg.AssetKey(["crm", "accounts"]) in graph.get(staging).parent_keys
 
 
@@ -48,7 +48,7 @@ def test_lineage_runs_from_extract_through_dbt_and_model_to_publish():
                 frontier.append(parent)
     expected = {
         dg.AssetKey(["crm", "accounts"]),
-        dg.AssetKey("account_features"),
+        dg.AssetKey(["marts", "account_features"]),
         dg.AssetKey(["model", "account_scores"]),
     }
     assert expected <= ancestors

@@ -21,3 +21,10 @@
             {% if max_value is not none %} or {{ column_name }} > {{ max_value }} {% endif %}
         )
 {% endtest %}
+
+{#- Fails unless the model has exactly one row. -#}
+{% test assert_row_count_is_one(model) %}
+    select row_count
+    from (select count(*) as row_count from {{ model }}) as counted
+    where row_count != 1
+{% endtest %}

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from icp_pipeline.lib.icp.definition import IcpDefinition
 from icp_pipeline.lib.source_mapping import TableMapping, parse_mappings
 
 DEFAULT_WON_STAGES = ["closed won", "won", "closed-won", "closedwon", "closed_won"]
@@ -53,8 +54,11 @@ class TierPolicy(_Strict):
         return self
 
 
-class IcpConfig(_Strict):
-    """The whole ICP definition. Unknown keys are errors so that typos cannot pass silently."""
+class IcpConfig(IcpDefinition):
+    """The whole ICP config: the qualitative ICP sections (questions, hypotheses, disqualifiers,
+    overrides, segments, validation; see `icp_pipeline.lib.icp.definition`) plus the run settings
+    below. Unknown keys are errors so that typos cannot pass silently.
+    """
 
     reporting_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
     as_of_date: dt.date | None = None

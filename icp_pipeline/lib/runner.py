@@ -13,13 +13,14 @@ def run_refresh(settings: Settings, selection: str = "*") -> int:
     from icp_pipeline.definitions import build_definitions
     from icp_pipeline.lib.progress import progress_logger
 
-    defs = build_definitions(loggers={"console": progress_logger})
+    defs = build_definitions()
     if selection.strip() in ("*", ""):
         job = defs.resolve_job_def("icp_refresh")
     else:
         job = dg.Definitions.merge(
             defs, dg.Definitions(jobs=[dg.define_asset_job("icp_cli_selection", selection=selection)])
         ).resolve_job_def("icp_cli_selection")
+    job = job.with_logger_defs({"console": progress_logger})
     print(f"ICP refresh: landing {settings.landing_dir} → warehouse {settings.duckdb_path}", flush=True)
     result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
     if not result.success:

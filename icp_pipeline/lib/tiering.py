@@ -8,10 +8,13 @@ take a prospect's place, unless `include_customers` puts them in the ranking.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.icp_config import TierPolicy
+if TYPE_CHECKING:  # the config imports the ICP package, which imports this module
+    from icp_pipeline.lib.icp_config import TierPolicy
 
 TIER_ORDER = ["Tier 1", "Tier 2", "Tier 3", "Disqualified"]
 

@@ -6,8 +6,6 @@
     else from the naming pattern.
 -#}
 
--- depends_on: {{ ref('account_features') }}
-
 {%- set families = [
     ('firmo__', 'firmographic', true),
     ('tech__', 'technographic', true),
@@ -32,19 +30,23 @@
             {%- if name in documented and documented[name] -%}
                 {%- set description = documented[name] -%}
             {%- elif prefix == 'tech__' and attribute.startswith('cat_') -%}
-                {%- set description = 'Number of technologies of category ' ~ attribute[4:] ~ ' the account used on or before as_of_date.' -%}
+                {%- set description = 'Number of technologies of category ' ~ attribute[4:] ~ ' the account was seen using on or before as_of_date (null when the vendor does not cover the domain).' -%}
             {%- elif prefix == 'tech__' -%}
-                {%- set description = '1 when the account used technology ' ~ attribute ~ ' on or before as_of_date, else 0 (null when not covered).' -%}
+                {%- set description = '1 when the account was seen using technology ' ~ attribute ~ ' on or before as_of_date, else 0 (null when the vendor does not cover the domain).' -%}
             {%- elif prefix == 'sit__' and attribute.startswith('events_') -%}
-                {%- set description = 'Number of ' ~ attribute[7:] ~ ' events (last segment: look-back window in months) before as_of_date.' -%}
+                {%- set window = modules.re.search('_(\\d+)m$', attribute) -%}
+                {%- set description = 'Number of ' ~ modules.re.sub('_\\d+m$', '', attribute[7:]) ~ ' events in the '
+                    ~ (window.group(1) if window else '') ~ ' months up to as_of_date (null without a domain).' -%}
             {%- elif prefix == 'beh__' and attribute.startswith('activities_') -%}
-                {%- set description = 'CRM activities of type ' ~ attribute[11:] ~ ' (last segment: look-back window in months) before as_of_date.' -%}
+                {%- set window = modules.re.search('_(\\d+)m$', attribute) -%}
+                {%- set description = 'CRM activities of type ' ~ modules.re.sub('_\\d+m$', '', attribute[11:]) ~ ' in the '
+                    ~ (window.group(1) if window else '') ~ ' months up to as_of_date (null without a CRM record).' -%}
             {%- elif prefix == 'beh__' and attribute.startswith('contacts_seniority_') -%}
                 {%- set description = 'CRM contacts with seniority ' ~ attribute[19:] ~ ' created on or before as_of_date.' -%}
             {%- elif prefix == 'beh__' and attribute.startswith('contacts_dept_') -%}
                 {%- set description = 'CRM contacts in department ' ~ attribute[14:] ~ ' created on or before as_of_date.' -%}
             {%- elif prefix == 'x__' -%}
-                {%- set description = 'Extra landed column ' ~ attribute ~ ' of crm/accounts or enrichment/firmographics, passed through.' -%}
+                {%- set description = 'Extra column ' ~ attribute ~ ' landed in crm/accounts or enrichment/firmographics, passed through (enrichment wins when both have it).' -%}
             {%- else -%}
                 {%- set description = family ~ ' attribute ' ~ attribute ~ '.' -%}
             {%- endif -%}
@@ -57,11 +59,13 @@
             }) -%}
         {%- endfor -%}
     {%- endfor -%}
-{%- endif -%}
+{%- endif %}
+
+-- depends_on: {{ ref('account_features') }}
 
 with
 
-catalog as (
+attributes as (
 
     {%- for row in rows %}
     select
@@ -92,7 +96,7 @@ final as (
         cast(data_type as varchar) as data_type,
         cast(description as varchar) as description
 
-    from catalog
+    from attributes
 
 )
 

@@ -1,6 +1,5 @@
 """Extract assets: one per landing-contract table, loading files into DuckDB schema `raw`."""
 
-from __future__ import annotations
 
 import dagster as dg
 

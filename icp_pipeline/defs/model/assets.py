@@ -1,6 +1,5 @@
 """Model assets: LightGBM value and win models, SHAP attribute ranking and scores for every account."""
 
-from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
@@ -16,9 +15,9 @@ from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 MODEL_SCHEMA = "model"
 MARTS = [
-    dg.AssetKey("account_features"),
-    dg.AssetKey("attribute_catalog"),
-    dg.AssetKey("closed_opportunities"),
+    dg.AssetKey(["marts", "account_features"]),
+    dg.AssetKey(["marts", "attribute_catalog"]),
+    dg.AssetKey(["marts", "closed_opportunities"]),
 ]
 
 

@@ -1,6 +1,5 @@
 """Jobs: the full refresh and partial refreshes per stage."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """A sensor that starts a full refresh when the landing folder's content changes."""
 
-from __future__ import annotations
 
 import json
 

@@ -1,6 +1,5 @@
 """Publish assets: tiered target accounts and the ICP tables in schema `icp`, plus file exports."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -17,7 +16,7 @@ MODEL_OUTPUTS = [
     dg.AssetKey(["model", "account_scores"]),
     dg.AssetKey(["model", "attribute_importance"]),
     dg.AssetKey(["model", "model_metrics"]),
-    dg.AssetKey("account_features"),
+    dg.AssetKey(["marts", "account_features"]),
 ]
 
 

@@ -1,6 +1,5 @@
 """The published tables: their documented columns and how each is built from the model outputs."""
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 

@@ -1,6 +1,5 @@
 """dbt models (staging → intermediate → marts) as Dagster assets, with dbt tests as asset checks."""
 
-from __future__ import annotations
 
 import json
 import os

@@ -111,7 +111,9 @@ def _tokenise(text: str) -> list[_Tok]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
-            what = "unterminated quoted string" if text[pos] in "'\"" else f"unexpected character {text[pos]!r}"
+            what = (
+                "unterminated quoted string" if text[pos] in "'\"" else f"unexpected character {text[pos]!r}"
+            )
             raise _syntax_error(text, what, pos)
         if m.lastgroup != "ws":
             tokens.append(_Tok(m.lastgroup, m.group(), pos))
@@ -216,7 +218,7 @@ class _Parser:
 
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise self.error("empty filter")
+            raise _syntax_error(self.text, "empty filter", 0)
         node = self.expr()
         if self.tok.kind != "end":
             raise self.error("expected 'and', 'or' or the end of the filter")
@@ -377,10 +379,11 @@ def resolve_attribute(name: str, columns) -> str:
     raise _unknown(f"unknown attribute '{name}'", name, columns)
 
 
-def _unknown(message: str, name: str, columns: list[str]) -> FilterError:
+def _unknown(message: str, name: str, columns: list[str], suffix_only: bool = False) -> FilterError:
     by_key: dict[str, str] = {}
     for c in columns:
-        by_key.setdefault(c.lower(), c)
+        if not suffix_only:
+            by_key.setdefault(c.lower(), c)
         by_key.setdefault(_suffix(c).lower(), c)
     close = difflib.get_close_matches(name.lower(), list(by_key), n=5, cutoff=0.6)
     suggestions = list(dict.fromkeys(by_key[k] for k in close))[:3]
@@ -393,7 +396,7 @@ def _tech_column(node: Uses, columns: list[str]) -> str:
     if col in columns:
         return col
     techs = [c for c in columns if c.startswith("tech__")]
-    raise _unknown(f"unknown technology '{node.technology}' (no column {col})", col, techs)
+    raise _unknown(f"unknown technology '{node.technology}' (no column {col})", _suffix(col), techs, True)
 
 
 def _event_column(node: Event, columns: list[str]) -> str:
@@ -406,8 +409,14 @@ def _event_column(node: Event, columns: list[str]) -> str:
             attribute=col,
             suggestions=[f"sit__events_{slugify(node.event_type)}_12m"],
         )
-    events = [c for c in columns if c.startswith("sit__events_")]
-    raise _unknown(f"unknown event type '{node.event_type}' (no column {col})", col, events)
+    by_type = {c[len("sit__events_") :].rsplit("_", 1)[0]: c for c in columns if c.startswith("sit__events_")}
+    close = difflib.get_close_matches(slugify(node.event_type), list(by_type), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(by_type[c] for c in close)}?" if close else ""
+    raise FilterError(
+        f"unknown event type '{node.event_type}' (no column {col}){hint}",
+        attribute=col,
+        suggestions=[by_type[c] for c in close],
+    )
 
 
 def _walk(node: Node):
@@ -534,7 +543,7 @@ def _describe(node: Node, nested: bool = False) -> str:
         text = f" {node.op} ".join(_describe(item, nested=True) for item in node.items)
         return f"({text})" if nested else text
     if isinstance(node, Not):
-        return f"not {_describe(node.item, nested=True)}"
+        return _describe_not(node.item)
     if isinstance(node, Uses):
         return f"{'not using' if node.negate else 'using'} {node.technology}"
     if isinstance(node, Event):
@@ -545,6 +554,25 @@ def _describe(node: Node, nested: bool = False) -> str:
         values = ", ".join(v.show() for v in node.values)
         return f"with {_name(node.attr)} {'not in' if node.negate else 'in'} {values}"
     return f"with {_name(node.attr)} {_OP_WORDS[node.op]} {node.value.show()}"
+
+
+_NEGATED_OPS = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "=": "≠", "!=": "="}
+
+
+def _describe_not(node: Node) -> str:
+    if isinstance(node, Not):
+        return _describe(node.item)
+    if isinstance(node, Uses):
+        return _describe(Uses(node.technology, node.pos, not node.negate))
+    if isinstance(node, InList):
+        return _describe(InList(node.attr, node.values, not node.negate))
+    if isinstance(node, Compare):
+        return f"with {_name(node.attr)} {_NEGATED_OPS[node.op]} {node.value.show()}"
+    if isinstance(node, Between):
+        return f"with {_name(node.attr)} outside {node.low.show()}–{node.high.show()}"
+    if isinstance(node, Event):
+        return f"without a {node.event_type} event in the last {node.months} months"
+    return f"not {_describe(node, nested=True)}"
 
 
 def describe_filter(filter_: str | Node) -> str:

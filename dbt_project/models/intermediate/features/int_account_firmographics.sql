@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#-
     Firmographic and business-situation values per account. Precedence: enrichment
     (firmographics of the account's domain) over CRM (the key's primary CRM account) over ERP

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#-
     Value labels per resolved account (outcomes, computed from all data up to the refresh).
 

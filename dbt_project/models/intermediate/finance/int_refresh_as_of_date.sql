@@ -1,6 +1,8 @@
+{{ config(materialized='table') }}
+
 {#-
     The refresh's as-of date (one row): var as_of_date when set, else the latest date found in
-    the time-stamped data (activities, opportunities, closed-opportunity close dates, invoices,
+    the time-stamped data (account creation, activities, opportunities, closed-opportunity close dates, invoices,
     contract starts, contacts, leads, events, technology first-seen dates, campaign sends),
     else today. Non-customers are described as of this date.
 -#}
@@ -10,6 +12,8 @@ with
 dated as (
 
     select max(cast(occurred_at as date)) as latest_date from {{ ref('stg_crm__activities') }}
+    union all
+    select max(cast(created_at as date)) from {{ ref('stg_crm__accounts') }}
     union all
     select max(created_date) from {{ ref('stg_crm__opportunities') }}
     union all

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#-
     Subsidiary roll-up: group_account_key = the account_key of the top ancestor reached by
     following CRM parent_account_id. Self-references and unknown parents end the walk; a cycle

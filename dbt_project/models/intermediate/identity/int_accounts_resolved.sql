@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#-
     The account spine: one row per resolved account = CRM accounts (merged by domain)
     + ERP customers that match no CRM account + enrichment-only domains (prospects).

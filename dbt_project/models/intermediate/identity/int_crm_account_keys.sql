@@ -1,6 +1,9 @@
+{{ config(materialized='table') }}
+
 {#-
     account_key of every CRM account: its normalised domain; for an account without a domain,
-    the domain of an ERP customer matched to it by crm_account_id or name; else 'crm:<account_id>'.
+    the domain of an ERP customer matched to it by crm_account_id or name, else the domain of the
+    firmographics row with the same unique company name; else 'crm:<account_id>'.
     Accounts sharing a domain share the key; `is_key_primary` marks the one CRM account whose
     fields (name, parent, extras) represent the key.
 -#}
@@ -16,6 +19,13 @@ crm_accounts as (
 erp_matches as (
 
     select * from {{ ref('int_erp_customers_matched') }}
+
+),
+
+enrichment_name_matches as (
+
+    select * from {{ ref('int_firmographics_name_matches') }}
+    where source_system = 'crm'
 
 ),
 
@@ -39,12 +49,15 @@ primary_keys as (
         coalesce(
             crm_accounts.domain,
             inherited_domains.inherited_domain,
+            enrichment_name_matches.domain,
             'crm:' || crm_accounts.account_id
         ) as account_key
 
     from crm_accounts
     left join inherited_domains
         on crm_accounts.account_id = inherited_domains.account_id
+    left join enrichment_name_matches
+        on crm_accounts.account_id = enrichment_name_matches.record_id
     where crm_accounts.is_primary
 
 ),

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#-
     CRM accounts with a deterministic primary per web domain. When several CRM accounts share a
     normalised domain, the earliest created one (then the smallest account_id) is the primary and

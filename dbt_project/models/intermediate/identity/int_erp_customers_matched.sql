@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#-
     Each ERP customer matched to at most one (primary) CRM account, first rule that matches wins:
       1. domain: the normalised domains are equal;

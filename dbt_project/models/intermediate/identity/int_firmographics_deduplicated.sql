@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#-
     One firmographics row per normalised domain. When landed rows normalise to the same domain
     (`www.acme.com`, `acme.com`), the most complete row wins, then the first by file and name.

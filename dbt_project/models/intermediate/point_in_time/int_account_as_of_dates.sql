@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#-
     The point-in-time date every account is described at: a customer's first_won_date (so no
     record from after the win can leak into its attributes), the refresh's as-of date for

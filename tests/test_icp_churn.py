@@ -1,0 +1,74 @@
+"""Tier churn between refreshes, with a reason per changed account."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from icp_pipeline.lib.icp.churn import CHANGE_COLUMNS, tier_changes, tier_churn_rate
+
+
+@pytest.fixture
+def previous() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "account_key": ["a", "b", "c", "d", "e", "g"],
+            "tier": ["Tier 2", "Tier 1", "Tier 3", "Tier 2", "Tier 3", "Disqualified"],
+            "icp_score": [78.0, 95.0, 40.0, 80.0, 50.0, 60.0],
+            "disqualified_reason": [None, None, None, None, None, "competitor"],
+        }
+    )
+
+
+@pytest.fixture
+def current() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "account_key": ["a", "b", "c", "d", "f", "g"],
+            "tier": ["Tier 1", "Tier 2", "Disqualified", "Tier 1", "Tier 3", "Tier 3"],
+            "icp_score": [92.4, 85.0, 40.0, 80.0, 30.0, 60.0],
+            "disqualified_reason": [None, None, "sanctioned country", None, None, None],
+            "override_note": [
+                None,
+                None,
+                None,
+                "override by anna: include as Tier 1 (strategic logo)",
+                None,
+                None,
+            ],
+        }
+    )
+
+
+def test_identical_refreshes_have_zero_churn(previous):
+    changes = tier_changes(previous, previous.copy())
+    assert list(changes.columns) == CHANGE_COLUMNS
+    assert not changes["changed"].any() and changes["change_reason"].isna().all()
+    assert tier_churn_rate(previous, previous.copy()) == 0.0
+
+
+def test_reasons_for_each_kind_of_change(previous, current):
+    c = tier_changes(previous, current).set_index("account_key")
+    assert c.loc["a", "change_reason"] == "score 78→92 crossed the Tier 1 cut-off"
+    assert c.loc["b", "change_reason"] == "score 95→85 fell below the Tier 1 cut-off"
+    assert c.loc["c", "change_reason"] == "newly disqualified: sanctioned country"
+    assert c.loc["d", "change_reason"] == "override by anna: include as Tier 1 (strategic logo)"
+    assert c.loc["e", "change_reason"] == "dropped from data" and pd.isna(c.loc["e", "new_tier"])
+    assert c.loc["f", "change_reason"] == "new account" and pd.isna(c.loc["f", "previous_tier"])
+    assert c.loc["g", "change_reason"] == "no longer disqualified (was: competitor)"
+    assert c.loc["a", "previous_tier"] == "Tier 2" and c.loc["a", "new_tier"] == "Tier 1"
+    assert c["changed"].tolist() == [True, True, True, True, False, True, False]
+    # 5 of the 5 accounts present in both changed tier (e dropped, f new)
+    assert tier_churn_rate(previous, current) == pytest.approx(5 / 5)
+
+
+def test_tier_moving_against_the_score_blames_the_cut_off(previous):
+    current = previous.assign(tier=["Tier 3", "Tier 1", "Tier 3", "Tier 2", "Tier 3", "Disqualified"])
+    c = tier_changes(previous, current).set_index("account_key")
+    assert c.loc["a", "change_reason"] == "the Tier 2 cut-off moved (score 78→78)"
+    assert tier_churn_rate(previous, current) == pytest.approx(1 / 6)
+
+
+def test_no_overlap_gives_nan_churn(previous):
+    other = previous.assign(account_key=[f"z{i}" for i in range(len(previous))])
+    assert pd.isna(tier_churn_rate(previous, other))

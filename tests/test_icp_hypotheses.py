@@ -1,0 +1,93 @@
+"""Hypothesis tests: planted truths are supported, planted falsehoods contradicted, tiny samples inconclusive."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from icp_pipeline.lib.icp import hypotheses as hyp_mod
+from icp_pipeline.lib.model.synthetic import make_synthetic
+
+VALUE = "label_annualised_value"
+
+
+@pytest.fixture(scope="module")
+def features() -> pd.DataFrame:
+    return make_synthetic(n_customers=200, n_prospects=600, seed=0).features
+
+
+def run(features, *hypotheses, **kw) -> pd.DataFrame:
+    return hyp_mod.test_hypotheses(features, list(hypotheses), VALUE, **kw).set_index("id")
+
+
+def test_planted_driver_is_supported(features):
+    r = run(
+        features, {"id": "sf", "statement": "Snowflake users are worth more", "filter": "uses snowflake"}
+    ).loc["sf"]
+    assert r["verdict"] == "supported"
+    assert 1 < r["lift_ci_low"] <= r["lift"] <= r["lift_ci_high"]
+    assert r["customers_inside"] + r["customers_outside"] == features["is_customer"].sum()
+    assert r["accounts_inside"] + r["accounts_outside"] == len(features)
+    assert r["explanation"].startswith("Accounts using snowflake have a median value ")
+    assert r["explanation"].endswith(": supported.")
+
+
+def test_planted_falsehood_is_contradicted_and_its_opposite_supported(features):
+    # value is planted to be 1.5 log-units higher with Snowflake
+    r = run(
+        features,
+        {
+            "id": "no_sf",
+            "statement": "Accounts without Snowflake are worth more",
+            "filter": "does not use snowflake",
+        },
+        {
+            "id": "no_sf_lower",
+            "statement": "… worth less",
+            "filter": "does not use snowflake",
+            "expect": "lower",
+        },
+    )
+    assert r.loc["no_sf", "verdict"] == "contradicted" and r.loc["no_sf", "lift_ci_high"] < 1
+    assert r.loc["no_sf", "explanation"].endswith("contradicted (expected higher).")
+    assert r.loc["no_sf_lower", "verdict"] == "supported"
+
+
+def test_tiny_sample_is_inconclusive(features):
+    tiny = features.index[features["is_customer"]][:3]
+    f = features.assign(x__pilot=np.where(features.index.isin(tiny), 1.0, 0.0))
+    r = run(f, {"id": "pilot", "statement": "Pilot accounts are worth more", "filter": "x__pilot = 1"}).loc[
+        "pilot"
+    ]
+    assert r["verdict"] == "inconclusive" and r["customers_inside"] == 3
+    assert np.isnan(r["lift_ci_low"]) and "Too few" in r["explanation"]
+
+
+def test_noise_is_inconclusive(features):
+    r = run(features, {"id": "n", "statement": "noise", "filter": "x__noise_1 > 0"}).loc["n"]
+    assert r["verdict"] == "inconclusive" and r["lift_ci_low"] < 1 < r["lift_ci_high"]
+
+
+def test_win_rate_metric_uses_closed_opportunities(features):
+    h = {"id": "w", "statement": "Snowflake users win more", "filter": "uses snowflake", "metric": "win_rate"}
+    r = run(features, h).loc["w"]
+    closed = features["label_has_closed_opportunity"]
+    inside = features["tech__snowflake"] == 1
+    expected = features.loc[closed & inside, "label_has_won_opportunity"].mean()
+    assert r["win_rate_inside"] == pytest.approx(expected)
+    assert r["lift"] == pytest.approx(r["win_rate_lift"]) and r["verdict"] == "supported"
+    # without the opportunity labels the win rate is the customer share of all accounts
+    bare = features.drop(columns=["label_has_closed_opportunity", "label_has_won_opportunity"])
+    r2 = run(bare, h).loc["w"]
+    assert r2["win_rate_inside"] == pytest.approx(features.loc[inside, "is_customer"].mean())
+
+
+def test_deterministic_and_unknown_attribute_reported(features):
+    hs = [
+        {"id": "sf", "statement": "s", "filter": "uses snowflake"},
+        {"id": "bad", "statement": "Oracle shops", "filter": "uses oracle"},
+    ]
+    a, b = run(features, *hs), run(features, *hs)
+    pd.testing.assert_frame_equal(a, b)
+    assert a.loc["bad", "verdict"] == "inconclusive" and "unknown technology" in a.loc["bad", "explanation"]
