@@ -42,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         generate_demo_data(settings.landing_dir)
     from icp_pipeline.lib.runner import run_refresh
 
-    return run_refresh(settings, selection=args.select)
+    return run_refresh(settings, selection=args.select, verbose=args.verbose)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="generate demo data into the landing folder first when it holds no CRM data",
     )
+    run.add_argument("--verbose", action="store_true", help="show dbt's and Dagster's own output too")
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo-data", help="write demo landing data with a planted truth")

@@ -9,13 +9,19 @@ import time
 import dagster as dg
 
 
+# Where progress lines go; the runner points it at the terminal while tool output goes to a log file.
+PROGRESS_STREAM: dict = {"stream": None}
+
+
 class ProgressHandler(logging.Handler):
-    """Prints step starts, materialisations, failed checks and warnings from Dagster log records."""
+    """One line per finished step (its assets, checks and time), failures in full, no noise."""
 
     def __init__(self, stream=None) -> None:
         super().__init__(level=logging.DEBUG)
-        self.stream = stream or sys.stdout
-        self.step_started: dict[str, float] = {}
+        self.stream = stream or PROGRESS_STREAM["stream"] or sys.stdout
+        self.started: dict[str, float] = {}
+        self.assets: dict[str, list[str]] = {}
+        self.checks: dict[str, list[bool]] = {}
 
     def _print(self, line: str) -> None:
         print(line, file=self.stream, flush=True)
@@ -29,21 +35,31 @@ class ProgressHandler(logging.Handler):
         kind = event.event_type_value
         step = event.step_key or ""
         if kind == "STEP_START":
-            self.step_started[step] = time.monotonic()
-            self._print(f"▶ {step}")
+            self.started[step] = time.monotonic()
         elif kind == "ASSET_MATERIALIZATION":
-            self._print(f"  ✓ {event.asset_key.to_user_string()}")
+            self.assets.setdefault(step, []).append(event.asset_key.to_user_string())
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
+            self.checks.setdefault(step, []).append(bool(data.passed))
             if not data.passed:
-                self._print(f"  ✗ check {data.check_name} on {data.asset_key.to_user_string()} failed")
+                severity = getattr(getattr(data, "severity", None), "value", "ERROR")
+                self._print(f"  ✗ check {data.check_name} on {data.asset_key.to_user_string()} failed ({severity})")
         elif kind == "STEP_SUCCESS":
-            elapsed = time.monotonic() - self.step_started.get(step, time.monotonic())
-            self._print(f"  done {step} in {elapsed:.1f}s")
+            self._print(f"✓ {self._describe(step)}")
         elif kind == "STEP_FAILURE":
             error = event.event_specific_data.error
             message = error.message.strip() if error else record.getMessage()
-            self._print(f"✗ {step} failed: {message}")
+            self._print(f"✗ {self._describe(step)} FAILED: {message}")
+        elif kind == "STEP_SKIPPED":
+            self._print(f"- {step} skipped (an upstream step failed or a blocking check did not pass)")
+
+    def _describe(self, step: str) -> str:
+        elapsed = time.monotonic() - self.started.get(step, time.monotonic())
+        assets = self.assets.get(step, [])
+        checks = self.checks.get(step, [])
+        what = ", ".join(assets) if len(assets) <= 3 else f"{len(assets)} assets"
+        passed = f", checks {sum(checks)}/{len(checks)} passed" if checks else ""
+        return f"{what or step}{passed} ({elapsed:.1f}s)"
 
 
 @dg.logger(description="Concise per-asset progress for the `icp` command line.")

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import time
+from pathlib import Path
+
 import dagster as dg
 
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.summary import print_summary
 
 
-def run_refresh(settings: Settings, selection: str = "*") -> int:
-    """Materialise the selected assets (default all) in one run; 0 on success, 1 on failure."""
+def run_refresh(settings: Settings, selection: str = "*", verbose: bool = False) -> int:
+    """Materialise the selected assets (default all) in one run; 0 on success, 1 on failure.
+
+    dbt's and Dagster's own output goes to a log file beside the warehouse unless `verbose`.
+    """
     from icp_pipeline.definitions import build_definitions
-    from icp_pipeline.lib.progress import progress_logger
+    from icp_pipeline.lib.progress import PROGRESS_STREAM, progress_logger
 
     defs = build_definitions()
     if selection.strip() in ("*", ""):
@@ -22,10 +30,26 @@ def run_refresh(settings: Settings, selection: str = "*") -> int:
         ).resolve_job_def("icp_cli_selection")
     job = job.with_logger_defs({"console": progress_logger})
     print(f"ICP refresh: landing {settings.landing_dir} → warehouse {settings.duckdb_path}", flush=True)
-    result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False)
+    log_path = _log_path(settings)
+    PROGRESS_STREAM["stream"] = sys.stdout
+    with contextlib.ExitStack() as stack:
+        if not verbose:
+            log = stack.enter_context(log_path.open("w", encoding="utf-8"))
+            stack.enter_context(contextlib.redirect_stdout(log))
+        result = job.execute_in_process(
+            run_config={"loggers": {"console": {}}}, instance=dg.DagsterInstance.get(), raise_on_error=False
+        )
+    if not verbose:
+        print(f"Full log (dbt and Dagster output): {log_path}")
     if not result.success:
         print(f"\nRefresh FAILED (run {result.run_id}). The previously published tables are unchanged.")
         return 1
     print(f"\nRefresh succeeded (run {result.run_id}).")
     print_summary(settings)
     return 0
+
+
+def _log_path(settings: Settings) -> Path:
+    folder = settings.duckdb_path.parent / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"icp_run_{time.strftime('%Y%m%d_%H%M%S')}.log"

@@ -1,6 +1,5 @@
 """Extract assets: one per landing-contract table, loading files into DuckDB schema `raw`."""
 
-
 import dagster as dg
 
 from icp_pipeline.lib.landing_contract import TABLES, Table

@@ -1,6 +1,5 @@
 """Model assets: LightGBM value and win models, SHAP attribute ranking and scores for every account."""
 
-
 import dataclasses
 from pathlib import Path
 

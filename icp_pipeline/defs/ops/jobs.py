@@ -1,6 +1,5 @@
 """Jobs: the full refresh and partial refreshes per stage."""
 
-
 import dagster as dg
 
 EXTRACT = dg.AssetSelection.groups("extract")

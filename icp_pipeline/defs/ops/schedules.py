@@ -1,6 +1,5 @@
 """The scheduled full refresh (weekly by default; cron and timezone from env vars)."""
 
-
 import os
 
 import dagster as dg

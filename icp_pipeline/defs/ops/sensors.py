@@ -1,6 +1,5 @@
 """A sensor that starts a full refresh when the landing folder's content changes."""
 
-
 import json
 
 import dagster as dg

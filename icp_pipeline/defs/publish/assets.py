@@ -1,6 +1,5 @@
 """Publish assets: tiered target accounts and the ICP tables in schema `icp`, plus file exports."""
 
-
 import datetime as dt
 
 import dagster as dg

@@ -1,6 +1,5 @@
 """The published tables: their documented columns and how each is built from the model outputs."""
 
-
 from dataclasses import dataclass
 
 import dagster as dg

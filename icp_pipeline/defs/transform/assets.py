@@ -1,6 +1,5 @@
 """dbt models (staging → intermediate → marts) as Dagster assets, with dbt tests as asset checks."""
 
-
 import json
 import os
 from collections.abc import Iterator, Mapping

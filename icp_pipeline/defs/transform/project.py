@@ -1,6 +1,5 @@
 """The dbt project as Dagster sees it: one cached DbtProject, parsed on first use."""
 
-
 import os
 import sys
 from pathlib import Path
@@ -20,12 +19,26 @@ if _bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+_SOURCE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
+
+
+def _newest_source_mtime() -> float:
+    skip = {dbt_project.project_dir / "target", dbt_project.project_dir / "logs"}
+    return max(
+        (
+            p.stat().st_mtime
+            for p in dbt_project.project_dir.rglob("*")
+            if p.suffix in _SOURCE_SUFFIXES and not any(parent in skip for parent in p.parents)
+        ),
+        default=0.0,
+    )
+
+
 def ensure_manifest() -> None:
-    """Parse the dbt project when its manifest is missing (fresh clone) or under `dagster dev`."""
-    if not dbt_project.manifest_path.exists():
+    """Parse the dbt project when its manifest is missing or older than any model, test or seed file."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
         dbt_project.preparer.prepare(dbt_project)
-    else:
-        dbt_project.prepare_if_dev()
 
 
 ensure_manifest()

@@ -1,0 +1,96 @@
+"""Great Expectations suites as Dagster asset checks: errors block downstream, warnings inform."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from icp_pipeline.lib.landing_contract import TABLES, Table
+from icp_pipeline.lib.quality.gx_validate import ExpectationOutcome, validate_frame
+from icp_pipeline.lib.quality.suites import (
+    feature_mart_error_expectations,
+    feature_mart_warning_expectations,
+    raw_error_expectations,
+    raw_warning_expectations,
+)
+from icp_pipeline.lib.sql import quote_ident
+from icp_pipeline.resources import WarehouseResource
+
+
+def _columns_of(expectations: list) -> list[str]:
+    return sorted({e.column for e in expectations if getattr(e, "column", None)})
+
+
+def _results(
+    key: dg.AssetKey, name: str, severity: dg.AssetCheckSeverity, outcomes: list[ExpectationOutcome]
+) -> dg.AssetCheckResult:
+    failed = [o for o in outcomes if not o.success]
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name=name,
+        passed=not failed,
+        severity=severity,
+        metadata={
+            "expectations": len(outcomes),
+            "failed": len(failed),
+            "details": dg.MetadataValue.md("\n".join(f"- {o.describe()}" for o in outcomes) or "none"),
+        },
+    )
+
+
+def build_gx_checks(
+    key: dg.AssetKey, table_sql: str, errors: list, warnings: list, description: str
+) -> dg.AssetChecksDefinition:
+    """Two checks on `key`: `gx_errors` (blocking) and `gx_warnings` (shown, never blocking)."""
+    specs = [
+        dg.AssetCheckSpec("gx_errors", asset=key, blocking=True, description=f"{description} Blocking."),
+        dg.AssetCheckSpec("gx_warnings", asset=key, description=f"{description} Warnings only."),
+    ]
+    columns = _columns_of(errors + warnings)
+    check_name = "gx_" + "_".join(key.path)
+
+    @dg.multi_asset_check(specs=specs, name=check_name, can_subset=True)
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        select = ", ".join(quote_ident(c) for c in columns) or "*"
+        with warehouse.connect(read_only=True) as con:
+            available = {r[0] for r in con.execute(f"describe select * from {table_sql}").fetchall()}
+            present = [c for c in columns if c in available]
+            frame = con.execute(
+                f"select {', '.join(quote_ident(c) for c in present) or select} from {table_sql}"
+            ).df()
+        for name, expectations, severity in (
+            ("gx_errors", errors, dg.AssetCheckSeverity.ERROR),
+            ("gx_warnings", warnings, dg.AssetCheckSeverity.WARN),
+        ):
+            if dg.AssetCheckKey(key, name) not in context.selected_asset_check_keys:
+                continue
+            usable = [e for e in expectations if getattr(e, "column", None) in (None, *present)]
+            outcomes = validate_frame(frame, f"{check_name}_{name}", usable) if usable else []
+            yield _results(key, name, severity, outcomes)
+
+    return _check
+
+
+def _raw_check(table: Table) -> dg.AssetChecksDefinition:
+    return build_gx_checks(
+        dg.AssetKey([table.source, table.name]),
+        f"raw.{table.raw_table}",
+        raw_error_expectations(table),
+        raw_warning_expectations(table),
+        f"Great Expectations suite of raw.{table.raw_table} (keys, required values, enumerations, ranges).",
+    )
+
+
+def _checks() -> list[dg.AssetChecksDefinition]:
+    mart = build_gx_checks(
+        dg.AssetKey(["marts", "account_features"]),
+        "marts.account_features",
+        feature_mart_error_expectations(),
+        feature_mart_warning_expectations(),
+        "Great Expectations suite of the feature mart (one row per account key, labels in range).",
+    )
+    return [*(_raw_check(t) for t in TABLES), mart]
+
+
+quality_checks: list[dg.AssetChecksDefinition] = _checks()

@@ -1,0 +1,1 @@
+"""Data-quality gates: Great Expectations suites for raw tables and the feature mart."""
