@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dagster as dg
 
 from icp_pipeline.defs.extract.assets import extract_assets
@@ -15,15 +17,16 @@ from icp_pipeline.defs.transform.assets import dbt_resource, icp_dbt_models
 from icp_pipeline.resources import default_resources
 
 
-def build_definitions() -> dg.Definitions:
-    """Assemble the code location; resources come from the env vars of the outputs contract."""
+def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions:
+    """Assemble the code location; resources come from the env vars of the outputs contract
+    unless given (tests and scripts point them elsewhere)."""
     return dg.Definitions(
         assets=[*extract_assets, icp_dbt_models, *model_assets, *publish_assets],
         asset_checks=quality_checks,
         jobs=jobs,
         schedules=[build_refresh_schedule()],
         sensors=[landing_sensor],
-        resources={**default_resources(), "dbt": dbt_resource()},
+        resources=resources or {**default_resources(), "dbt": dbt_resource()},
         # One DuckDB file allows a single writer, so steps of a run execute one after another.
         executor=dg.in_process_executor,
     )

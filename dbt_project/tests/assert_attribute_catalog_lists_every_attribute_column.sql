@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'attribute_catalog'}}}) }}
 -- The catalogue and account_features agree: every prefixed column is catalogued and vice versa.
 
 {%- set features = ref('account_features') %}

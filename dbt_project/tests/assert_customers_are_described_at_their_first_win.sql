@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'account_features'}}}) }}
 -- A customer has a first_won_date and is described as of it; a non-customer as of the refresh date.
 
 with

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'account_features'}}}) }}
 -- CRM accounts are never dropped: each one's account_key is a row of account_features.
 
 select

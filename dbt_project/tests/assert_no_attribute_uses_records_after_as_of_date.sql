@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'account_features'}}}) }}
 -- Point in time: every record feeding an attribute is dated on or before its account's as_of_date.
 
 with

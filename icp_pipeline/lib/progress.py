@@ -8,7 +8,6 @@ import time
 
 import dagster as dg
 
-
 # Where progress lines go; the runner points it at the terminal while tool output goes to a log file.
 PROGRESS_STREAM: dict = {"stream": None}
 

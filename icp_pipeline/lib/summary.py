@@ -9,8 +9,8 @@ from icp_pipeline.lib.warehouse import connect
 def print_summary(settings: Settings, top_n: int = 5) -> None:
     with connect(settings.duckdb_path, read_only=True) as con:
         tiers = con.execute(
-            "select tier, count(*) as accounts, round(avg(icp_score), 1) as avg_score, "
-            "round(sum(expected_value)) as expected_value from icp.target_accounts "
+            "select tier, sum(accounts) filter (not is_customer), sum(accounts) filter (is_customer), "
+            "sum(total_expected_value) filter (not is_customer) from icp.tier_summary "
             "group by tier order by tier"
         ).fetchall()
         top = con.execute(
@@ -18,10 +18,10 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             "where tier = 'Tier 1' order by icp_score desc, account_key limit ?",
             [top_n],
         ).fetchall()
-    print("\nTier summary")
-    print(f"  {'tier':<14}{'accounts':>10}{'avg score':>11}{'expected value':>17}")
-    for tier, n, score, value in tiers:
-        print(f"  {tier or 'customer':<14}{n:>10,}{score or 0:>11}{value or 0:>17,.0f}")
+    print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
+    print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{'prospect expected value':>26}")
+    for tier, prospects, customers, value in tiers:
+        print(f"  {tier:<14}{prospects or 0:>10,}{customers or 0:>11,}{value or 0:>26,.0f}")
     if top:
         print(f"\nTop {len(top)} Tier 1 accounts")
         for name, domain, score, reasons in top:

@@ -1,0 +1,57 @@
+"""Run the whole pipeline in-process against a temporary warehouse (shared by end-to-end tests)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from icp_pipeline.defs.transform.assets import dbt_resource
+from icp_pipeline.resources import IcpPathsResource, WarehouseResource
+
+FAST_MODEL_CONFIG = {"n_bootstrap": 3, "cv_folds": 3, "num_boost_round": 200}
+
+
+@dataclass
+class PipelineRun:
+    result: dg.ExecuteInProcessResult
+    warehouse: Path
+    exports: Path
+
+    def query(self, sql: str) -> pd.DataFrame:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql).df()
+
+
+def run_pipeline(
+    root: Path,
+    landing: Path,
+    config_path: Path | None = None,
+    model_config: dict | None = None,
+    raise_on_error: bool = True,
+    warehouse: Path | None = None,
+) -> PipelineRun:
+    """Materialise every asset and check of the code location into `root`."""
+    from icp_pipeline.definitions import build_definitions
+
+    warehouse = warehouse or root / "warehouse.duckdb"
+    exports = root / "exports"
+    os.environ["ICP_DUCKDB_PATH"] = str(warehouse)
+    resources = {
+        "warehouse": WarehouseResource(duckdb_path=str(warehouse)),
+        "paths": IcpPathsResource(
+            landing_dir=str(landing), export_dir=str(exports), config_path=str(config_path or "")
+        ),
+        "dbt": dbt_resource(),
+    }
+    job = build_definitions(resources).resolve_job_def("icp_refresh")
+    result = job.execute_in_process(
+        run_config={"ops": {"icp_models": {"config": {**FAST_MODEL_CONFIG, **(model_config or {})}}}},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=raise_on_error,
+    )
+    return PipelineRun(result, warehouse, exports)
