@@ -1,62 +1,123 @@
-"""Demo data through every real stage (DuckDB, dbt, LightGBM, Dagster) into the published tables."""
+"""Demo data through every real stage (DuckDB, dbt, LightGBM, Dagster) into the published tables.
+
+One module-scoped run with the shipped example icp.yaml, then a second full refresh on the same
+inputs into the same warehouse: the first run's tables are snapshotted to compare the two.
+"""
 
 from __future__ import annotations
 
-import json
+import shutil
 
+import duckdb
 import pandas as pd
 import pytest
 
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
 from icp_pipeline.demo.generator import generate_demo_data
-from tests.pipeline_harness import run_pipeline
+from icp_pipeline.lib.settings import DEFAULT_CONFIG
+from tests.pipeline_harness import PipelineRun, run_pipeline
 
 pytestmark = pytest.mark.slow
+STAMPS = ["icp_version", "published_at"]
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
+def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     truth = generate_demo_data(root / "landing", n_accounts=2500, n_prospects=5000, seed=11)
-    run = run_pipeline(root, root / "landing")
-    assert run.result.success
-    return run, truth
+    first = run_pipeline(root, root / "landing", config_path=DEFAULT_CONFIG)
+    assert first.result.success
+    snapshot = root / "first_refresh.duckdb"
+    shutil.copy(first.warehouse, snapshot)
+    second = run_pipeline(root, root / "landing", config_path=DEFAULT_CONFIG)
+    assert second.result.success
+    first_view = PipelineRun(first.result, snapshot, first.exports)
+    return first_view, second, truth
 
 
-def test_every_prospect_has_a_tier_and_the_shares_follow_the_policy(demo_run):
-    run, _ = demo_run
+def test_every_prospect_has_a_tier_and_the_shares_follow_the_policy(demo):
+    run, _, _ = demo
     targets = run.query("select * from icp.target_accounts")
+    assert targets["tier"].isin(["Tier 1", "Tier 2", "Tier 3", "Disqualified"]).all()
     prospects = targets[~targets["is_customer"]]
     assert prospects["tier"].notna().all()
-    shares = prospects["tier"].value_counts(normalize=True)
+    eligible = prospects[(prospects["tier"] != "Disqualified") & prospects["override_note"].isna()]
+    shares = eligible["tier"].value_counts(normalize=True)
     assert shares["Tier 1"] == pytest.approx(0.10, abs=0.002)
     assert shares["Tier 2"] == pytest.approx(0.20, abs=0.002)
-    assert targets["tier"].isin(["Tier 1", "Tier 2", "Tier 3", "Disqualified"]).all()
 
 
-def test_target_accounts_carry_every_contract_column(demo_run):
-    run, _ = demo_run
+def test_target_accounts_carry_every_contract_column(demo):
+    run, _, _ = demo
     targets = run.query("select * from icp.target_accounts")
-    expected = set(PUBLISHED_TABLES["target_accounts"].columns) | {"icp_version", "published_at"}
-    assert expected <= set(targets.columns)
+    assert set(PUBLISHED_TABLES["target_accounts"].columns) | set(STAMPS) <= set(targets.columns)
     assert targets["account_key"].is_unique
     assert targets["icp_score"].between(0, 100).all()
     assert (targets["expected_value"] >= 0).all()
     assert targets["top_reasons"].str.match(r"^[+−-] ").all()
     assert targets["icp_version"].nunique() == 1
-    # enrichment-only prospects are scored too
-    assert targets["crm_account_id"].isna().sum() > 1000
+    assert targets["crm_account_id"].isna().sum() > 1000  # enrichment-only prospects are scored too
+    assert targets["segment"].notna().all()
 
 
-def test_the_strongest_planted_driver_ranks_in_the_top_three(demo_run):
-    run, truth = demo_run
+def test_every_published_table_exists_with_its_documented_columns(demo):
+    run, _, _ = demo
+    for name, spec in PUBLISHED_TABLES.items():
+        table = run.query(f"select * from icp.{name}")
+        assert list(table.columns) == [*spec.columns, *STAMPS], name
+
+
+def test_the_strongest_planted_driver_ranks_in_the_top_three(demo):
+    run, _, truth = demo
     importance = run.query("select attribute, rank from icp.attribute_importance where rank is not null")
-    top3 = importance.sort_values("rank").head(3)["attribute"].tolist()
-    assert truth["strongest_driver"] in top3
+    assert truth["strongest_driver"] in importance.sort_values("rank").head(3)["attribute"].tolist()
 
 
-def test_exports_exist_and_match_the_published_table(demo_run):
-    run, _ = demo_run
+def test_planted_true_hypothesis_is_supported_and_planted_false_contradicted(demo):
+    run, _, truth = demo
+    results = run.query("select filter, verdict from icp.hypothesis_results").set_index("filter")["verdict"]
+    assert results[truth["hypotheses"]["true_filter"]] == "supported"
+    assert results[truth["hypotheses"]["false_filter"]] == "contradicted"
+
+
+def test_the_disqualifier_takes_education_out_of_the_tiers(demo):
+    run, _, _ = demo
+    targets = run.query("select industry, tier, disqualified_reason from icp.target_accounts")
+    education = targets[targets["industry"] == "education"]
+    assert len(education) > 0 and (education["tier"] == "Disqualified").all()
+    assert education["disqualified_reason"].str.contains("Education").all()
+    assert (targets.loc[targets["industry"] != "education", "tier"] != "Disqualified").all()
+
+
+def test_profile_segments_and_validation_are_published(demo):
+    run, _, _ = demo
+    assert 10 <= len(run.query("select * from icp.icp_profile")) <= 12
+    segments = run.query("select * from icp.segments")
+    assert 3 <= len(segments) <= 5
+    targets = run.query("select distinct segment from icp.target_accounts")
+    assert set(targets["segment"]) <= set(segments["segment_name"])
+    lift = run.query("select * from icp.tier_validation where tier = 'Tier 1'")
+    assert (lift["lift"] > 1).all()
+    campaign = run.query("select * from icp.icp_validation where metric = 'response_rate_ratio'")
+    assert campaign["ci_low"].iloc[0] > 1  # ICP tiers respond better than the control group
+
+
+def test_a_second_refresh_on_unchanged_data_is_identical_with_zero_churn(demo):
+    first, second, _ = demo
+    for name in ("target_accounts", "attribute_importance", "icp_profile", "segments", "hypothesis_results"):
+        a = first.query(f"select * exclude (icp_version, published_at) from icp.{name}")
+        b = second.query(f"select * exclude (icp_version, published_at) from icp.{name}")
+        pd.testing.assert_frame_equal(a, b, obj=name)
+    history = second.query("select * from icp.refresh_history order by refreshed_at")
+    assert len(history) == 2
+    assert history["tier_churn"].iloc[-1] == 0 and history["accounts_changed_tier"].iloc[-1] == 0
+    assert bool(history["thresholds_frozen"].iloc[-1])
+    changes = second.query("select * from icp.tier_changes")
+    assert not changes["changed"].any()
+
+
+def test_exports_exist_and_match_the_published_table(demo):
+    _, run, _ = demo
     table = run.query("select * from icp.target_accounts order by account_key")
     parquet = pd.read_parquet(run.exports / "target_accounts.parquet").sort_values("account_key")
     csv = pd.read_csv(run.exports / "target_accounts.csv")
@@ -69,8 +130,23 @@ def test_exports_exist_and_match_the_published_table(demo_run):
     assert (run.exports / "icp_report.html").read_text().startswith("<!doctype html>")
 
 
-def test_truth_file_is_never_read_by_the_pipeline(demo_run, tmp_path):
-    run, truth = demo_run
-    sources = run.query("select distinct _source_file from raw.crm__accounts")["_source_file"]
-    assert not sources.str.contains("planted_truth").any()
-    assert json.dumps(truth)  # the truth is plain JSON for humans and tests
+def test_personal_data_never_reaches_published_tables_or_exports(demo):
+    _, run, _ = demo
+    with duckdb.connect(str(run.warehouse), read_only=True) as con:
+        emails = {
+            r[0]
+            for r in con.execute("select email from raw.crm__contacts where email is not null").fetchall()
+        }
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = 'icp'"
+        ).fetchall()
+        assert not [c for c in columns if "email" in c[1].lower()]
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'icp'"
+        ).fetchall():
+            text = con.execute(f"select * from icp.{table}").df().to_csv()
+            assert not any(e in text for e in list(emails)[:200]), table
+    exported = "".join(
+        p.read_text(errors="ignore") for p in run.exports.iterdir() if p.suffix in (".csv", ".html")
+    )
+    assert not any(e in exported for e in list(emails)[:200])

@@ -68,3 +68,26 @@ def test_summary_counts_every_account_once(policy):
     summary = tier_summary(out)
     assert summary["accounts"].sum() == len(out)
     assert summary.loc[~summary["is_customer"], "share_of_prospects"].sum() == pytest.approx(1.0)
+
+
+def test_frozen_cutoffs_keep_tiers_by_value_instead_of_quotas():
+    frame = scored()
+    first = assign_tiers(frame, TierPolicy())
+    cut1, cut2 = first.attrs["cutoffs"]
+    # a refresh where every account is worth a little more: quotas would reshuffle, frozen cut-offs do not
+    again = assign_tiers(frame.assign(expected_value=frame["expected_value"] * 1.5), TierPolicy(), (cut1, cut2))
+    assert (again["tier"] == "Tier 1").sum() > (first["tier"] == "Tier 1").sum()
+    same = assign_tiers(frame, TierPolicy(), (cut1, cut2))
+    prospects = ~frame["is_customer"]
+    assert same.loc[prospects, "tier"].tolist() == first.loc[prospects, "tier"].tolist()
+
+
+@pytest.mark.parametrize("policy", [TierPolicy(), TierPolicy(policy="capacity", sales_reps=1, accounts_per_rep=5)])
+def test_without_prospects_the_customers_are_ranked_into_tiers(policy):
+    # a CRM export of existing accounts only: the list must still be prioritised, not one flat tier
+    out = assign_tiers(scored(n_prospects=0, n_customers=85), policy)
+    counts = out["tier"].value_counts()
+    assert counts.get("Tier 1", 0) > 0 and counts.get("Tier 2", 0) > 0
+    ranked = out.sort_values("expected_value", ascending=False)["tier"].tolist()
+    assert ranked == sorted(ranked, key=["Tier 1", "Tier 2", "Tier 3"].index)
+    assert np.isfinite(out.attrs["cutoffs"]).all()

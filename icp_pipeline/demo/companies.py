@@ -31,7 +31,10 @@ def _names(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     want = int(n * 1.03) + 10
     idx = rng.choice(capacity, size=min(want, capacity), replace=False)
     if want > capacity:  # very large universes: reuse combinations with a running number
-        idx = np.concatenate([idx, rng.integers(0, capacity, want - capacity)])
+        # Each further block of `capacity` names is a permutation, so a combination repeats once per
+        # running number and no name is dropped as a duplicate (random reuse fell short above ~0.5 M).
+        blocks = [rng.permutation(capacity) for _ in range(-(-(want - capacity) // capacity))]
+        idx = np.concatenate([idx, *blocks])[:want]
     i, rest = np.divmod(idx, sizes[1] * sizes[2])
     j, k = np.divmod(rest, sizes[2])
     first = pd.Series(np.array(NAME_PREFIXES, dtype=object)[i] + np.array(NAME_MIDDLES, dtype=object)[j])

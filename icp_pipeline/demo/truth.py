@@ -124,9 +124,16 @@ def build_truth(
         "noise": _noise(),
         "hypotheses": {
             "true": "Companies that use Snowflake are worth more as customers than companies that do not.",
-            "false": "Companies that use HubSpot are worth more as customers than companies that do not.",
+            "true_filter": "uses snowflake",
             "true_attribute": DRIVERS[0].attribute,
-            "false_attribute": tech_attribute("HubSpot"),
+            # Value peaks at 200-2000 employees, so the common belief that small companies are the
+            # sweet spot is planted false (they are worth less); HubSpot is pure noise (inconclusive).
+            "false": "Small companies (fewer than 200 employees) are worth more as customers.",
+            "false_filter": "employee_count < 200",
+            "false_attribute": "firmo__employee_count",
+            "noise": "Companies that use HubSpot are worth more as customers than companies that do not.",
+            "noise_filter": "uses hubspot",
+            "noise_attribute": tech_attribute("HubSpot"),
         },
         "industry_spellings": {key: list(spec[3]) for key, spec in INDUSTRIES.items()},
         "counts": _counts(companies, tables, extra),

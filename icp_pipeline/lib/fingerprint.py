@@ -25,7 +25,9 @@ def landing_fingerprint(landing: Path, known: dict[str, list] | None = None) -> 
     known = known or {}
     files: dict[str, list] = {}
     if landing.is_dir():
-        for path in sorted(p for p in landing.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES):
+        for path in sorted(
+            p for p in landing.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
+        ):
             rel = path.relative_to(landing).as_posix()
             stat = path.stat()
             previous = known.get(rel)

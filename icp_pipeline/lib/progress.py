@@ -42,7 +42,9 @@ class ProgressHandler(logging.Handler):
             self.checks.setdefault(step, []).append(bool(data.passed))
             if not data.passed:
                 severity = getattr(getattr(data, "severity", None), "value", "ERROR")
-                self._print(f"  ✗ check {data.check_name} on {data.asset_key.to_user_string()} failed ({severity})")
+                self._print(
+                    f"  ✗ check {data.check_name} on {data.asset_key.to_user_string()} failed ({severity})"
+                )
         elif kind == "STEP_SUCCESS":
             self._print(f"✓ {self._describe(step)}")
         elif kind == "STEP_FAILURE":

@@ -3,7 +3,8 @@
 Every file is read as text first so that a bad value can be reported with its file, column and line;
 then contract columns are cast to their types. Rows missing a required value are moved to
 `raw._quarantine` (counted, never silently dropped); unparsable values, duplicate keys and missing
-columns stop the load with an actionable error.
+columns stop the load with an actionable error. `record_load` keeps each table's last load report in
+`raw._landing_loads` (the extract assets call it; icp.data_coverage reports it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from icp_pipeline.lib.sql import quote_ident, sql_literal
 
 RAW_SCHEMA = "raw"
 QUARANTINE_TABLE = f"{RAW_SCHEMA}._quarantine"
+LOAD_LOG_TABLE = f"{RAW_SCHEMA}._landing_loads"
 _MAX_EXAMPLES = 5
 
 
@@ -79,6 +81,7 @@ def load_table(
                 f"{Path(landing_dir) / table.source / table.name}.csv (or .parquet, or a folder of parts)"
             )
         create_empty_raw_table(con, table)
+        _clear_quarantine(con, table)
         return report
 
     _read_as_text(con, found)
@@ -87,6 +90,9 @@ def load_table(
     _check_mapped_columns_exist(table, mapping, source_cols)
     select_exprs, used = _mapped_text_columns(table, mapping, source_cols, report)
     extras = {clean_column_name(c): c for c in source_cols.values() if c not in used}
+    if mapping.extra_columns is not None:
+        keep = {c.strip().lower() for c in mapping.extra_columns}
+        extras = {k: v for k, v in extras.items() if v.strip().lower() in keep}
     extras = {k: v for k, v in extras.items() if table.column(k) is None and not k.startswith("_")}
     report.extra_columns = sorted(extras)
     select_exprs += [f"{quote_ident(src)} as {quote_ident(name)}" for name, src in extras.items()]
@@ -105,6 +111,39 @@ def load_table(
     _check_unique_key(con, table)
     _write_typed(con, table, extras, report)
     return report
+
+
+def record_load(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+    """Replace the table's row in `raw._landing_loads` with this load's report."""
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(
+        f"create table if not exists {LOAD_LOG_TABLE} (landing_table varchar, present boolean, "
+        "files varchar[], row_count bigint, quarantined_rows bigint, extra_columns varchar[], "
+        "missing_optional_columns varchar[])"
+    )
+    con.execute(f"delete from {LOAD_LOG_TABLE} where landing_table = ?", [report.table])
+    con.execute(
+        f"insert into {LOAD_LOG_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
+        [
+            report.table,
+            report.present,
+            [Path(f).name for f in report.files],
+            report.rows,
+            report.quarantined,
+            report.extra_columns,
+            report.missing_optional_columns,
+        ],
+    )
+
+
+def _clear_quarantine(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """An absent table has no quarantined rows in this refresh (drop a previous refresh's)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = '_quarantine'",
+        [RAW_SCHEMA],
+    ).fetchone()[0]
+    if exists:
+        con.execute(f"delete from {QUARANTINE_TABLE} where landing_table = ?", [table.full_name])
 
 
 def _read_as_text(con: duckdb.DuckDBPyConnection, found: TableFiles) -> None:
@@ -156,6 +195,12 @@ def _check_mapped_columns_exist(table: Table, mapping: TableMapping, source_cols
                     f"{table.full_name}: mapping for {target!r} names column {col!r}, which the file does not "
                     f"have. Columns found: {sorted(source_cols.values())}"
                 )
+    for col in mapping.extra_columns or []:
+        if col.strip().lower() not in source_cols:
+            raise LandingDataError(
+                f"{table.full_name}: mapping's extra_columns names column {col!r}, which the file does not "
+                f"have. Columns found: {sorted(source_cols.values())}"
+            )
 
 
 def _mapped_text_columns(

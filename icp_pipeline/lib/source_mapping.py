@@ -14,6 +14,11 @@ to read instead of `<source>/<table>.*`, and for each contract column where its 
           currency: {constant: USD}
           cost: {subtract: [Sales, Profit]}
         deduplicate_on: erp_customer_id   # keep the first row per key (invoice lines → customers)
+        extra_columns: [Segment, Region]  # keep only these unmapped columns (default: all of them)
+
+Unmapped columns of a file are kept as extra columns (candidate attributes of crm/accounts). When one
+export feeds several tables (invoice lines deduplicated into accounts), `extra_columns` keeps just the
+ones that describe the entity, so line-level values (an order's amount or date) do not become attributes.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ class TableMapping(BaseModel):
     path: str | None = None
     columns: dict[str, ColumnSource] = Field(default_factory=dict)
     deduplicate_on: str | None = None
+    extra_columns: list[str] | None = None
 
     @model_validator(mode="before")
     @classmethod

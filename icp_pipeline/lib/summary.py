@@ -18,6 +18,13 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             "where tier = 'Tier 1' order by icp_score desc, account_key limit ?",
             [top_n],
         ).fetchall()
+        skipped = (
+            con.execute(
+                "select name, detail from icp.data_coverage where area = 'capability' and not available"
+            ).fetchall()
+            if _has_table(con, "icp", "data_coverage")
+            else []
+        )
     print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
     print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{'prospect expected value':>26}")
     for tier, prospects, customers, value in tiers:
@@ -26,7 +33,20 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         print(f"\nTop {len(top)} Tier 1 accounts")
         for name, domain, score, reasons in top:
             print(f"  {score:5.1f}  {name or domain}  ({reasons})")
+    if skipped:
+        print("\nNot computed from this data (see icp.data_coverage)")
+        for name, detail in skipped:
+            print(f"  {name}: {detail}")
     print("\nOutputs")
     print(f"  warehouse : {settings.duckdb_path}  (schema icp, e.g. select * from icp.target_accounts)")
     print(f"  exports   : {settings.export_dir}")
     print(f"  report    : {settings.export_dir / 'icp_report.html'}")
+
+
+def _has_table(con, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )

@@ -3,7 +3,9 @@
 Tiers are set over prospects: Tier 1 and Tier 2 take a share (quantile), a score cut-off (threshold)
 or a number of accounts (capacity) of the prospects ranked by expected value, ties broken by
 account_key so the result is deterministic. Customers are scored with the same cut-offs but never
-take a prospect's place, unless `include_customers` puts them in the ranking.
+take a prospect's place, unless `include_customers` puts them in the ranking. With no prospects at
+all (every account is a customer, e.g. a CRM export of existing accounts) the customers are ranked
+instead, so the list is still a prioritised (expansion) list rather than one flat tier.
 """
 
 from __future__ import annotations
@@ -27,11 +29,20 @@ def tier_quotas(policy: TierPolicy, n: int) -> tuple[int, int]:
     return n1, min(n1 + policy.marketing_capacity, n)
 
 
+def ranking_pool(scored: pd.DataFrame, policy: TierPolicy) -> np.ndarray:
+    """Accounts whose ranking sets the cut-offs: prospects, or everybody when `include_customers`
+    is set or there are no prospects."""
+    prospects = ~scored["is_customer"].astype(bool).to_numpy()
+    if policy.include_customers or not prospects.any():
+        return np.ones(len(scored), bool)
+    return prospects
+
+
 def tier_cutoffs(scored: pd.DataFrame, policy: TierPolicy) -> tuple[float, float]:
     """Minimum expected value (quantile, capacity) or icp_score (threshold) of Tier 1 and Tier 2."""
     if policy.policy == "threshold":
         return policy.tier1_min_score, policy.tier2_min_score
-    pool = scored if policy.include_customers else scored[~scored["is_customer"].astype(bool)]
+    pool = scored[ranking_pool(scored, policy)]
     ranked = pool.sort_values(["expected_value", "account_key"], ascending=[False, True])["expected_value"]
     n = len(ranked)
     n1, n2 = tier_quotas(policy, n)
@@ -41,25 +52,35 @@ def tier_cutoffs(scored: pd.DataFrame, policy: TierPolicy) -> tuple[float, float
     return float(cut1), float(cut2)
 
 
-def assign_tiers(scored: pd.DataFrame, policy: TierPolicy) -> pd.DataFrame:
-    """Add `tier` and `disqualified_reason`; rank positions (not values) decide ties at a cut-off."""
+def assign_tiers(
+    scored: pd.DataFrame, policy: TierPolicy, frozen_cutoffs: tuple[float, float] | None = None
+) -> pd.DataFrame:
+    """Add `tier` and `disqualified_reason`; rank positions (not values) decide ties at a cut-off.
+
+    `frozen_cutoffs` (a previous refresh's expected-value cut-offs) keep tiers stable between
+    refreshes: accounts are then tiered by value against them instead of by fresh quotas.
+    The cut-offs used are in `out.attrs["cutoffs"]`.
+    """
     out = scored.copy()
     measure = "icp_score" if policy.policy == "threshold" else "expected_value"
-    cut1, cut2 = tier_cutoffs(out, policy)
-    if policy.policy == "threshold":
+    if frozen_cutoffs is not None and policy.policy != "threshold":
+        cut1, cut2 = frozen_cutoffs
         tier = np.select([out[measure] >= cut1, out[measure] >= cut2], ["Tier 1", "Tier 2"], "Tier 3")
     else:
-        tier = _tiers_by_position(out, policy, cut1, cut2)
+        cut1, cut2 = tier_cutoffs(out, policy)
+        if policy.policy == "threshold":
+            tier = np.select([out[measure] >= cut1, out[measure] >= cut2], ["Tier 1", "Tier 2"], "Tier 3")
+        else:
+            tier = _tiers_by_position(out, policy, cut1, cut2)
     out["tier"] = tier
     out["disqualified_reason"] = None
+    out.attrs["cutoffs"] = (float(cut1), float(cut2))
     return out
 
 
 def _tiers_by_position(out: pd.DataFrame, policy: TierPolicy, cut1: float, cut2: float) -> np.ndarray:
     """Prospects take tiers by rank position (exact quotas); customers by the resulting cut-offs."""
-    in_pool = (
-        np.ones(len(out), bool) if policy.include_customers else ~out["is_customer"].astype(bool).to_numpy()
-    )
+    in_pool = ranking_pool(out, policy)
     order = out[in_pool].sort_values(["expected_value", "account_key"], ascending=[False, True])
     n = len(order)
     n1, n2 = tier_quotas(policy, n)

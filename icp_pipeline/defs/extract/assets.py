@@ -3,7 +3,7 @@
 import dagster as dg
 
 from icp_pipeline.lib.landing_contract import TABLES, Table
-from icp_pipeline.lib.raw_loader import load_table
+from icp_pipeline.lib.raw_loader import load_table, record_load
 from icp_pipeline.lib.run_config import icp_config_for
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
@@ -49,6 +49,7 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
         mapping = icp_config_for(paths).mappings.get(table.full_name)
         with warehouse.connect() as con:
             report = load_table(con, paths.landing, table, mapping)
+            record_load(con, report)
         if not report.present:
             context.log.warning(f"{table.full_name}: no file in {paths.landing}; loaded an empty table")
         if report.quarantined:

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from icp_pipeline.lib.model.pipeline import ModelResult, run_models
+from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
 from icp_pipeline.lib.model.settings import ModelSettings
 from icp_pipeline.lib.publish_io import image_markdown, write_frame
 from icp_pipeline.lib.run_config import icp_config_for
@@ -80,14 +80,20 @@ def icp_models(
         f"(label {settings.value_label})"
     )
     result = run_models(features, catalog, closed, settings)
+    for note in result.notes:
+        context.log.info(note)
     model_dir = _save_model_files(result, Path(paths.export_dir).parent / "models" / context.run_id)
     metrics = result.metrics.assign(run_id=context.run_id)
     exclusions = result.exclusions.assign(run_id=context.run_id)
+    holdout = holdout_predictions(result, features["account_key"])
     with warehouse.connect() as con:
+        write_frame(con, f"{MODEL_SCHEMA}.holdout_predictions", holdout)
         write_frame(con, f"{MODEL_SCHEMA}.account_scores", result.scores)
         write_frame(con, f"{MODEL_SCHEMA}.attribute_importance", result.importance)
         write_frame(con, f"{MODEL_SCHEMA}.model_metrics", metrics)
         write_frame(con, f"{MODEL_SCHEMA}.attribute_exclusions", exclusions)
+        # which model components were trained and why not (read by icp.data_coverage)
+        write_frame(con, f"{MODEL_SCHEMA}.model_status", model_status(result))
     plots = {name: image_markdown(png) for name, png in result.plots.items()}
     yield dg.MaterializeResult(
         asset_key=[MODEL_SCHEMA, "account_scores"],
@@ -117,6 +123,25 @@ def icp_models(
             **{f"plot_{k}": dg.MetadataValue.md(v) for k, v in plots.items() if "importance" not in k},
         },
     )
+
+
+def holdout_predictions(result: ModelResult, account_keys: pd.Series) -> pd.DataFrame:
+    """Out-of-fold predictions of both models: account_key, target (value|win), predicted, actual."""
+    frames = []
+    validation = result.validation
+    if validation is not None and "lightgbm" in validation.value_oof:
+        oof = validation.value_oof
+        frames.append(
+            pd.DataFrame({"target": "value", "predicted": oof["lightgbm"], "actual": oof["actual"]})
+        )
+    if validation is not None and "lightgbm" in validation.win_oof:
+        oof = validation.win_oof
+        frames.append(pd.DataFrame({"target": "win", "predicted": oof["lightgbm"], "actual": oof["won"]}))
+    if not frames:
+        return pd.DataFrame({"account_key": [], "target": [], "predicted": [], "actual": []})
+    out = pd.concat(frames)
+    out.insert(0, "account_key", account_keys.reindex(out.index).to_numpy())
+    return out.reset_index(drop=True).astype({"predicted": float, "actual": float})
 
 
 def _save_model_files(result: ModelResult, folder: Path) -> Path:

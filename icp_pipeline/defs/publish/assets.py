@@ -5,7 +5,8 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
-from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES, build_published_frames
+from icp_pipeline.defs.publish.build import build_published_frames
+from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
 from icp_pipeline.lib.exports import write_exports
 from icp_pipeline.lib.publication import publish_tables
 from icp_pipeline.lib.run_config import icp_config_for
@@ -17,6 +18,12 @@ MODEL_OUTPUTS = [
     dg.AssetKey(["model", "model_metrics"]),
     dg.AssetKey(["marts", "account_features"]),
 ]
+
+
+class PublishConfig(dg.Config):
+    """Per-run publishing options."""
+
+    rebaseline: bool = False  # recompute tier cut-offs instead of keeping the previous refresh's
 
 
 @dg.multi_asset(
@@ -36,14 +43,21 @@ MODEL_OUTPUTS = [
     can_subset=False,
 )
 def icp_published_tables(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, paths: IcpPathsResource
+    context: dg.AssetExecutionContext,
+    config: PublishConfig,
+    warehouse: WarehouseResource,
+    paths: IcpPathsResource,
 ):
     """Tier the scored accounts and swap every published table into `icp` in one transaction."""
-    config = icp_config_for(paths)
+    icp_config = icp_config_for(paths)
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with warehouse.connect() as con:
-        frames = build_published_frames(con, config)
+        frames, warnings = build_published_frames(
+            con, icp_config, context.run_id, published_at, rebaseline=config.rebaseline
+        )
         publish_tables(con, frames, icp_version=context.run_id, published_at=published_at)
+    for warning in warnings:
+        context.log.warning(warning)
     for name, frame in frames.items():
         yield dg.MaterializeResult(asset_key=["icp", name], metadata=_table_metadata(name, frame))
 
@@ -68,6 +82,10 @@ def icp_exports(warehouse: WarehouseResource, paths: IcpPathsResource) -> dg.Mat
 
 def _table_metadata(name: str, frame: pd.DataFrame) -> dict[str, dg.MetadataValue | int]:
     metadata: dict[str, dg.MetadataValue | int] = {"dagster/row_count": len(frame)}
+    if name == "refresh_history" and len(frame):
+        last = frame.iloc[-1]
+        metadata["tier_churn"] = dg.MetadataValue.float(float(last["tier_churn"]))
+        metadata["thresholds_frozen"] = dg.MetadataValue.bool(bool(last["thresholds_frozen"]))
     if name == "target_accounts" and len(frame):
         counts = frame["tier"].fillna("(none)").value_counts().sort_index()
         metadata["tier_counts"] = dg.MetadataValue.json({str(k): int(v) for k, v in counts.items()})

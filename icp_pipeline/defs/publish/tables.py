@@ -1,13 +1,8 @@
-"""The published tables: their documented columns and how each is built from the model outputs."""
+"""The published tables of schema `icp` and their documented columns (the data dictionary's source)."""
 
 from dataclasses import dataclass
 
 import dagster as dg
-import duckdb
-import pandas as pd
-
-from icp_pipeline.lib.icp_config import IcpConfig
-from icp_pipeline.lib.tiering import TIER_ORDER, assign_tiers, tier_summary
 
 STAMP_COLUMNS = {
     "icp_version": "Id of the refresh that published the row (the Dagster run id).",
@@ -53,6 +48,7 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "top_reasons": "The attributes that raise (+) or lower (−) this account's score most, from its "
             "own SHAP values.",
             "disqualified_reason": "Why the account is Disqualified; null otherwise.",
+            "override_note": "Who overrode the account's tier (icp.yaml `overrides`) and why; null otherwise.",
         },
     ),
     "attribute_importance": PublishedTable(
@@ -64,6 +60,13 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "importance": "Mean |SHAP| of the value model, in value units (reporting currency).",
             "direction": "`+` raises value, `-` lowers it, `mixed` depends on the level.",
             "summary": "One sentence with a realised figure, e.g. median value of accounts with it vs the rest.",
+            "customers_with_attribute": "Customers for which the attribute is known (non-missing).",
+            "rank_low": "10th percentile of the rank over bootstrap refits (a stable rank has a narrow interval).",
+            "rank_high": "90th percentile of the rank over bootstrap refits.",
+            "recommended": "One of the 10–12 strongest observable attributes: the ICP's defining characteristics.",
+            "observable_for_prospects": "Whether the attribute is known before a sale (usable to score prospects).",
+            "used_in_model": "Whether the value model used the attribute.",
+            "excluded_reason": "Why the attribute was excluded (leakage, high cardinality, constant, ...).",
         },
     ),
     "model_metrics": PublishedTable(
@@ -88,32 +91,164 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "avg_win_probability": "Mean win probability.",
         },
     ),
+    "icp_summary": PublishedTable(
+        "The ICP in words: the team's answers to the seven qualitative questions and the headline figures.",
+        {
+            "section": "question (the seven qualitative questions) or headline (figures from the data).",
+            "item": "The question or figure's name.",
+            "value": "The answer or the figure, as text.",
+        },
+    ),
+    "icp_profile": PublishedTable(
+        "The 10–12 observable characteristics that define the ICP, with their ranges among the best "
+        "customers (top quartile by value), ready to paste into a sales brief.",
+        {
+            "attribute": "Attribute name.",
+            "family": "Attribute family.",
+            "rank": "Importance rank of the attribute.",
+            "kind": "numeric, categorical or flag.",
+            "ideal_range": "Range (25th–75th percentile) or levels among the best customers.",
+            "share_best": "Share of best customers inside the ideal range.",
+            "share_others": "Share of all other accounts inside the ideal range.",
+            "best_customers": "Number of best customers the profile is drawn from.",
+            "brief_line": "One sentence for a sales brief.",
+        },
+    ),
+    "segments": PublishedTable(
+        "3–5 segments of high-value customers with differentiated profiles; every scored account is "
+        "assigned to its nearest segment in target_accounts.segment.",
+        {
+            "segment_id": "Segment number (1 = largest share of value).",
+            "segment_name": "Generated name from the segment's most distinctive attributes.",
+            "customers": "High-value customers in the segment.",
+            "median_value": "Median value of those customers.",
+            "share_of_value": "Share of all high-value customers' value in the segment.",
+            "top_attributes": "The attributes that set the segment apart.",
+            "profile": "A short description of the typical account.",
+            "example_accounts": "Three example customers.",
+            "note": "Why fewer segments than configured were formed, when so.",
+        },
+    ),
+    "hypothesis_results": PublishedTable(
+        "The team's beliefs from icp.yaml tested against the data: inside vs outside each filter.",
+        {
+            "id": "Hypothesis id from icp.yaml.",
+            "statement": "The belief in words.",
+            "filter": "The filter that defines accounts inside.",
+            "expect": "higher or lower: the expected direction.",
+            "metric": "value (median customer value) or win_rate.",
+            "owner": "Who holds the belief.",
+            "accounts_inside": "Accounts matching the filter.",
+            "accounts_outside": "Accounts not matching.",
+            "customers_inside": "Customers matching the filter.",
+            "customers_outside": "Customers not matching.",
+            "win_rate_inside": "Won share of accounts with a closed opportunity, inside.",
+            "win_rate_outside": "The same, outside.",
+            "median_value_inside": "Median customer value inside.",
+            "median_value_outside": "Median customer value outside.",
+            "value_lift": "median_value_inside / median_value_outside.",
+            "win_rate_lift": "win_rate_inside / win_rate_outside.",
+            "lift": "The lift of the hypothesis' metric.",
+            "lift_ci_low": "Lower end of the bootstrap 95 % interval of lift.",
+            "lift_ci_high": "Upper end of the bootstrap 95 % interval of lift.",
+            "verdict": "supported, contradicted or inconclusive.",
+            "explanation": "The verdict in words a sales leader reads.",
+        },
+    ),
+    "expansion_accounts": PublishedTable(
+        "Existing customers ranked by headroom: predicted value minus value realised so far.",
+        {
+            "account_key": "Resolved account key.",
+            "crm_account_id": "CRM account id.",
+            "account_name": "Company name.",
+            "realised_value": "The configured value label realised so far.",
+            "predicted_ltv": "What the model expects an account like this to be worth.",
+            "headroom": "predicted_ltv − realised_value (can be negative).",
+            "expansion_rank": "1 = most headroom.",
+            "icp_score": "ICP score.",
+            "top_reasons": "Reasons from the account's SHAP values.",
+        },
+    ),
+    "tier_validation": PublishedTable(
+        "Does the tiering work on accounts the model has not seen? Out-of-fold predictions are cut by "
+        "the tier policy and compared with what happened.",
+        {
+            "tier": "Tier of the held-out accounts by their out-of-fold prediction, or All.",
+            "outcome": "won (accounts with a closed opportunity: won or not) or actual (customer value).",
+            "accounts": "Held-out accounts in the tier.",
+            "outcome_total": "Sum of the outcome in the tier.",
+            "outcome_per_account": "Outcome per account in the tier.",
+            "share_of_accounts": "Share of held-out accounts in the tier.",
+            "share_of_outcome": "Share of all outcome in the tier.",
+            "lift": "outcome_per_account / the overall rate.",
+            "cumulative_share_of_accounts": "Share of held-out accounts in this tier and better ones.",
+            "cumulative_gain": "Share of all outcome captured by this tier and better ones.",
+            "cumulative_lift": "Outcome rate of this tier and better ones / the overall rate.",
+        },
+    ),
+    "icp_validation": PublishedTable(
+        "Campaign response of ICP-tier accounts vs the control group, and the share of recent leads "
+        "inside Tiers 1–2.",
+        {
+            "check": "campaign or leads.",
+            "metric": "What is measured.",
+            "value": "The measured value.",
+            "ci_low": "Lower end of the 95 % interval (where defined).",
+            "ci_high": "Upper end of the 95 % interval (where defined).",
+            "n": "Observations behind the figure.",
+            "note": "Caveats, or why the figure could not be computed.",
+        },
+    ),
+    "tier_changes": PublishedTable(
+        "Per account, its tier in the previous and this refresh and why it changed.",
+        {
+            "account_key": "Resolved account key.",
+            "previous_tier": "Tier in the previous refresh (null if new).",
+            "new_tier": "Tier in this refresh (null if dropped).",
+            "previous_score": "ICP score in the previous refresh.",
+            "new_score": "ICP score in this refresh.",
+            "changed": "Whether the tier changed.",
+            "change_reason": "Why, in words (null when unchanged).",
+        },
+    ),
+    "refresh_history": PublishedTable(
+        "One row per refresh, appended: inputs, thresholds, headline metrics and tier churn.",
+        {
+            "refresh_id": "The refresh's id (Dagster run id).",
+            "refreshed_at": "UTC time of the refresh.",
+            "landing_tables": "Row count per landing table (JSON).",
+            "accounts": "Accounts scored.",
+            "customers": "Customers among them.",
+            "tier_policy": "The tier policy used.",
+            "tier1_cutoff": "Minimum expected value (or score) of Tier 1.",
+            "tier2_cutoff": "Minimum expected value (or score) of Tier 2.",
+            "thresholds_frozen": "Whether the cut-offs were carried over from the previous refresh.",
+            "tier_counts": "Prospects per tier (JSON).",
+            "cv_spearman": "Cross-validated Spearman correlation of predicted vs realised value.",
+            "win_auc": "Cross-validated AUC of the win model.",
+            "tier_churn": "Share of accounts in both refreshes whose tier changed.",
+            "accounts_changed_tier": "Number of accounts whose tier changed.",
+        },
+    ),
+    "data_coverage": PublishedTable(
+        "What this refresh could and could not compute from what landed: one row per landing table "
+        "(present or not, rows loaded and quarantined) and one per capability (value model, win model, "
+        "enrichment, behaviour, validation, prospects to tier, …) with the reason when it was skipped.",
+        {
+            "area": "`landing_table` or `capability`.",
+            "name": "The landing table (`crm/accounts`, …) or the capability (`value_model`, `win_model`, "
+            "`value_from_erp_revenue`, `contract_value_and_churn`, `domain_matching`, "
+            "`firmographic_enrichment`, `technographics`, `business_events`, `point_in_time_behaviour`, "
+            "`candidate_attributes`, `time_holdout_validation`, `campaign_validation`, `lead_validation`, "
+            "`prospects_to_tier`).",
+            "available": "Landing table: a file was found and gave rows. Capability: it could be computed "
+            "from this refresh's data.",
+            "row_count": "Rows loaded into `raw` (landing tables; null for capabilities).",
+            "quarantined_rows": "Rows moved to `raw._quarantine` for a missing required value (landing tables).",
+            "detail": "One plain sentence: what was loaded or computed, or why not and what was done instead.",
+        },
+    ),
 }
 
 
-def build_published_frames(con: duckdb.DuckDBPyConnection, config: IcpConfig) -> dict[str, pd.DataFrame]:
-    """Every published table of this refresh, as frames, in publication order."""
-    scored = con.execute(
-        """
-        select
-            f.account_key, f.crm_account_id, f.account_name, f.domain, f.industry, f.country,
-            f.employee_count, f.is_customer,
-            s.icp_score, s.expected_value, s.predicted_ltv, s.win_probability, s.top_reasons
-        from model.account_scores as s
-        inner join marts.account_features as f using (account_key)
-        """
-    ).df()
-    targets = assign_tiers(scored, config.tiers)
-    targets["segment"] = None
-    targets = targets[list(PUBLISHED_TABLES["target_accounts"].columns)]
-    importance = con.execute("select * from model.attribute_importance order by rank").df()
-    metrics = con.execute("select metric, model, split, value from model.model_metrics").df()
-    return {
-        "target_accounts": targets.sort_values(["icp_score", "account_key"], ascending=[False, True]),
-        "attribute_importance": importance,
-        "model_metrics": metrics,
-        "tier_summary": tier_summary(targets),
-    }
-
-
-__all__ = ["PUBLISHED_TABLES", "TIER_ORDER", "build_published_frames"]
+__all__ = ["PUBLISHED_TABLES", "STAMP_COLUMNS", "PublishedTable"]

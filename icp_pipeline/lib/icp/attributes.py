@@ -7,7 +7,7 @@ import pandas as pd
 
 from icp_pipeline.lib.model.settings import NON_OBSERVABLE_FAMILIES, family_of
 
-__all__ = ["attribute_kind", "numbers", "select_attributes", "texts"]
+__all__ = ["attribute_kind", "numbers", "select_attributes", "texts", "truthy"]
 
 
 def numbers(col: pd.Series) -> pd.Series:
@@ -64,3 +64,11 @@ def select_attributes(
     extra = imp[~flag & used].sort_values(["_rank", "attribute"])["attribute"].tolist()
     chosen = rec + extra[: max(0, n_min - len(rec))]
     return chosen[:n_max]
+
+
+def truthy(col: pd.Series) -> pd.Series:
+    """Booleans from bool, 0/1 or yes/no/true/false text; missing -> False."""
+    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+        return pd.to_numeric(col, errors="coerce").fillna(0).astype(float) > 0
+    text = col.astype("string").str.strip().str.lower()
+    return text.isin(["1", "true", "yes", "y", "t", "responded"]).fillna(False).astype(bool)

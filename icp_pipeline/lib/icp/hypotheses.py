@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .attributes import truthy
 from .definition import Hypothesis
 from .filters import FilterError, compile_filter, describe_filter
 from .formatting import fmt_num, fmt_ratio
@@ -46,7 +47,7 @@ RESULT_COLUMNS = [
 
 
 def _bool(features: pd.DataFrame, col: str) -> np.ndarray:
-    return features[col].fillna(False).astype(bool).to_numpy()
+    return truthy(features[col]).to_numpy()
 
 
 def _ratio(a: float | np.ndarray, b: float | np.ndarray):

@@ -10,6 +10,7 @@ import pandas as pd
 
 from icp_pipeline.lib.tiering import TIER_ORDER
 
+from .attributes import truthy
 from .domains import normalize_domains
 
 ICP_TIERS = ("Tier 1", "Tier 2")
@@ -17,14 +18,6 @@ Z95 = 1.959963984540054
 CAMPAIGN_COLUMNS = ["metric", "value", "ci_low", "ci_high", "n", "note"]
 _OUTCOMES = ("realised_value", "value", "is_customer", "converted", "won")
 _RESPONSES = ("responded", "response", "converted", "is_responder")
-
-
-def _truthy(col: pd.Series) -> pd.Series:
-    """Booleans from bool, 0/1 or yes/no/true/false text; missing -> False."""
-    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
-        return pd.to_numeric(col, errors="coerce").fillna(0).astype(float) > 0
-    text = col.astype("string").str.strip().str.lower()
-    return text.isin(["1", "true", "yes", "y", "t", "responded"]).fillna(False).astype(bool)
 
 
 # --- (a) tier lift ----------------------------------------------------------------------------
@@ -56,7 +49,7 @@ def tier_lift(
         0,
         1,
     }
-    y = _truthy(col).astype(float) if flag else pd.to_numeric(col, errors="coerce").fillna(0.0)
+    y = truthy(col).astype(float) if flag else pd.to_numeric(col, errors="coerce").fillna(0.0)
     tiers = [t for t in TIER_ORDER if t in set(data["tier"])] + sorted(
         set(data["tier"].dropna()) - set(TIER_ORDER)
     )
@@ -152,7 +145,7 @@ def campaign_lift(
         note = f"campaign members have no response column ({', '.join(_RESPONSES)})"
         return _note_row(note, len(campaign_members))
     tier = _attach_tiers(campaign_members, targets)
-    responded = _truthy(campaign_members[response_col]).to_numpy()
+    responded = truthy(campaign_members[response_col]).to_numpy()
     in_icp = tier.isin(ICP_TIERS).to_numpy()
     if "group" in campaign_members.columns:
         group = campaign_members["group"].astype("string").str.strip().str.lower()

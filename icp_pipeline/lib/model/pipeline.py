@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import lightgbm as lgb
@@ -15,10 +16,27 @@ from .plots import calibration_chart, importance_chart, lift_gain_chart
 from .reasons import reason_codes, score_contributions
 from .scoring import SCORE_COLUMNS, score_accounts
 from .settings import ModelSettings
-from .training import ValueModel, WinModel, train_value_model, train_win_model, win_labels
+from .training import (
+    ValueModel,
+    WinModel,
+    deal_win_rate,
+    train_value_model,
+    train_win_model,
+    win_labels,
+)
 from .validation import METRIC_COLUMNS, Validation, validate
 
-__all__ = ["ModelResult", "ModelSettings", "run_models"]
+__all__ = ["ModelResult", "ModelSettings", "model_status", "resolve_value_label", "run_models"]
+
+# Labels tried, in this order, when the configured one is missing for too many customers.
+VALUE_LABEL_FALLBACKS = (
+    "label_annualised_value",
+    "label_gross_margin_ltv",
+    "label_revenue",
+    "label_won_amount",
+    "label_acv",
+)
+STATUS_COLUMNS = ["component", "available", "detail"]
 
 
 @dataclass
@@ -41,6 +59,7 @@ class ModelResult:
     plots: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     features_used: list[str] = field(default_factory=list)
+    value_label: str = ""  # the label the value model learnt (the configured one or its fallback)
 
 
 def _is_customer(features: pd.DataFrame, value: pd.Series) -> pd.Series:
@@ -60,10 +79,14 @@ def run_models(
     if settings.value_label not in features:
         raise ValueError(f"value label column '{settings.value_label}' not in account_features")
     features = features.reset_index(drop=True)
+    notes: list[str] = []
+    label, label_note = resolve_value_label(features, settings)
+    if label_note:
+        notes.append(label_note)
+        settings = dataclasses.replace(settings, value_label=label)
     raw_value = pd.to_numeric(features[settings.value_label], errors="coerce")
     is_customer = _is_customer(features, raw_value)
     value = raw_value.where(is_customer)
-    notes: list[str] = []
 
     dm = build_design_matrix(features, catalog, settings)
     dm = dm.drop(detect_leakage(dm.X, is_customer, settings))
@@ -74,7 +97,13 @@ def run_models(
 
     value_model = train_value_model(X, value, settings)
     won = win_labels(features, closed_opportunities, settings)
-    win_model = train_win_model(X, won, settings, customer_share=float(is_customer.mean()))
+    win_model = train_win_model(
+        X,
+        won,
+        settings,
+        customer_share=float(is_customer.mean()),
+        deal_rate=deal_win_rate(closed_opportunities),
+    )
     notes.append(
         f"value model trained on {value_model.n_train} customers with '{settings.value_label}', "
         f"{value_model.num_rounds} rounds"
@@ -120,7 +149,47 @@ def run_models(
         plots=plots,
         notes=notes,
         features_used=list(X.columns),
+        value_label=settings.value_label,
     )
+
+
+def _customers_with_label(features: pd.DataFrame, label: str) -> int:
+    if label not in features:
+        return 0
+    value = pd.to_numeric(features[label], errors="coerce")
+    return int(value.where(_is_customer(features, value)).notna().sum())
+
+
+def resolve_value_label(features: pd.DataFrame, settings: ModelSettings) -> tuple[str, str | None]:
+    """The configured value label, or, when fewer than `min_customers` customers have it (e.g. ACV
+    without ERP contracts), the first of `VALUE_LABEL_FALLBACKS` they do have, with a note saying so.
+    The configured label is kept (and the value model then raises) when no label qualifies."""
+    configured = settings.value_label
+    n = _customers_with_label(features, configured)
+    if n >= settings.min_customers:
+        return configured, None
+    for label in VALUE_LABEL_FALLBACKS:
+        if label != configured and _customers_with_label(features, label) >= settings.min_customers:
+            return label, (
+                f"value label '{configured}' is known for {n} customers only (minimum "
+                f"{settings.min_customers}), so the value model learnt '{label}' instead"
+            )
+    return configured, None
+
+
+def model_status(result: ModelResult) -> pd.DataFrame:
+    """One row per model component (value_model, win_model): whether it was trained and how."""
+    value_notes = [n for n in result.notes if not n.startswith("win model")]
+    rows = [
+        {"component": "value_model", "available": True, "detail": "; ".join(value_notes)},
+        {
+            "component": "win_model",
+            "available": result.win_model.booster is not None,
+            "detail": result.win_model.note,
+        },
+        {"component": "value_label", "available": True, "detail": result.value_label},
+    ]
+    return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 
 def metric_value(metrics: pd.DataFrame, metric: str, model: str = "lightgbm", split: str = "cv") -> float:

@@ -41,7 +41,9 @@ def importance_chart(importance: pd.DataFrame, top: int = 15) -> bytes:
     df = df.iloc[::-1]
     fig = Figure(figsize=(8, 0.35 * len(df) + 1.5))
     ax = fig.subplots()
-    ax.barh(df["attribute"], df["importance"], color=[COLOURS.get(d, COLOURS["mixed"]) for d in df["direction"]])
+    ax.barh(
+        df["attribute"], df["importance"], color=[COLOURS.get(d, COLOURS["mixed"]) for d in df["direction"]]
+    )
     ax.set_xlabel("importance (value units)")
     ax.set_title(title)
     handles = [Patch(color=c, label=f"direction {d}") for d, c in COLOURS.items()]
@@ -86,7 +88,9 @@ def calibration_chart(calibration: pd.DataFrame) -> bytes:
     ax = fig.subplots()
     ax.plot([0, 1], [0, 1], ls="--", color="grey", label="perfect")
     sizes = 20 + 180 * calibration["n"] / calibration["n"].max()
-    ax.scatter(calibration["mean_predicted"], calibration["observed_rate"], s=sizes, color="#264653", zorder=3)
+    ax.scatter(
+        calibration["mean_predicted"], calibration["observed_rate"], s=sizes, color="#264653", zorder=3
+    )
     ax.plot(calibration["mean_predicted"], calibration["observed_rate"], color="#264653", label="LightGBM")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

@@ -49,7 +49,11 @@ def make_synthetic(
     is_customer = np.zeros(n, dtype=bool)
     is_customer[np.argsort(-propensity, kind="stable")[:n_customers]] = True
     log_value = (
-        9.0 + 1.5 * snowflake + 0.35 * _z(np.log(emp)) + 0.4 * software - 0.3 * _z(age)
+        9.0
+        + 1.5 * snowflake
+        + 0.35 * _z(np.log(emp))
+        + 0.4 * software
+        - 0.3 * _z(age)
         + rng.normal(0, 0.35, n)
     )
     value = np.where(is_customer, np.round(np.exp(log_value), 2), np.nan)
@@ -59,23 +63,25 @@ def make_synthetic(
     funding = rng.choice(["seed", "series_a", "series_b", "growth", "public"], n).astype(object)
     funding[rng.random(n) < 0.2] = None
 
-    f = pd.DataFrame({
-        "account_key": keys,
-        "crm_account_id": [f"crm{i}" for i in range(n)],
-        "erp_customer_id": np.where(is_customer, [f"erp{i}" for i in range(n)], None),
-        "account_name": [f"Account {i}" for i in range(n)],
-        "domain": keys,
-        "industry": industry,
-        "country": rng.choice(["US", "GB", "DE", "FR", "NL"], n),
-        "employee_count": emp,
-        "is_customer": is_customer,
-        "as_of_date": pd.Timestamp("2025-01-01"),
-        "first_won_date": pd.Series(won_date).where(is_customer),
-        "label_annualised_value": value,
-        "label_gross_margin_ltv": value * 2.1,
-        "label_has_closed_opportunity": is_customer | closed_lost,
-        "label_has_won_opportunity": is_customer,
-    })
+    f = pd.DataFrame(
+        {
+            "account_key": keys,
+            "crm_account_id": [f"crm{i}" for i in range(n)],
+            "erp_customer_id": np.where(is_customer, [f"erp{i}" for i in range(n)], None),
+            "account_name": [f"Account {i}" for i in range(n)],
+            "domain": keys,
+            "industry": industry,
+            "country": rng.choice(["US", "GB", "DE", "FR", "NL"], n),
+            "employee_count": emp,
+            "is_customer": is_customer,
+            "as_of_date": pd.Timestamp("2025-01-01"),
+            "first_won_date": pd.Series(won_date).where(is_customer),
+            "label_annualised_value": value,
+            "label_gross_margin_ltv": value * 2.1,
+            "label_has_closed_opportunity": is_customer | closed_lost,
+            "label_has_won_opportunity": is_customer,
+        }
+    )
     f["firmo__industry"] = industry
     f["firmo__employee_count"] = emp
     f["firmo__country"] = f["country"]
@@ -96,19 +102,23 @@ def make_synthetic(
     f["beh__lead_source"] = rng.choice(["inbound", "outbound", "partner", "event"], n)
 
     attrs = [c for c in f.columns if "__" in c]
-    catalog = pd.DataFrame({
-        "attribute": attrs,
-        "family": [family_of(a) for a in attrs],
-        "observable_for_prospects": [family_of(a) not in NON_OBSERVABLE_FAMILIES for a in attrs],
-        "data_type": ["numeric" if pd.api.types.is_numeric_dtype(f[a]) else "categorical" for a in attrs],
-        "description": attrs,
-    })
+    catalog = pd.DataFrame(
+        {
+            "attribute": attrs,
+            "family": [family_of(a) for a in attrs],
+            "observable_for_prospects": [family_of(a) not in NON_OBSERVABLE_FAMILIES for a in attrs],
+            "data_type": ["numeric" if pd.api.types.is_numeric_dtype(f[a]) else "categorical" for a in attrs],
+            "description": attrs,
+        }
+    )
     closed_idx = np.flatnonzero(is_customer | closed_lost)
-    opps = pd.DataFrame({
-        "opportunity_id": [f"opp{i}" for i in closed_idx],
-        "account_key": keys[closed_idx],
-        "is_won": is_customer[closed_idx],
-        "amount_reporting": np.where(is_customer[closed_idx], value[closed_idx], 10_000.0),
-        "close_date": won_date[closed_idx],
-    })
+    opps = pd.DataFrame(
+        {
+            "opportunity_id": [f"opp{i}" for i in closed_idx],
+            "account_key": keys[closed_idx],
+            "is_won": is_customer[closed_idx],
+            "amount_reporting": np.where(is_customer[closed_idx], value[closed_idx], 10_000.0),
+            "close_date": won_date[closed_idx],
+        }
+    )
     return SyntheticData(f, catalog, opps, dict(TRUTH))

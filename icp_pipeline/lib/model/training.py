@@ -146,24 +146,40 @@ def win_labels(
     return out
 
 
+def deal_win_rate(closed_opportunities: pd.DataFrame | None) -> float | None:
+    """Won share of closed opportunities (None without any)."""
+    if closed_opportunities is None or closed_opportunities.empty or "is_won" not in closed_opportunities:
+        return None
+    return float(closed_opportunities["is_won"].astype("boolean").fillna(False).astype(bool).mean())
+
+
 def train_win_model(
-    X: pd.DataFrame, won: pd.Series, settings: ModelSettings, customer_share: float
+    X: pd.DataFrame,
+    won: pd.Series,
+    settings: ModelSettings,
+    customer_share: float,
+    deal_rate: float | None = None,
 ) -> WinModel:
     """Fit on accounts with a closed opportunity. Fallback prior when either class has fewer than
-    `min_win_class` accounts: the observed win rate among closed accounts, else the customer share
-    of all accounts."""
+    `min_win_class` accounts: the observed win rate among closed accounts; when that is 0 or 1 (one
+    class absent, e.g. every account has won a deal) the win rate of closed deals `deal_rate`;
+    without closed opportunities, the customer share of all accounts."""
     won = won.reindex(X.index)
     mask = won.notna().to_numpy()
     y = won[mask].astype(bool).to_numpy()
     n_won, n_lost = int(y.sum()), int((~y).sum())
     if min(n_won, n_lost) < settings.min_win_class:
-        if len(y):
+        if len(y) and min(n_won, n_lost) == 0 and deal_rate is not None:
+            side = "has won at least one" if n_lost == 0 else "has lost them all"
+            prior = float(deal_rate)
+            source = f"win rate of closed deals, as every account with a closed deal {side}"
+        elif len(y):
             prior, source = float(y.mean()), "observed win rate among accounts with closed opportunities"
         else:
             prior, source = float(customer_share), "customer share of all accounts"
         note = (
-            f"win model not trained ({n_won} won / {n_lost} lost accounts, minimum {settings.min_win_class} "
-            f"of each): win_probability = prior {prior:.3f} ({source})"
+            f"win model not trained: {n_won} won / {n_lost} lost accounts, at least {settings.min_win_class} "
+            f"of each needed; win_probability is a constant prior of {prior:.3f}, the {source}"
         )
         return WinModel(None, prior, note)
     Xt = X.loc[mask]
