@@ -121,3 +121,25 @@ def test_win_model_falls_back_to_prior():
     assert any("prior" in n for n in r.notes)
     assert r.scores["win_probability"].nunique() == 1
     assert abs(r.scores["win_probability"].iloc[0] - 30 / 90) < 1e-9
+
+
+def test_when_every_account_with_a_closed_deal_has_won_the_prior_is_the_deal_win_rate():
+    # a CRM export of existing customers only: every account won something, some deals were lost
+    d = make_synthetic(n_customers=30, n_prospects=0, seed=13)
+    won = d.closed_opportunities.assign(is_won=True)
+    lost = won.assign(opportunity_id=won["opportunity_id"] + "_lost", is_won=False).head(10)
+    r = run_models(d.features, d.catalog, pd.concat([won, lost]), SMALL)
+    assert r.win_booster is None
+    assert r.scores["win_probability"].unique().tolist() == pytest.approx([30 / 40])
+    assert any("win rate of closed deals" in n for n in r.notes)
+
+
+def test_a_value_label_missing_for_every_customer_falls_back_to_one_they_have():
+    # e.g. label_acv without ERP contracts: the value model learns the first label customers have
+    d = make_synthetic(n_customers=30, n_prospects=60, seed=14)
+    feats = d.features.assign(label_acv=np.nan)
+    settings = ModelSettings(value_label="label_acv", n_bootstrap=1, run_validation=False, make_plots=False)
+    r = run_models(feats, d.catalog, d.closed_opportunities, settings)
+    assert r.value_label == "label_annualised_value"
+    assert any("label_acv" in n and "instead" in n for n in r.notes)
+    assert r.scores["predicted_ltv"].nunique() > 1

@@ -150,3 +150,46 @@ def test_personal_data_never_reaches_published_tables_or_exports(demo):
         p.read_text(errors="ignore") for p in run.exports.iterdir() if p.suffix in (".csv", ".html")
     )
     assert not any(e in exported for e in list(emails)[:200])
+
+
+def test_the_report_is_one_self_contained_page_with_every_section(demo):
+    _, run, _ = demo
+    page = (run.exports / "icp_report.html").read_text()
+    for heading in (
+        "The ICP in brief",
+        "Segments",
+        "What drives value",
+        "Tiers",
+        "Does it work?",
+        "The team&#x27;s beliefs, tested",
+        "Top 25 prospects",
+    ):
+        assert heading.replace("&#x27;", "'") in page.replace("&#x27;", "'"), heading
+    assert page.count("data:image/png;base64,") >= 2  # attribute chart and lift chart inline
+    assert "http://" not in page and "https://" not in page  # no external resources
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="headless Chromium is not installed here")
+def test_the_report_renders_in_headless_chromium(demo, tmp_path):
+    import subprocess
+
+    _, run, _ = demo
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1200,3000",
+            f"--screenshot={shot}",
+            (run.exports / "icp_report.html").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.stat().st_size > 50_000  # a blank page is a few KB

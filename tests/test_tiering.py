@@ -82,7 +82,9 @@ def test_frozen_cutoffs_keep_tiers_by_value_instead_of_quotas():
     assert same.loc[prospects, "tier"].tolist() == first.loc[prospects, "tier"].tolist()
 
 
-@pytest.mark.parametrize("policy", [TierPolicy(), TierPolicy(policy="capacity", sales_reps=1, accounts_per_rep=5)])
+@pytest.mark.parametrize(
+    "policy", [TierPolicy(), TierPolicy(policy="capacity", sales_reps=1, accounts_per_rep=5)]
+)
 def test_without_prospects_the_customers_are_ranked_into_tiers(policy):
     # a CRM export of existing accounts only: the list must still be prioritised, not one flat tier
     out = assign_tiers(scored(n_prospects=0, n_customers=85), policy)

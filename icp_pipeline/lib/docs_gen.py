@@ -30,7 +30,9 @@ def landing_contract_markdown() -> str:
         "What happens to bad input: a missing required column, a value that does not parse as its type, or a",
         "repeated key stops the run with an error naming the file, column, line(s) and the fix. A row missing a",
         "required value is moved to `raw._quarantine` (with its file, line and reason) and counted in the",
-        "asset's metadata. Exports in other column names are mapped in the ICP config (`mappings:`).",
+        "asset's metadata. Exports in other column names are mapped in the ICP config (`mappings:`: per table",
+        "the file, each column's source, `deduplicate_on` and `extra_columns`; `mappings/` holds complete",
+        "examples). What landed, and what the refresh could compute from it, is published in `icp.data_coverage`.",
         "",
     ]
     for table in TABLES:

@@ -1,4 +1,4 @@
-"""`icp_report.html`: the ICP on one self-contained page for a sales leader."""
+"""`icp_report.html`: the ICP on one self-contained page for a sales leader (charts inline as PNG)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,28 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 _STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2733}
-h1{margin-bottom:.2rem} h2{border-bottom:2px solid #e3e8ef;padding-bottom:.3rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem} th,td{padding:.35rem .6rem;text-align:left;
-border-bottom:1px solid #e3e8ef} th{background:#f5f7fa} .muted{color:#667085} img{max-width:100%}
-.cards{display:flex;gap:1rem;flex-wrap:wrap} .card{flex:1 1 220px;border:1px solid #e3e8ef;border-radius:8px;
-padding:1rem;background:#fbfcfe}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
+color:#1d2733;line-height:1.45;padding:0 1rem}
+h1{margin-bottom:.2rem} h2{border-bottom:2px solid #e3e8ef;padding-bottom:.3rem;margin-top:2.2rem}
+table{border-collapse:collapse;width:100%;font-size:.88rem} th,td{padding:.35rem .6rem;text-align:left;
+border-bottom:1px solid #e3e8ef;vertical-align:top} th{background:#f5f7fa}
+.muted{color:#667085} img{max-width:100%} .grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}
+.cards{display:flex;gap:1rem;flex-wrap:wrap} .card{flex:1 1 240px;border:1px solid #e3e8ef;border-radius:8px;
+padding:1rem;background:#fbfcfe} .card h3{margin:.1rem 0 .4rem;font-size:1rem}
+.verdict{font-weight:600;padding:.1rem .45rem;border-radius:4px}
+.supported{background:#e6f4ea;color:#1e7b34} .contradicted{background:#fdecea;color:#b3261e}
+.inconclusive{background:#f1f3f4;color:#5f6368}
 """
+
+_TIER_COLORS = {"Tier 1": "#1e7b34", "Tier 2": "#5e9c6b", "Tier 3": "#b0bec5", "All": "#607d8b"}
+
+
+def _esc(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else html.escape(str(value))
 
 
 def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, border=0, na_rep="", float_format=lambda v: f"{v:,.2f}")
+    return frame.to_html(index=False, border=0, na_rep="", float_format=lambda v: f"{v:,.2f}", escape=True)
 
 
 def _png(fig: plt.Figure) -> str:
@@ -34,45 +45,120 @@ def _png(fig: plt.Figure) -> str:
     return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
+def _query(con: duckdb.DuckDBPyConnection, table: str, order: str = "") -> pd.DataFrame:
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'icp' and table_name = ?",
+        [table],
+    ).fetchone()[0]
+    if not exists:
+        return pd.DataFrame()
+    return con.execute(f"select * exclude (icp_version, published_at) from icp.{table} {order}").df()
+
+
 def _importance_chart(importance: pd.DataFrame) -> str:
-    top = importance.sort_values("rank").head(12).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(top) + 1))
-    colors = top["direction"].map({"+": "#2e7d32", "-": "#c62828"}).fillna("#607d8b")
+    top = importance.dropna(subset=["rank"]).sort_values("rank").head(12).iloc[::-1]
+    if top.empty:
+        return ""
+    fig, ax = plt.subplots(figsize=(6.5, 0.34 * len(top) + 1))
+    colors = top["direction"].map({"+": "#1e7b34", "-": "#b3261e"}).fillna("#607d8b")
     ax.barh(top["attribute"], top["importance"], color=colors)
     ax.set_xlabel("mean |SHAP| (value units)")
     ax.set_title("What drives customer value (green raises, red lowers)")
     return _png(fig)
 
 
+def _lift_chart(validation: pd.DataFrame) -> str:
+    data = validation[validation["tier"] != "All"]
+    if data.empty:
+        return ""
+    fig, axes = plt.subplots(1, data["outcome"].nunique(), figsize=(6.5, 3), squeeze=False)
+    for ax, (outcome, part) in zip(axes[0], data.groupby("outcome"), strict=False):
+        ax.bar(part["tier"], part["lift"], color=[_TIER_COLORS.get(t, "#607d8b") for t in part["tier"]])
+        ax.axhline(1, color="#333", lw=0.8, ls="--")
+        ax.set_title(f"Lift on held-out accounts ({outcome})", fontsize=9)
+    return _png(fig)
+
+
+def _segment_cards(segments: pd.DataFrame) -> str:
+    return "".join(
+        f'<div class="card"><h3>{_esc(r.segment_name)}</h3>'
+        f"<b>{int(r.customers)}</b> high-value customers, median value {r.median_value:,.0f} "
+        f"({r.share_of_value:.0%} of value)<br><span class='muted'>{_esc(r.profile)}</span><br>"
+        f"<small>e.g. {_esc(r.example_accounts)}</small></div>"
+        for r in segments.itertuples()
+    )
+
+
+def _hypotheses(results: pd.DataFrame) -> str:
+    if results.empty:
+        return "<p class='muted'>No hypotheses in icp.yaml.</p>"
+    rows = "".join(
+        f"<tr><td>{_esc(r.statement)}</td><td><span class='verdict {_esc(r.verdict)}'>{_esc(r.verdict)}</span></td>"
+        f"<td>{_esc(r.explanation)}</td></tr>"
+        for r in results.itertuples()
+    )
+    return f"<table><tr><th>Belief</th><th>Verdict</th><th>What the data says</th></tr>{rows}</table>"
+
+
 def render_report(con: duckdb.DuckDBPyConnection) -> str:
     """Build the report from the published `icp` tables."""
-    tiers = con.execute("select * exclude (icp_version, published_at) from icp.tier_summary").df()
-    importance = con.execute(
-        "select * exclude (icp_version, published_at) from icp.attribute_importance"
-    ).df()
-    top = con.execute(
-        "select account_name, domain, industry, country, icp_score, tier, top_reasons from icp.target_accounts "
-        "where not is_customer order by icp_score desc, account_key limit 25"
-    ).df()
     version, published = con.execute(
         "select icp_version, published_at from icp.target_accounts limit 1"
     ).fetchone()
-    top_attrs = importance.sort_values("rank").head(12)
-    cards = "".join(
-        f'<div class="card"><b>{html.escape(str(r.attribute))}</b> ({html.escape(str(r.direction))})<br>'
-        f'<span class="muted">{html.escape(str(r.summary))}</span></div>'
-        for r in top_attrs.head(6).itertuples()
+    summary = _query(con, "icp_summary")
+    importance = _query(con, "attribute_importance", "order by rank")
+    profile = _query(con, "icp_profile", "order by rank")
+    segments = _query(con, "segments", "order by segment_id")
+    tiers = _query(con, "tier_summary")
+    validation = _query(con, "tier_validation")
+    icp_validation = _query(con, "icp_validation")
+    hypotheses = _query(con, "hypothesis_results")
+    coverage = _query(con, "data_coverage")
+    exclusions = (
+        importance[importance["excluded_reason"].notna()]
+        if "excluded_reason" in importance
+        else importance[:0]
     )
-    importance_cols = [
-        c for c in ("rank", "attribute", "family", "direction", "importance", "summary") if c in importance
+    top = con.execute(
+        "select account_name, domain, industry, country, icp_score, tier, segment, top_reasons "
+        "from icp.target_accounts where not is_customer and tier <> 'Disqualified' "
+        "order by icp_score desc, account_key limit 25"
+    ).df()
+    questions = summary[summary["section"] == "question"] if len(summary) else summary
+    headlines = summary[summary["section"] == "headline"] if len(summary) else summary
+    parts = [
+        f"<h1>Ideal Customer Profile</h1><p class='muted'>Refresh {_esc(version)}, "
+        f"published {published:%Y-%m-%d %H:%M} UTC.</p>",
+        "<h2>The ICP in brief</h2>",
+        "<ul>" + "".join(f"<li>{_esc(v)}</li>" for v in profile.get("brief_line", [])) + "</ul>",
+        ("<h3>What the team believes</h3>" + _table(questions[["item", "value"]])) if len(questions) else "",
+        ("<h3>Headline figures</h3>" + _table(headlines[["item", "value"]].head(3)))
+        if len(headlines)
+        else "",
+        "<h2>Segments</h2><div class='cards'>" + _segment_cards(segments) + "</div>",
+        "<h2>What drives value</h2><div class='grid'><div>"
+        + _importance_chart(importance)
+        + "</div><div>"
+        + _table(profile[["attribute", "ideal_range"]])
+        + "</div></div>"
+        if len(profile)
+        else "",
+        "<h2>Tiers</h2>" + _table(tiers),
+        "<h2>Does it work?</h2>" + _lift_chart(validation) if len(validation) else "",
+        _table(icp_validation[["check", "metric", "value", "ci_low", "ci_high", "n", "note"]])
+        if len(icp_validation)
+        else "",
+        "<h2>The team's beliefs, tested</h2>" + _hypotheses(hypotheses),
+        "<h2>Top 25 prospects</h2>" + _table(top),
+        ("<h2>Data coverage and caveats</h2>" + _table(coverage)) if len(coverage) else "<h2>Caveats</h2>",
+        ("<p>Attributes left out of the model:</p>" + _table(exclusions[["attribute", "excluded_reason"]]))
+        if len(exclusions)
+        else "",
+        "<p class='muted'>Scores rank accounts by expected value = win probability × predicted value. "
+        "Attribute effects are associations learned from your customers, not proof of cause.</p>",
     ]
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Ideal Customer Profile</title><style>{_STYLE}</style></head><body>
-<h1>Ideal Customer Profile</h1>
-<p class="muted">Refresh {html.escape(str(version))}, published {published:%Y-%m-%d %H:%M} UTC.</p>
-<h2>The ICP in brief</h2><div class="cards">{cards}</div>
-<h2>What drives value</h2>{_importance_chart(importance) if len(importance) else ""}
-{_table(top_attrs[importance_cols])}
-<h2>Tiers</h2>{_table(tiers)}
-<h2>Top 25 prospects</h2>{_table(top)}
-</body></html>"""
+    body = "\n".join(p for p in parts if p)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ideal Customer Profile</title>'
+        f"<style>{_STYLE}</style></head><body>{body}</body></html>"
+    )

@@ -5,10 +5,15 @@ Tiers are a publishing concern: see `icp_pipeline.lib.tiering`.
 
 Documented choices:
 - value model: LightGBM regression on log1p(max(value, 0)) of customers with `settings.value_label`;
-  ValueError below `min_customers` (20). Capacity shrinks / L2 grows for small n (`training.lgb_params`).
+  when fewer than `min_customers` (20) customers have that label (e.g. ACV without ERP contracts) the
+  first label of `pipeline.VALUE_LABEL_FALLBACKS` they do have is learnt instead (noted, and kept in
+  `ModelResult.value_label`); ValueError when none qualifies. Capacity shrinks / L2 grows for small n
+  (`training.lgb_params`).
 - win model: binary on accounts with a closed opportunity (won vs never won); with fewer than
   `min_win_class` (10) of either class, win_probability is a constant prior: the observed win rate
-  among closed accounts, else the customer share of all accounts (reported in `ModelResult.notes`).
+  among closed accounts (the win rate of closed deals when every such account is on one side, e.g.
+  every account has won a deal), else the customer share of all accounts (reported in
+  `ModelResult.notes` and `model_status`).
 - expected_value = win_probability x predicted_ltv; icp_score = percentile rank of expected value x 100.
 - importance = mean |SHAP| (log space) over training customers x their median predicted value.
 - reasons: top 3 |contributions| to log expected value (value SHAP + win SHAP x (1 - p)).

@@ -171,7 +171,7 @@ def resolve_value_label(features: pd.DataFrame, settings: ModelSettings) -> tupl
     for label in VALUE_LABEL_FALLBACKS:
         if label != configured and _customers_with_label(features, label) >= settings.min_customers:
             return label, (
-                f"value label '{configured}' is known for {n} customers only (minimum "
+                f"value label '{configured}' is known for only {n} customers (minimum "
                 f"{settings.min_customers}), so the value model learnt '{label}' instead"
             )
     return configured, None
