@@ -26,7 +26,10 @@ def test_stage_spellings_are_normalised_for_dbt(tmp_path):
     ("text", "message"),
     [
         ("tierz: {}\n", r"tierz: Extra inputs are not permitted"),
-        ("tiers: {policy: lottery}\n", r"tiers\.policy: Input should be 'quantile', 'threshold' or 'capacity'"),
+        (
+            "tiers: {policy: lottery}\n",
+            r"tiers\.policy: Input should be 'quantile', 'threshold' or 'capacity'",
+        ),
         ("tiers: {tier1_share: 0.6, tier2_share: 0.5}\n", r"tier1_share \+ tier2_share must be below 1"),
         ("reporting_currency: dollars\n", r"reporting_currency"),
         ("- just\n- a list\n", r"must be a mapping"),

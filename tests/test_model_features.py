@@ -63,7 +63,9 @@ def test_separation_leak_flagged(data):
     feats = data.features.copy()
     rng = np.random.default_rng(0)
     cust = feats["is_customer"].to_numpy()
-    feats["x__status_score"] = np.where(cust, rng.uniform(50, 100, len(feats)), rng.uniform(0, 49, len(feats)))
+    feats["x__status_score"] = np.where(
+        cust, rng.uniform(50, 100, len(feats)), rng.uniform(0, 49, len(feats))
+    )
     feats["x__status_label"] = np.where(cust, "active", "none")
     dm = build_design_matrix(feats, None)
     leaks = detect_leakage(dm.X, feats["is_customer"])

@@ -33,18 +33,28 @@ def test_reliability_table():
 
 
 def test_reason_codes_format():
-    X = pd.DataFrame({
-        "tech__snowflake": [1.0, 0.0],
-        "firmo__employee_count": [1200.0, 10.0],
-        "firmo__industry": pd.Categorical(["software", None], categories=["retail", "software"]),
-        "x__noise": [0.1, 0.2],
-    })
-    shap = pd.DataFrame(
-        {"tech__snowflake": [0.9, -0.5], "firmo__employee_count": [0.3, -0.2],
-         "firmo__industry": [0.2, 0.1], "x__noise": [0.01, 0.0]}
+    X = pd.DataFrame(
+        {
+            "tech__snowflake": [1.0, 0.0],
+            "firmo__employee_count": [1200.0, 10.0],
+            "firmo__industry": pd.Categorical(["software", None], categories=["retail", "software"]),
+            "x__noise": [0.1, 0.2],
+        }
     )
-    kinds = {"tech__snowflake": "binary", "firmo__employee_count": "numeric",
-             "firmo__industry": "categorical", "x__noise": "numeric"}
+    shap = pd.DataFrame(
+        {
+            "tech__snowflake": [0.9, -0.5],
+            "firmo__employee_count": [0.3, -0.2],
+            "firmo__industry": [0.2, 0.1],
+            "x__noise": [0.01, 0.0],
+        }
+    )
+    kinds = {
+        "tech__snowflake": "binary",
+        "firmo__employee_count": "numeric",
+        "firmo__industry": "categorical",
+        "x__noise": "numeric",
+    }
     r = reason_codes(shap, X, kinds, n_reasons=3)
     assert r[0] == f"{PLUS} uses snowflake; {PLUS} employee_count 1,200 (high); {PLUS} industry = software"
     assert r[1] == f"{MINUS} does not use snowflake; {MINUS} employee_count 10 (low); {PLUS} industry unknown"

@@ -26,7 +26,12 @@ def result(data):
 def test_scores_shape(result, data):
     s = result.scores
     assert list(s.columns) == [
-        "account_key", "predicted_ltv", "win_probability", "expected_value", "icp_score", "top_reasons",
+        "account_key",
+        "predicted_ltv",
+        "win_probability",
+        "expected_value",
+        "icp_score",
+        "top_reasons",
     ]
     assert len(s) == len(data.features)
     assert s["account_key"].tolist() == data.features["account_key"].tolist()

@@ -54,7 +54,9 @@ def test_a_folder_of_parquet_parts_with_different_columns_loads_as_one_table(tmp
     )
     report = load_table(con, tmp_path, ACCOUNTS)
     assert report.rows == 2 and len(report.files) == 2
-    assert con.execute("select website from raw.crm__accounts where account_id = '2'").fetchone() == ("x.com",)
+    assert con.execute("select website from raw.crm__accounts where account_id = '2'").fetchone() == (
+        "x.com",
+    )
 
 
 def test_missing_required_column_names_the_table_and_the_columns_found(tmp_path, con):
@@ -64,7 +66,10 @@ def test_missing_required_column_names_the_table_and_the_columns_found(tmp_path,
 
 
 def test_unparsable_value_names_file_column_and_line(tmp_path, con):
-    write(tmp_path / "crm" / "accounts.csv", "account_id,account_name,created_at\n1,A,2024-01-02\n2,B,31/02/2024\n")
+    write(
+        tmp_path / "crm" / "accounts.csv",
+        "account_id,account_name,created_at\n1,A,2024-01-02\n2,B,31/02/2024\n",
+    )
     with pytest.raises(LandingDataError, match=r"'created_at'.*accounts\.csv line 3: '31/02/2024'"):
         load_table(con, tmp_path, ACCOUNTS)
 

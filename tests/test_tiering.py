@@ -46,7 +46,9 @@ def test_ties_are_broken_by_account_key_so_tiers_are_deterministic():
 
 
 def test_capacity_policy_fills_tier1_with_reps_times_accounts():
-    out = assign_tiers(scored(), TierPolicy(policy="capacity", sales_reps=3, accounts_per_rep=20, marketing_capacity=90))
+    out = assign_tiers(
+        scored(), TierPolicy(policy="capacity", sales_reps=3, accounts_per_rep=20, marketing_capacity=90)
+    )
     counts = out[~out["is_customer"]]["tier"].value_counts().to_dict()
     assert counts == {"Tier 1": 60, "Tier 2": 90, "Tier 3": 850}
 
@@ -75,7 +77,9 @@ def test_frozen_cutoffs_keep_tiers_by_value_instead_of_quotas():
     first = assign_tiers(frame, TierPolicy())
     cut1, cut2 = first.attrs["cutoffs"]
     # a refresh where every account is worth a little more: quotas would reshuffle, frozen cut-offs do not
-    again = assign_tiers(frame.assign(expected_value=frame["expected_value"] * 1.5), TierPolicy(), (cut1, cut2))
+    again = assign_tiers(
+        frame.assign(expected_value=frame["expected_value"] * 1.5), TierPolicy(), (cut1, cut2)
+    )
     assert (again["tier"] == "Tier 1").sum() > (first["tier"] == "Tier 1").sum()
     same = assign_tiers(frame, TierPolicy(), (cut1, cut2))
     prospects = ~frame["is_customer"]

@@ -36,6 +36,10 @@ class PublishConfig(dg.Config):
             kinds={"duckdb", "table"},
             owners=["team:data"],
             tags={"layer": "published"},
+            # BI dashboards read these every morning: warn after a missed weekly refresh, fail after two.
+            freshness_policy=dg.FreshnessPolicy.time_window(
+                fail_window=dt.timedelta(days=15), warn_window=dt.timedelta(days=8)
+            ),
         )
         for name, spec in PUBLISHED_TABLES.items()
     ],

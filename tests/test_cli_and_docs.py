@@ -1,0 +1,64 @@
+"""The command line explains itself, and the generated docs match the code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from icp_pipeline.cli import build_parser, main
+from icp_pipeline.lib.docs_gen import DOCS_DIR, GENERATED
+from icp_pipeline.lib.landing_contract import TABLES
+
+ICP = str(Path(sys.executable).parent / "icp")
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["demo-data"], ["status"]])
+def test_every_command_has_help(command):
+    result = subprocess.run([ICP, *command, "--help"], capture_output=True, text=True, check=True)
+    assert "usage: icp" in result.stdout
+
+
+def test_demo_data_command_writes_every_contract_table(tmp_path, capsys):
+    assert (
+        main(["demo-data", "--accounts", "100", "--prospects", "150", "--seed", "5", "--out", str(tmp_path)])
+        == 0
+    )
+    for table in TABLES:
+        assert (tmp_path / table.source / f"{table.name}.csv").exists(), table.full_name
+    assert "planted_truth.json" in capsys.readouterr().out
+
+
+def test_status_reports_paths_when_nothing_has_run_yet(tmp_path):
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(tmp_path / "home"),
+        "ICP_DUCKDB_PATH": str(tmp_path / "w.duckdb"),
+    }
+    result = subprocess.run([ICP, "status"], capture_output=True, text=True, env=env, check=True)
+    assert "Last run      : none recorded" in result.stdout
+    assert str(tmp_path / "w.duckdb") in result.stdout
+
+
+def test_run_rejects_an_unknown_option():
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["run", "--selct", "x"])
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_docs_are_up_to_date(name):
+    committed = (DOCS_DIR / name).read_text(encoding="utf-8")
+    assert committed == GENERATED[name](), f"run `python -m icp_pipeline.lib.docs_gen` to refresh docs/{name}"
+
+
+def test_the_data_dictionary_covers_every_published_column():
+    from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
+
+    text = (DOCS_DIR / "data_dictionary.md").read_text(encoding="utf-8")
+    for name, table in PUBLISHED_TABLES.items():
+        assert f"## `icp.{name}`" in text
+        for column in table.columns:
+            assert f"| `{column}` |" in text, (name, column)
