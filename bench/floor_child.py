@@ -82,7 +82,7 @@ def dbt_sql(con: duckdb.DuckDBPyConnection, target: Path, project_dir: Path) -> 
     manifest = json.loads((target / "manifest.json").read_text())
     nodes = manifest["nodes"]
     wanted = {k: n for k, n in nodes.items() if n["resource_type"] in ("seed", "model")}
-    graph = {k: [d for d in n["depends_on"]["nodes"] if d in wanted] for k, n in wanted.items()}
+    graph = {k: [d for d in n.get("depends_on", {}).get("nodes", []) if d in wanted] for k, n in wanted.items()}
     schemas = {n["schema"] for n in wanted.values()}
     for schema in sorted(schemas):
         con.execute(f'create schema if not exists "{schema}"')

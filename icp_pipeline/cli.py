@@ -16,7 +16,8 @@ def _use_persistent_dagster_home() -> None:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        # One run at a time: the UI and the schedule queue their runs instead of sharing the warehouse.
+        config.write_text("telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n")
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
 

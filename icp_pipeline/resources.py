@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +11,7 @@ import duckdb
 
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.warehouse import connect
+from icp_pipeline.lib.warehouse_lock import warehouse_lock
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -17,8 +19,19 @@ class WarehouseResource(dg.ConfigurableResource):
 
     duckdb_path: str
 
-    def connect(self, read_only: bool = False) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return connect(self.duckdb_path, read_only=read_only)
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection; a writing one holds the warehouse lock (one refresh at a time) while open."""
+        if read_only:
+            with connect(self.duckdb_path, read_only=True) as con:
+                yield con
+            return
+        with self.lock(), connect(self.duckdb_path) as con:
+            yield con
+
+    def lock(self, holder: str = "Dagster step"):
+        """The warehouse lock (`icp_pipeline.lib.warehouse_lock`), e.g. around a dbt build."""
+        return warehouse_lock(self.duckdb_path, holder=holder)
 
 
 class IcpPathsResource(dg.ConfigurableResource):

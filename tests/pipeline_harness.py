@@ -13,7 +13,7 @@ import pandas as pd
 from icp_pipeline.defs.transform.assets import dbt_resource
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
-FAST_MODEL_CONFIG = {"n_bootstrap": 3, "cv_folds": 3, "num_boost_round": 200}
+FAST_MODEL_CONFIG = {"n_bootstrap": 3, "cv_folds": 3}
 
 
 @dataclass

@@ -61,8 +61,8 @@ def landing_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 detail = f"Loaded {_n(n, 'row')} from {files}."
                 if quarantined:
                     detail += (
-                        f" {_n(quarantined, 'row')} missing a required value "
-                        f"({', '.join(table.required_columns)}) went to raw._quarantine."
+                        f" {_n(quarantined, 'row')} went to raw._quarantine (a missing required value in "
+                        f"{', '.join(table.required_columns)}, or an impossible date or amount; see its reason)."
                     )
                 missing = list(
                     load["missing_optional_columns"] if load["missing_optional_columns"] is not None else []
@@ -205,6 +205,10 @@ def capability_rows(
         available = n > 0 and (name == "business_events" or matched > 0)
         if available:
             detail = f"{table} gives {what}: {_n(n, 'row')} loaded."
+            if name == "firmographic_enrichment" and "crm_account_id" in features:
+                crm = features["crm_account_id"].notna()
+                hit = int((crm & features["has_enrichment_record"].fillna(False).astype(bool)).sum())
+                detail += f" It matched {hit:,} of {int(crm.sum()):,} CRM accounts; unmatched domains are prospects."
         elif n == 0:
             detail = f"No {table} file, so {what} could not be used."
         else:

@@ -49,7 +49,7 @@ class ProgressHandler(logging.Handler):
             self._print(f"✓ {self._describe(step)}")
         elif kind == "STEP_FAILURE":
             error = event.event_specific_data.error
-            message = error.message.strip() if error else record.getMessage()
+            message = failure_message(error) if error else record.getMessage()
             self._print(f"✗ {self._describe(step)} FAILED: {message}")
         elif kind == "STEP_SKIPPED":
             self._print(f"- {step} skipped (an upstream step failed or a blocking check did not pass)")
@@ -61,6 +61,14 @@ class ProgressHandler(logging.Handler):
         what = ", ".join(assets) if len(assets) <= 3 else f"{len(assets)} assets"
         passed = f", checks {sum(checks)}/{len(checks)} passed" if checks else ""
         return f"{what or step}{passed} ({elapsed:.1f}s)"
+
+
+def failure_message(error) -> str:
+    """The user's error behind Dagster's wrappers (`Error occurred while executing op ...`)."""
+    # Dagster* wrappers, and RetryRequestedFromPolicy (`Exceeded max_retries`) around the last attempt
+    while (error.cls_name or "").startswith(("Dagster", "RetryRequested")) and error.cause is not None:
+        error = error.cause
+    return error.message.strip()
 
 
 @dg.logger(description="Concise per-asset progress for the `icp` command line.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import glob
 import os
 import re
 from pathlib import Path
@@ -39,8 +40,13 @@ def image_markdown(png: bytes, alt: str = "plot") -> str:
 
 
 def replace_file_atomically(path: Path, write) -> None:
-    """Call `write(tmp_path)` then rename over `path`, so readers never see a half-written file."""
+    """Call `write(tmp_path)` then rename over `path`, so readers never see a half-written file.
+
+    An interrupted write (an error, or a killed process) leaves `path` as it was; the temporary file
+    of a writer that was killed is removed by the next write.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         write(tmp)
@@ -48,3 +54,20 @@ def replace_file_atomically(path: Path, write) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.tmp-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -5,10 +5,18 @@ then contract columns are cast to their types. Rows missing a required value are
 `raw._quarantine` (counted, never silently dropped); unparsable values, duplicate keys and missing
 columns stop the load with an actionable error. `record_load` keeps each table's last load report in
 `raw._landing_loads` (the extract assets call it; icp.data_coverage reports it).
+
+Implausible values (a date in the future, a negative size, an absurd amount; `PLAUSIBILITY`) are
+repaired by rule: in a required column the row is quarantined, in an optional column the value is
+set to null and the row kept; either way the row is logged in `raw._quarantine` with the reason and
+counted in the load report. docs/bad-inputs.md lists every bad input and what happens to it.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +33,34 @@ QUARANTINE_TABLE = f"{RAW_SCHEMA}._quarantine"
 LOAD_LOG_TABLE = f"{RAW_SCHEMA}._landing_loads"
 _MAX_EXAMPLES = 5
 
+# Amounts at or beyond this size (in any currency) are typos or unit mix-ups, never real deals.
+ABSURD_AMOUNT = 1e12
+# Columns that can never be negative (a negative invoice amount or cost is a credit note: allowed).
+NON_NEGATIVE = {
+    ("crm/accounts", "employee_count"),
+    ("crm/accounts", "annual_revenue"),
+    ("crm/opportunities", "amount"),
+    ("erp/contracts", "annual_value"),
+    ("enrichment/firmographics", "employee_count"),
+    ("enrichment/firmographics", "annual_revenue"),
+    ("enrichment/firmographics", "office_count"),
+}
+MONEY_COLUMNS = {"amount", "annual_value", "cost", "annual_revenue"}
+# Dates that may lie in the future: contract terms and the validity of an exchange rate.
+FUTURE_DATES_ALLOWED = {
+    ("erp/contracts", "start_date"),
+    ("erp/contracts", "end_date"),
+    ("erp/fx_rates", "valid_from"),
+}
+# A column of crm/accounts or enrichment/firmographics named like this is personal data and is not
+# loaded as a candidate attribute (docs/personal-data.md).
+PERSONAL_DATA_NAME = re.compile(
+    r"(^|_)(e_?mail|phone|telephone|mobile|fax|first_?name|last_?name|full_?name|surname|"
+    r"contact_?(name|person)|person_?name|birth_?date|date_of_birth|dob|ssn|social_security|passport)(_|$)"
+)
+# Delimiters other than the contract's comma that exports commonly use.
+_OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
 
 @dataclass
 class LoadReport:
@@ -36,6 +72,8 @@ class LoadReport:
     extra_columns: list[str] = field(default_factory=list)
     missing_optional_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    repaired: int = 0  # implausible optional values set to null (rows kept; logged in raw._quarantine)
+    personal_data_columns: list[str] = field(default_factory=list)  # dropped, never attributes
 
 
 def clean_column_name(name: str) -> str:
@@ -70,8 +108,12 @@ def load_table(
     landing_dir: Path,
     table: Table,
     mapping: TableMapping | None = None,
+    today: dt.date | None = None,
 ) -> LoadReport:
-    """Load `table` from `landing_dir` into the warehouse and return what happened."""
+    """Load `table` from `landing_dir` into the warehouse and return what happened.
+
+    `today` (default: the current UTC date) is the day after which a date counts as in the future.
+    """
     found = resolve_files(landing_dir, table, mapping)
     report = LoadReport(table.full_name, found.present, [str(p) for p in found.files])
     if not found.present:
@@ -88,14 +130,25 @@ def load_table(
     source_cols = _source_columns(con, table)
     mapping = mapping or TableMapping()
     _check_mapped_columns_exist(table, mapping, source_cols)
+    _check_parts_have_required_columns(con, found, table, mapping)
     select_exprs, used = _mapped_text_columns(table, mapping, source_cols, report)
     extras = {clean_column_name(c): c for c in source_cols.values() if c not in used}
     if mapping.extra_columns is not None:
         keep = {c.strip().lower() for c in mapping.extra_columns}
         extras = {k: v for k, v in extras.items() if v.strip().lower() in keep}
     extras = {k: v for k, v in extras.items() if table.column(k) is None and not k.startswith("_")}
+    if table.extras_are_attributes:
+        personal = sorted(k for k in extras if PERSONAL_DATA_NAME.search(k))
+        if personal:
+            report.personal_data_columns = personal
+            report.warnings.append(
+                f"{table.full_name}: column(s) {personal} look like personal data and were not loaded "
+                "(personal data never becomes a candidate attribute; see docs/personal-data.md)"
+            )
+            extras = {k: v for k, v in extras.items() if k not in personal}
     report.extra_columns = sorted(extras)
-    select_exprs += [f"{quote_ident(src)} as {quote_ident(name)}" for name, src in extras.items()]
+    # Extras are text at this stage (a Parquet struct or timestamp would not cast to a number later).
+    select_exprs += [f"{quote_ident(src)}::varchar as {quote_ident(name)}" for name, src in extras.items()]
     con.execute(
         f"create or replace temp table _mapped as select {', '.join(select_exprs)}, "
         "_source_file, _line from _landing"
@@ -108,9 +161,28 @@ def load_table(
         )
     _check_types(con, table)
     report.quarantined = _quarantine_missing_required(con, table)
+    _repair_implausible(con, table, today or dt.datetime.now(dt.UTC).date(), report)
     _check_unique_key(con, table)
+    if table.required:
+        _check_not_empty(con, table, report)
     _write_typed(con, table, extras, report)
     return report
+
+
+def _check_not_empty(con: duckdb.DuckDBPyConnection, table: Table, report: LoadReport) -> None:
+    """A required table with no usable row stops the load (before its raw table is replaced)."""
+    if con.execute("select count(*) from _mapped").fetchone()[0]:
+        return
+    files = ", ".join(Path(f).name for f in report.files)
+    why = (
+        f"all {report.quarantined} row(s) went to raw._quarantine (see its `reason`)"
+        if report.quarantined
+        else "it has a header but no data rows"
+    )
+    raise LandingDataError(
+        f"{table.full_name}: {files} has no usable row: {why}. The pipeline needs at least one row of "
+        f"{table.full_name}; export the table again with its rows."
+    )
 
 
 def record_load(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
@@ -147,27 +219,132 @@ def _clear_quarantine(con: duckdb.DuckDBPyConnection, table: Table) -> None:
 
 
 def _read_as_text(con: duckdb.DuckDBPyConnection, found: TableFiles) -> None:
+    for path in found.files:
+        if path.stat().st_size == 0:
+            raise LandingDataError(
+                f"{found.table.full_name}: {path} is empty (0 bytes). Export it again with its header row, "
+                "or delete the file if the table has no data"
+                + (
+                    " (the table is optional, so the run goes on without it)."
+                    if not found.table.required
+                    else "."
+                )
+            )
     files = "[" + ", ".join(sql_literal(str(p)) for p in found.files) + "]"
     if found.file_format == "csv":
         reader = (
             f"read_csv({files}, all_varchar=true, header=true, union_by_name=true, filename=true, "
-            "quote='\"', escape='\"', strict_mode=false)"
+            "delim=',', quote='\"', escape='\"', strict_mode=false)"
         )
     else:
         reader = f"read_parquet({files}, union_by_name=true, filename=true)"
     try:
         con.execute(f"create or replace temp table _landing_in as select * from {reader}")
     except duckdb.Error as exc:
-        raise LandingDataError(
-            f"{found.table.full_name}: could not read {', '.join(map(str, found.files))}: {exc}. "
-            "Files must be UTF-8, comma separated, with a header row (RFC 4180)."
-        ) from exc
-    # rowid follows insertion order, so it gives each row its line in its file (header = line 1).
+        raise LandingDataError(_unreadable_message(found, exc)) from exc
+    if found.file_format == "csv":
+        _check_csv_headers(found)
+    # rowid follows insertion order, so it gives each row its line in its file (CSV: header = line 1;
+    # a quoted newline inside a value is not counted) or its row number (Parquet, from 1).
+    first = 2 if found.file_format == "csv" else 1
     con.execute(
         "create or replace temp table _landing as select * exclude (filename), filename as _source_file, "
-        "(rowid - min(rowid) over (partition by filename) + 2)::bigint as _line from _landing_in"
+        f"(rowid - min(rowid) over (partition by filename) + {first})::bigint as _line from _landing_in"
     )
     con.execute("drop table _landing_in")
+
+
+def _unreadable_message(found: TableFiles, exc: duckdb.Error) -> str:
+    """Why the files could not be read, naming the file, line and fix where they can be found."""
+    name = found.table.full_name
+    if found.file_format == "parquet":
+        return (
+            f"{name}: could not read {', '.join(map(str, found.files))} as Parquet: {exc}. "
+            "Export the table again as Parquet (or as a UTF-8 CSV with a header row)."
+        )
+    for path in found.files:
+        problem = _csv_file_problem(path)
+        if problem:
+            return f"{name}: {path}: {problem}"
+    return (
+        f"{name}: could not read {', '.join(map(str, found.files))}: {exc}. "
+        "Files must be UTF-8, comma separated, with a header row (RFC 4180)."
+    )
+
+
+def _csv_file_problem(path: Path) -> str | None:
+    """The first encoding or delimiter problem of a CSV file, as a sentence with its line and fix."""
+    bad = _first_non_utf8(path)
+    if bad is not None:
+        line, offset, byte = bad
+        return (
+            f"line {line} is not UTF-8 (byte 0x{byte.hex().upper()} at offset {offset}, "
+            f"{byte.decode('latin-1')!r} in Latin-1/Windows-1252). The landing contract expects UTF-8: save "
+            f"the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8 {path.name} > {path.stem}.utf8.csv`, or "
+            "'CSV UTF-8' in Excel) and replace it."
+        )
+    with path.open(encoding="utf-8-sig") as f:
+        return _delimiter_problem(f.readline())
+
+
+def _first_non_utf8(path: Path, chunk_size: int = 1 << 24) -> tuple[int, int, bytes] | None:
+    """(line, byte offset, byte) of the first byte that is not valid UTF-8, read in chunks."""
+    carry, offset, line = b"", 0, 1
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(chunk_size)
+            data = carry + chunk
+            if not data:
+                return None
+            try:
+                data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as err:
+                if chunk and err.reason == "unexpected end of data":  # a character split by the chunk
+                    carry, data = data[err.start :], data[: err.start]
+                else:
+                    line += data.count(b"\n", 0, err.start)
+                    return line, offset + err.start, data[err.start : err.start + 1]
+            line += data.count(b"\n")
+            offset += len(data)
+
+
+def _delimiter_problem(header: str) -> str | None:
+    if "," in header:
+        return None
+    for delim, label in _OTHER_DELIMITERS.items():
+        if delim in header:
+            return (
+                f"the header {header.strip()[:120]!r} is {label} separated ({delim!r}); the landing contract "
+                "expects comma-separated CSV. Export the file again with ',' as the delimiter."
+            )
+    return None
+
+
+def _check_csv_headers(found: TableFiles) -> None:
+    """Each file's header: comma separated, and no column name twice (case-insensitively).
+
+    DuckDB would read a header in another delimiter as one column, and rename a repeated name
+    (`Industry`, `INDUSTRY` → `INDUSTRY_1`); both are refused here with the file named.
+    """
+    for path in found.files:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+            first = f.readline()
+            f.seek(0)
+            header = next(csv.reader(f), [])
+        problem = _delimiter_problem(first) if len(header) <= 1 else None
+        if problem:
+            raise LandingDataError(f"{found.table.full_name}: {path}: {problem}")
+        seen: dict[str, str] = {}
+        for name in header:
+            key = name.strip().lower()
+            if key in seen:
+                same = "appear twice" if seen[key] == name else "differ only in case"
+                raise LandingDataError(
+                    f"{found.table.full_name}: {path}: columns {seen[key]!r} and {name!r} {same}; column names "
+                    "are case-insensitive, so keep one."
+                )
+            seen[key] = name
 
 
 def _source_columns(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, str]:
@@ -203,6 +380,37 @@ def _check_mapped_columns_exist(table: Table, mapping: TableMapping, source_cols
             )
 
 
+def _check_parts_have_required_columns(
+    con: duckdb.DuckDBPyConnection, found: TableFiles, table: Table, mapping: TableMapping
+) -> None:
+    """Parts of one table may differ in optional and extra columns, never in the required ones."""
+    if len(found.files) < 2:
+        return
+    needed = set()
+    for name in table.required_columns:
+        src = mapping.columns.get(name) or ColumnSource(column=name)
+        needed.update(c.strip().lower() for c in src.source_columns)
+    problems = []
+    for path in found.files:
+        if found.file_format == "csv":
+            reader = (
+                f"read_csv({sql_literal(str(path))}, all_varchar=true, header=true, delim=',', "
+                "quote='\"', escape='\"', strict_mode=false)"
+            )
+        else:
+            reader = f"read_parquet({sql_literal(str(path))})"
+        columns = {r[0].strip().lower() for r in con.execute(f"describe select * from {reader}").fetchall()}
+        missing = sorted(needed - columns)
+        if missing:
+            problems.append(f"{path.name} lacks {missing}")
+    if problems:
+        raise LandingDataError(
+            f"{table.full_name}: the parts of the table differ in required columns ({'; '.join(problems)}). "
+            "Parts may differ in optional and extra columns only: add the column(s) to those files, or load "
+            "them as separate exports."
+        )
+
+
 def _mapped_text_columns(
     table: Table, mapping: TableMapping, source_cols: dict[str, str], report: LoadReport
 ) -> tuple[list[str], set[str]]:
@@ -224,12 +432,24 @@ def _mapped_text_columns(
         used.update(source_cols[c.strip().lower()] for c in src.source_columns)
         exprs.append(f"{_text_expr(src, source_cols)} as {quote_ident(col.name)}")
     if missing_required:
+        hints = _renamed_column_hints(missing_required, list(source_cols.values()))
         raise LandingDataError(
             f"{table.full_name}: missing required column(s) {missing_required}. Columns found: "
-            f"{sorted(source_cols.values())}. Rename the column in the export or map it under "
+            f"{sorted(source_cols.values())}.{hints} Rename the column in the export or map it under "
             f"`mappings: {table.full_name}: columns:` in the ICP config."
         )
     return exprs, used
+
+
+def _renamed_column_hints(missing: list[str], found: list[str]) -> str:
+    """` Did you mean 'Account ID' for account_id?` for missing columns with a look-alike in the file."""
+    by_clean = {clean_column_name(c).replace("_", ""): c for c in found}
+    hints = []
+    for name in missing:
+        close = difflib.get_close_matches(name.replace("_", ""), list(by_clean), n=1, cutoff=0.75)
+        if close:
+            hints.append(f"{by_clean[close[0]]!r} for {name}")
+    return f" Did you mean {', '.join(hints)}?" if hints else ""
 
 
 def _text_expr(src: ColumnSource, source_cols: dict[str, str]) -> str:
@@ -268,6 +488,10 @@ def _typed_expr(col: Column) -> str:
         )
     if col.type == "date":
         return f"try_cast(try_cast({name} as timestamp) as date)"
+    if col.type == "integer":  # whole numbers only: try_cast alone would round '12.5' to 13
+        return f"(case when try_cast({name} as double) = floor(try_cast({name} as double)) then try_cast({name} as bigint) end)"
+    if col.type == "decimal":  # finite numbers only: 'NaN' and 'inf' are not amounts
+        return f"(case when isfinite(try_cast({name} as double)) then try_cast({name} as double) end)"
     return f"try_cast({name} as {col.duckdb_type})"
 
 
@@ -281,7 +505,10 @@ def _check_types(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             f"where {name} is not null and {_typed_expr(col)} is null order by _source_file, _line"
         ).fetchall()
         if bad:
-            examples = "; ".join(f"{Path(f).name} line {line}: {v!r}" for f, line, v in bad[:_MAX_EXAMPLES])
+            examples = "; ".join(
+                f"{Path(f).name} {'row' if f.endswith('.parquet') else 'line'} {line}: {v!r}"
+                for f, line, v in bad[:_MAX_EXAMPLES]
+            )
             raise LandingDataError(
                 f"{table.full_name}: column {col.name!r} expects {_type_hint(col)}, but {len(bad)} row(s) "
                 f"do not parse ({examples}). Fix the export or map the column with a `date_format`/value map."
@@ -298,18 +525,23 @@ def _type_hint(col: Column) -> str:
     }[col.type]
 
 
-def _quarantine_missing_required(con: duckdb.DuckDBPyConnection, table: Table) -> int:
-    required = [quote_ident(c) for c in table.required_columns]
-    if not required:
-        return 0
-    condition = " or ".join(f"{c} is null" for c in required)
-    reason = "missing required value in " + ", ".join(table.required_columns)
+def _reset_quarantine(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Create `raw._quarantine` if needed and drop the table's rows of a previous load."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(
         f"create table if not exists {QUARANTINE_TABLE} (landing_table varchar, source_file varchar, "
         "line bigint, reason varchar, record json)"
     )
     con.execute(f"delete from {QUARANTINE_TABLE} where landing_table = ?", [table.full_name])
+
+
+def _quarantine_missing_required(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+    _reset_quarantine(con, table)
+    required = [quote_ident(c) for c in table.required_columns]
+    if not required:
+        return 0
+    condition = " or ".join(f"{c} is null" for c in required)
+    reason = "missing required value in " + ", ".join(table.required_columns)
     con.execute(
         f"insert into {QUARANTINE_TABLE} select ?, _source_file, _line, ?, to_json(t) "
         f"from _mapped t where {condition}",
@@ -319,6 +551,61 @@ def _quarantine_missing_required(con: duckdb.DuckDBPyConnection, table: Table) -
     if n:
         con.execute(f"delete from _mapped where {condition}")
     return int(n)
+
+
+def plausibility_rules(table: Table, today: dt.date) -> list[tuple[Column, str, str]]:
+    """(column, SQL condition on the typed value, what is wrong) for every implausible-value rule."""
+    rules = []
+    horizon = sql_literal((today + dt.timedelta(days=1)).isoformat())  # one day of grace for time zones
+    for col in table.columns:
+        value = _typed_expr(col)
+        key = (table.full_name, col.name)
+        if col.type in ("date", "timestamp") and key not in FUTURE_DATES_ALLOWED:
+            rules.append(
+                (col, f"cast({value} as date) > cast({horizon} as date)", f"is in the future (after {today})")
+            )
+        if col.name == "founded_year":
+            rules.append((col, f"{value} > {today.year}", f"is in the future (after {today.year})"))
+        if key in NON_NEGATIVE:
+            rules.append((col, f"{value} < 0", "is negative"))
+        if key == ("erp/fx_rates", "rate_to_reporting"):
+            rules.append((col, f"{value} <= 0", "is not a positive exchange rate"))
+        if col.type == "decimal" and col.name in MONEY_COLUMNS:
+            rules.append(
+                (
+                    col,
+                    f"abs({value}) >= {ABSURD_AMOUNT!r}",
+                    f"is absurd (|amount| of {ABSURD_AMOUNT:.0e} or more)",
+                )
+            )
+    return rules
+
+
+def _repair_implausible(
+    con: duckdb.DuckDBPyConnection, table: Table, today: dt.date, report: LoadReport
+) -> None:
+    """Required column: row to raw._quarantine. Optional column: value set to null, row kept and logged."""
+    for col, condition, problem in plausibility_rules(table, today):
+        name = quote_ident(col.name)
+        action = "row quarantined" if col.required else "value set to null, row kept"
+        reason = f"{sql_literal(col.name + ' ')} || {name} || {sql_literal(f' {problem}: {action}')}"
+        n = con.execute(f"select count(*) from _mapped where {condition}").fetchone()[0]
+        if not n:
+            continue
+        con.execute(
+            f"insert into {QUARANTINE_TABLE} select ?, _source_file, _line, {reason}, to_json(t) "
+            f"from _mapped t where {condition}",
+            [table.full_name],
+        )
+        if col.required:
+            con.execute(f"delete from _mapped where {condition}")
+            report.quarantined += int(n)
+        else:
+            con.execute(f"update _mapped set {name} = null where {condition}")
+            report.repaired += int(n)
+        report.warnings.append(
+            f"{table.full_name}: {n} value(s) of {col.name} {problem}: {action} (see raw._quarantine)"
+        )
 
 
 def _check_unique_key(con: duckdb.DuckDBPyConnection, table: Table) -> None:

@@ -11,6 +11,7 @@ import dagster as dg
 
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.summary import print_summary
+from icp_pipeline.lib.warehouse_lock import WarehouseLockedError, warehouse_lock
 
 
 def run_refresh(settings: Settings, selection: str = "*", verbose: bool = False) -> int:
@@ -33,6 +34,11 @@ def run_refresh(settings: Settings, selection: str = "*", verbose: bool = False)
     log_path = _log_path(settings)
     PROGRESS_STREAM["stream"] = sys.stdout
     with contextlib.ExitStack() as stack:
+        try:  # one refresh at a time: the run holds the warehouse lock from start to end
+            stack.enter_context(warehouse_lock(settings.duckdb_path, holder="icp run"))
+        except WarehouseLockedError as exc:
+            print(f"\nRefresh NOT started: {exc}")
+            return 1
         if not verbose:
             log = stack.enter_context(log_path.open("w", encoding="utf-8"))
             stack.enter_context(contextlib.redirect_stdout(log))

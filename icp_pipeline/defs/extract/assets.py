@@ -54,14 +54,18 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
             context.log.warning(f"{table.full_name}: no file in {paths.landing}; loaded an empty table")
         if report.quarantined:
             context.log.warning(
-                f"{table.full_name}: {report.quarantined} row(s) missing a required value moved to raw._quarantine"
+                f"{table.full_name}: {report.quarantined} row(s) moved to raw._quarantine (see its `reason`)"
             )
+        for warning in report.warnings:
+            context.log.warning(warning)
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": report.rows,
                 "present": report.present,
                 "source_files": dg.MetadataValue.json(report.files),
                 "quarantined_rows": report.quarantined,
+                "repaired_values": report.repaired,
+                "personal_data_columns_dropped": dg.MetadataValue.json(report.personal_data_columns),
                 "extra_columns": dg.MetadataValue.json(report.extra_columns),
                 "missing_optional_columns": dg.MetadataValue.json(report.missing_optional_columns),
             }

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from icp_pipeline.lib.filter_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
 from icp_pipeline.lib.model.settings import ModelSettings
 from icp_pipeline.lib.publish_io import image_markdown, write_frame
@@ -21,17 +22,17 @@ MARTS = [
 
 
 class ModelConfig(dg.Config):
-    """Hyper-parameters of the LightGBM models (defaults suit ~30 to 100k customers)."""
+    """Hyper-parameters of the LightGBM models; unset fields keep `ModelSettings`' defaults."""
 
     value_label: str | None = None  # default: `value_label` of the ICP config
-    seed: int = 42
-    learning_rate: float = 0.05
-    num_leaves: int = 15
-    num_boost_round: int = 300
-    lambda_l2: float = 1.0
-    n_bootstrap: int = 10
-    cv_folds: int = 5
-    min_customers: int = 20
+    seed: int | None = None
+    learning_rate: float | None = None
+    num_leaves: int | None = None
+    num_boost_round: int | None = None
+    lambda_l2: float | None = None
+    n_bootstrap: int | None = None
+    cv_folds: int | None = None
+    min_customers: int | None = None
 
     def to_settings(self, default_label: str) -> ModelSettings:
         fields = {f.name for f in dataclasses.fields(ModelSettings)}
@@ -72,9 +73,14 @@ def icp_models(
     """Train the value and win models on the feature mart and score every account."""
     settings = config.to_settings(icp_config_for(paths).value_label)
     with warehouse.connect() as con:
-        features = con.execute("select * from marts.account_features").df()
-        catalog = con.execute("select * from marts.attribute_catalog").df()
-        closed = con.execute("select * from marts.closed_opportunities").df()
+        # A fixed row order: DuckDB's scan order may change between builds, and LightGBM's bagging
+        # and folds depend on it, so an unchanged refresh would otherwise score differently.
+        features = con.execute("select * from marts.account_features order by account_key").df()
+        catalog = con.execute("select * from marts.attribute_catalog order by attribute").df()
+        closed = con.execute("select * from marts.closed_opportunities order by opportunity_id").df()
+    # A filter naming an attribute the mart lacks (a typo) fails here, before any training.
+    for warning in check_config_filters(icp_config_for(paths), features.columns, paths.config_path):
+        context.log.warning(warning)
     context.log.info(
         f"Training on {int(features['is_customer'].sum())} customers of {len(features)} accounts "
         f"(label {settings.value_label})"

@@ -8,6 +8,7 @@ import pandas as pd
 from icp_pipeline.defs.publish.build import build_published_frames
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
 from icp_pipeline.lib.exports import write_exports
+from icp_pipeline.lib.filter_check import check_config_filters
 from icp_pipeline.lib.publication import publish_tables
 from icp_pipeline.lib.run_config import icp_config_for
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
@@ -56,6 +57,9 @@ def icp_published_tables(
     icp_config = icp_config_for(paths)
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with warehouse.connect() as con:
+        columns = [r[0] for r in con.execute("describe marts.account_features").fetchall()]
+        for warning in check_config_filters(icp_config, columns, paths.config_path):
+            context.log.warning(warning)
         frames, warnings = build_published_frames(
             con, icp_config, context.run_id, published_at, rebaseline=config.rebaseline
         )
@@ -77,7 +81,7 @@ def icp_published_tables(
     owners=["team:data"],
 )
 def icp_exports(warehouse: WarehouseResource, paths: IcpPathsResource) -> dg.MaterializeResult:
-    with warehouse.connect(read_only=True) as con:
+    with warehouse.lock("exports"), warehouse.connect(read_only=True) as con:
         written = write_exports(con, paths.exports)
     return dg.MaterializeResult(
         metadata={name: dg.MetadataValue.path(str(path)) for name, path in written.items()}

@@ -194,7 +194,7 @@ def build_published_frames(
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Every published table of this refresh (publication order) and warnings to show the user."""
     value_col = model_value_label(con, config.value_label)
-    features = con.execute("select * from marts.account_features").df()
+    features = con.execute("select * from marts.account_features order by account_key").df()
     importance = con.execute("select * from model.attribute_importance order by rank").df()
     metrics = con.execute("select metric, model, split, value from model.model_metrics").df()
     history = _previous(con, "refresh_history")

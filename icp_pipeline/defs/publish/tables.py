@@ -244,7 +244,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "available": "Landing table: a file was found and gave rows. Capability: it could be computed "
             "from this refresh's data.",
             "row_count": "Rows loaded into `raw` (landing tables; null for capabilities).",
-            "quarantined_rows": "Rows moved to `raw._quarantine` for a missing required value (landing tables).",
+            "quarantined_rows": "Rows moved to `raw._quarantine` (a missing required value, an impossible "
+            "date or amount) for landing tables.",
             "detail": "One plain sentence: what was loaded or computed, or why not and what was done instead.",
         },
     ),

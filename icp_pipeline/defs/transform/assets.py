@@ -51,7 +51,8 @@ def icp_dbt_models(
     dbt_vars = icp_config_for(paths).dbt_vars()
     # The dbt profile reads the warehouse path from the environment of the dbt subprocess.
     os.environ["ICP_DUCKDB_PATH"] = warehouse.duckdb_path
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    with warehouse.lock("dbt build"):  # dbt writes the warehouse from its own process
+        yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
 
 
 def dbt_resource() -> DbtCliResource:

@@ -6,6 +6,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from .fast_shap import pred_contrib
 from .settings import ModelSettings
 from .summaries import attribute_values, customers_with, summarise
 from .training import ValueModel, fit_booster
@@ -28,8 +29,10 @@ IMPORTANCE_COLUMNS = [
 
 
 def shap_matrix(booster: lgb.Booster, X: pd.DataFrame) -> pd.DataFrame:
-    """Per-row SHAP values (model output space), one column per feature, bias column dropped."""
-    contrib = np.asarray(booster.predict(X, pred_contrib=True))
+    """Per-row SHAP values (model output space), one column per feature, bias column dropped.
+
+    LightGBM's `pred_contrib`, computed once per distinct split pattern for larger frames (fast_shap)."""
+    contrib = pred_contrib(booster, X)
     return pd.DataFrame(contrib[:, :-1], index=X.index, columns=list(X.columns))
 
 
@@ -47,16 +50,21 @@ def bootstrap_ranks(
     model: ValueModel, X: pd.DataFrame, y_log: np.ndarray, settings: ModelSettings
 ) -> pd.DataFrame:
     """rank_low / rank_high: 10th / 90th percentile of an attribute's rank over `n_bootstrap` refits
-    on customers resampled with replacement (same parameters and rounds), SHAP on the original rows."""
+    on customers resampled with replacement (same parameters and rounds), SHAP on the original rows
+    (on a fixed random sample of `bootstrap_shap_rows` of them when there are more)."""
     cols = list(X.columns)
     if settings.n_bootstrap <= 0 or not cols:
         return pd.DataFrame(index=cols, columns=["rank_low", "rank_high"], dtype="float64")
     rng = np.random.default_rng(settings.seed)
+    shap_rows = X
+    if len(X) > settings.bootstrap_shap_rows:
+        sample = np.random.default_rng(settings.seed + 1).choice(len(X), settings.bootstrap_shap_rows, replace=False)
+        shap_rows = X.iloc[np.sort(sample)]
     ranks = []
     for _ in range(settings.n_bootstrap):
         idx = rng.integers(0, len(X), len(X))
         booster = fit_booster(X.iloc[idx], y_log[idx], model.params, model.num_rounds)
-        ranks.append(rank_of(mean_abs_shap(booster, X)).to_numpy())
+        ranks.append(rank_of(mean_abs_shap(booster, shap_rows)).to_numpy())
     arr = np.vstack(ranks)
     return pd.DataFrame(
         {
@@ -103,14 +111,19 @@ def attribute_importance(
     attributes: pd.DataFrame,
     exclusions: list[dict],
     settings: ModelSettings,
+    shap: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per candidate attribute; model attributes ranked, excluded ones appended unranked.
 
     importance = mean |SHAP| over training customers (log1p space) x median predicted value of those
     customers: a first-order conversion to value units (d value ~ value x d log value).
+    `shap`: the value model's SHAP values of `X_train` when already computed (else computed here).
     """
     meta = attributes.set_index("attribute")
-    shap = shap_matrix(model.booster, X_train)
+    if shap is None:
+        shap = shap_matrix(model.booster, X_train)
+    else:
+        shap = shap.loc[X_train.index, list(X_train.columns)]
     median_pred = float(np.median(model.predict(X_train))) if len(X_train) else 0.0
     importance = shap.abs().mean() * median_pred
     ranks = rank_of(importance)

@@ -22,7 +22,7 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-MIN_ROWS = 20_000  # below this LightGBM's pred_contrib is quick enough and is used as is
+MIN_ROWS = 2_000  # below this LightGBM's pred_contrib is quick enough and is used as is
 _CHECK_ROWS = 256
 _MAX_SPLITS = 62  # split directions of a tree are packed into one int64
 
@@ -121,7 +121,7 @@ def _supported(booster: lgb.Booster, model: dict) -> bool:
     )
 
 
-def _pattern_contrib(booster: lgb.Booster, model: dict, M: np.ndarray, num_threads: int) -> np.ndarray:
+def _pattern_contrib(booster: lgb.Booster, model: dict, M: np.ndarray) -> np.ndarray:
     n, p = M.shape
     MT = np.ascontiguousarray(M.T)
     cols = _Columns(MT)
@@ -133,9 +133,8 @@ def _pattern_contrib(booster: lgb.Booster, model: dict, M: np.ndarray, num_threa
         for bit, node in enumerate(splits):
             codes |= _goes_left(node, cols).astype(np.int64) << bit
         ids, rep = _pattern_ids(codes, len(splits))
-        table = booster.predict(
-            M[rep], pred_contrib=True, start_iteration=t, num_iteration=1, num_threads=num_threads
-        )
+        # one thread: each call is small, and OpenMP start-up per call would cost more than the work
+        table = booster.predict(M[rep], pred_contrib=True, start_iteration=t, num_iteration=1, num_threads=1)
         out[p] += table[0, p]  # the tree's expected value, the same for every row
         for f in sorted({int(s["split_feature"]) for s in splits}):
             out[f] += table[ids, f]
@@ -163,9 +162,9 @@ def pred_contrib(
         ).astype(np.int64)
     )
     expected = np.asarray(booster.predict(X.iloc[check], pred_contrib=True, num_threads=num_threads))
-    got = _pattern_contrib(booster, model, M[check], num_threads)
+    got = _pattern_contrib(booster, model, M[check])
     scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
     if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-9, atol=1e-9 * scale):
         log.warning("fast SHAP differs from LightGBM's pred_contrib on sample rows; using LightGBM's")
         return np.asarray(booster.predict(X, pred_contrib=True, num_threads=num_threads))
-    return _pattern_contrib(booster, model, M, num_threads)
+    return _pattern_contrib(booster, model, M)

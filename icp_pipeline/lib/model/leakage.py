@@ -56,8 +56,27 @@ def separation_auc(col: pd.Series, y: np.ndarray, seed: int = 0) -> float:
     miss = np.isnan(x)
     if miss.all():
         return 0.5
-    lo, hi = np.nanmin(x) - 1.0, np.nanmax(x) + 1.0
-    return max(_directionless(rank_auc(np.where(miss, fill, x), y)) for fill in (lo, hi))
+    return max(_directionless(a) for a in _missing_low_high_auc(x, miss, y))
+
+
+def _missing_low_high_auc(x: np.ndarray, miss: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """`rank_auc` with missing values filled below the minimum and above the maximum, from one
+    ranking of the known values: the missing rows tie at the bottom (average rank (m + 1) / 2, known
+    ranks shifted by m) or at the top (average rank known + (m + 1) / 2)."""
+    n1 = int(y.sum())
+    n0 = len(y) - n1
+    if n1 == 0 or n0 == 0:
+        return 0.5, 0.5
+    m = int(miss.sum())
+    known = len(x) - m
+    ranks = rankdata(x[~miss])
+    pos_known = float(ranks[y[~miss]].sum())
+    n1_known = int(y[~miss].sum())
+    n1_miss = n1 - n1_known
+    r1_low = n1_miss * (m + 1) / 2 + pos_known + n1_known * m
+    r1_high = pos_known + n1_miss * (known + (m + 1) / 2)
+    base = n1 * (n1 + 1) / 2
+    return float((r1_low - base) / (n1 * n0)), float((r1_high - base) / (n1 * n0))
 
 
 def rank_auc(score: np.ndarray, y: np.ndarray) -> float:

@@ -119,7 +119,14 @@ def run_models(
     scores = scores[SCORE_COLUMNS + ["top_reasons"]].reset_index(drop=True)
 
     importance = attribute_importance(
-        value_model, X.loc[train], value[train], features.loc[train], dm.attributes, dm.exclusions, settings
+        value_model,
+        X.loc[train],
+        value[train],
+        features.loc[train],
+        dm.attributes,
+        dm.exclusions,
+        settings,
+        shap=value_shap,
     )
 
     validation = None

@@ -54,14 +54,15 @@ class ModelSettings:
     # LightGBM
     seed: int = 42
     num_threads: int = 2
-    learning_rate: float = 0.05
-    num_leaves: int = 15
+    # Shallow trees and a slow rate: on held-out customers this beat deeper trees and both baselines.
+    learning_rate: float = 0.03
+    num_leaves: int = 4
     max_min_data_in_leaf: int = 40
     lambda_l2: float = 1.0
     feature_fraction: float = 0.8
     bagging_fraction: float = 0.8
     bagging_freq: int = 1
-    num_boost_round: int = 300
+    num_boost_round: int = 800
     early_stopping_rounds: int = 30
     early_stopping_min_n: int = 40  # below this: fixed `small_data_rounds`, no inner CV
     small_data_rounds: int = 120
@@ -78,6 +79,7 @@ class ModelSettings:
 
     # explanation
     n_bootstrap: int = 10
+    bootstrap_shap_rows: int = 20_000  # mean |SHAP| of each bootstrap refit on at most this many customers
     n_recommended: int = 12
     n_reasons: int = 3
 

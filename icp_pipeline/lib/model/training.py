@@ -96,7 +96,9 @@ def train_value_model(X: pd.DataFrame, value: pd.Series, settings: ModelSettings
     if n < settings.min_customers:
         raise ValueError(
             f"value model needs at least {settings.min_customers} customers with a non-null "
-            f"'{settings.value_label}', got {n}; add customer history or lower min_customers"
+            f"'{settings.value_label}', got {n}; add customer history or lower min_customers. A customer is "
+            "an account with paid revenue (erp/invoices) or a won opportunity (crm/opportunities); "
+            "min_customers is in the icp_models run config"
         )
     Xt, y = X.loc[mask], value_target(value[mask])
     params = lgb_params(settings, n, "regression")

@@ -1,0 +1,61 @@
+"""fast_shap.pred_contrib must equal LightGBM's own pred_contrib (it only computes it faster)."""
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+import pytest
+
+from icp_pipeline.lib.model import fast_shap
+
+
+def _frame(n: int, seed: int = 1) -> tuple[pd.DataFrame, pd.Series]:
+    rng = np.random.default_rng(seed)
+    levels = list("pqrstuvwxyz")
+    X = pd.DataFrame(
+        {
+            "num": rng.normal(size=n),
+            "cat": pd.Categorical(np.where(rng.random(n) < 0.1, None, rng.choice(levels, n)), categories=levels),
+            "with_nan": np.where(rng.random(n) < 0.3, np.nan, rng.normal(size=n)),
+            "zeros": np.where(rng.random(n) < 0.5, 0.0, rng.normal(size=n)),
+            "flag": rng.integers(0, 2, n).astype(float),
+        }
+    )
+    y = X["num"] + X["cat"].isin(["p", "q", "r"]) * 2 + X["with_nan"].fillna(-1) + X["zeros"] + X["flag"]
+    return X, y + rng.normal(size=n)
+
+
+@pytest.mark.parametrize("objective", ["regression", "binary"])
+@pytest.mark.parametrize("missing", [{}, {"zero_as_missing": True}, {"use_missing": False}])
+def test_equals_lightgbm_pred_contrib(objective, missing):
+    X, y = _frame(3000)
+    label = y if objective == "regression" else (y > y.median()).astype(float)
+    params = {"objective": objective, "num_leaves": 15, "max_cat_to_onehot": 4, "min_data_per_group": 5}
+    booster = lgb.train({**params, **missing, "verbose": -1, "num_threads": 1}, lgb.Dataset(X, label), 40)
+    # new rows, an unknown category level and all-missing rows at prediction time
+    Xp, _ = _frame(2500, seed=2)
+    Xp["cat"] = Xp["cat"].cat.add_categories(["unseen"])
+    Xp.loc[:9, "cat"] = "unseen"
+    Xp.loc[10:19, ["num", "with_nan", "zeros", "flag"]] = np.nan
+    expected = booster.predict(Xp, pred_contrib=True)
+    got = fast_shap.pred_contrib(booster, Xp, min_rows=0)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+    raw = got.sum(axis=1)
+    np.testing.assert_allclose(raw, booster.predict(Xp, raw_score=True), rtol=1e-9, atol=1e-9)
+
+
+def test_small_frames_use_lightgbm_directly(monkeypatch):
+    X, y = _frame(500)
+    booster = lgb.train({"objective": "regression", "verbose": -1, "num_threads": 1}, lgb.Dataset(X, y), 10)
+    monkeypatch.setattr(fast_shap, "_pattern_contrib", lambda *a, **k: pytest.fail("fast path used"))
+    np.testing.assert_array_equal(
+        fast_shap.pred_contrib(booster, X), booster.predict(X, pred_contrib=True)
+    )
+
+
+def test_falls_back_to_lightgbm_when_the_self_check_fails(monkeypatch):
+    X, y = _frame(3000)
+    booster = lgb.train({"objective": "regression", "verbose": -1, "num_threads": 1}, lgb.Dataset(X, y), 10)
+    monkeypatch.setattr(fast_shap, "_pattern_contrib", lambda b, m, M: np.zeros((len(M), M.shape[1] + 1)))
+    np.testing.assert_allclose(
+        fast_shap.pred_contrib(booster, X, min_rows=0), booster.predict(X, pred_contrib=True)
+    )
