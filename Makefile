@@ -36,8 +36,8 @@ demo-data: install
 status: install
 	$(BIN)/icp status
 
-bench: install manifest  ## scale benchmark (prints figures, writes bench/results.json)
-	$(BIN)/python bench/run_bench.py
+bench: install manifest  ## scale benchmark: 10k/100k/1M accounts vs engines' floor and pandas (bench/results/)
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

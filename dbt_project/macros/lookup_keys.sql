@@ -2,10 +2,10 @@
 {% macro country_lookup_key(expression) -%}
     nullif(
         trim(
-            regexp_replace(
-                regexp_replace(lower(strip_accents(trim({{ expression }}))), '[.''’]', '', 'g'),
-                '[^a-z0-9]+', ' ', 'g'
-            )
+            {{ replace_all(
+                replace_all("lower(strip_accents(trim(" ~ expression ~ ")))", "'[.''’]'", "''"),
+                "'[^a-z0-9]+'", "' '"
+            ) }}
         ),
         ''
     )
@@ -24,7 +24,7 @@
                     select industry_mapping.canonical_industry
                     from {{ ref('industry_mapping') }} as industry_mapping
                     where regexp_matches(
-                        trim(regexp_replace(lower(strip_accents({{ expression }})), '[^a-z0-9]+', ' ', 'g')),
+                        trim({{ replace_all("lower(strip_accents(" ~ expression ~ "))", "'[^a-z0-9]+'", "' '") }}),
                         industry_mapping.pattern
                     )
                     order by industry_mapping.priority
@@ -38,7 +38,7 @@
 {#- lower_snake slug of a text column, for values that become column names. -#}
 {% macro slugify(expression) -%}
     nullif(
-        left(trim(regexp_replace(lower(strip_accents(trim({{ expression }}))), '[^a-z0-9]+', '_', 'g'), '_'), 50),
+        left(trim({{ replace_all("lower(strip_accents(trim(" ~ expression ~ ")))", "'[^a-z0-9]+'", "'_'") }}, '_'), 50),
         ''
     )
 {%- endmacro %}
@@ -51,5 +51,5 @@
 
 {#- Lower-case, trimmed, inner whitespace collapsed: how stages and enumerations are compared. -#}
 {% macro clean_enum(expression) -%}
-    nullif(regexp_replace(lower(trim({{ expression }})), '\s+', ' ', 'g'), '')
+    nullif({{ replace_all("lower(trim(" ~ expression ~ "))", "'\\s+'", "' '") }}, '')
 {%- endmacro %}

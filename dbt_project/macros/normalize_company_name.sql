@@ -10,13 +10,11 @@
             regexp_replace(
                 regexp_replace(
                     trim(
-                        regexp_replace(
-                            replace(
-                                regexp_replace(lower(strip_accents(trim({{ expression }}))), '[.''’]', '', 'g'),
-                                '&', ' and '
-                            ),
-                            '[^a-z0-9]+', ' ', 'g'
-                        )
+                        {{ replace_all(
+                            "replace(" ~ replace_all("lower(strip_accents(trim(" ~ expression ~ ")))", "'[.''’]'", "''")
+                            ~ ", '&', ' and ')",
+                            "'[^a-z0-9]+'", "' '"
+                        ) }}
                     ),
                     '^the\s+', ''
                 ),

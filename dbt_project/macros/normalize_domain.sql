@@ -6,21 +6,19 @@
     Anything that does not look like a domain afterwards (`n/a`, `unknown`, empty) gives null.
 -#}
 {% macro normalize_domain(expression) -%}
-    {%- set stripped -%}
+    {%- set host -%}
         regexp_replace(
             regexp_replace(
                 regexp_replace(
-                    regexp_replace(
-                        lower(trim({{ expression }})),
-                        '^([a-z][a-z0-9+.\-]*:)?//', ''
-                    ),
-                    '^[^/@?#]*@', ''
+                    lower(trim({{ expression }})),
+                    '^([a-z][a-z0-9+.\-]*:)?//', ''
                 ),
-                '[/:?#\\].*$', ''
+                '^[^/@?#]*@', ''
             ),
-            '^www[0-9]*\.|\.$', '', 'g'
+            '[/:?#\\].*$', ''
         )
     {%- endset -%}
+    {%- set stripped = replace_all(host, "'^www[0-9]*\\.|\\.$'", "''") -%}
     case
         when regexp_matches({{ stripped }}, '^[^\s.]+(\.[^\s.]+)+$')
             then {{ stripped }}

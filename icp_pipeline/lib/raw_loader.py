@@ -52,11 +52,13 @@ FUTURE_DATES_ALLOWED = {
     ("erp/contracts", "end_date"),
     ("erp/fx_rates", "valid_from"),
 }
-# A column of crm/accounts or enrichment/firmographics named like this is personal data and is not
-# loaded as a candidate attribute (docs/personal-data.md).
+# A column of crm/accounts or enrichment/firmographics named like this is personal data (of a contact,
+# or of the employee who owns the account) and is not loaded as a candidate attribute, whose values
+# would otherwise be published in attribute summaries (docs/personal-data.md).
 PERSONAL_DATA_NAME = re.compile(
     r"(^|_)(e_?mail|phone|telephone|mobile|fax|first_?name|last_?name|full_?name|surname|"
-    r"contact_?(name|person)|person_?name|birth_?date|date_of_birth|dob|ssn|social_security|passport)(_|$)"
+    r"contact_?(name|person)|person_?name|birth_?date|date_of_birth|dob|ssn|social_security|passport|"
+    r"owner|csm|customer_success_manager|account_manager|account_executive|sales_?(rep|agent|person))(_|$)"
 )
 # Delimiters other than the contract's comma that exports commonly use.
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -247,9 +249,11 @@ def _read_as_text(con: duckdb.DuckDBPyConnection, found: TableFiles) -> None:
     # rowid follows insertion order, so it gives each row its line in its file (CSV: header = line 1;
     # a quoted newline inside a value is not counted) or its row number (Parquet, from 1).
     first = 2 if found.file_format == "csv" else 1
+    # one file: its rows are rowids 0..n-1, so no window over the whole table is needed
+    offset = "rowid" if len(found.files) == 1 else "(rowid - min(rowid) over (partition by filename))"
     con.execute(
         "create or replace temp table _landing as select * exclude (filename), filename as _source_file, "
-        f"(rowid - min(rowid) over (partition by filename) + {first})::bigint as _line from _landing_in"
+        f"({offset} + {first})::bigint as _line from _landing_in"
     )
     con.execute("drop table _landing_in")
 
@@ -496,8 +500,20 @@ def _typed_expr(col: Column) -> str:
 
 
 def _check_types(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    for col in table.columns:
-        if col.type == "string":
+    typed = [c for c in table.columns if c.type != "string"]
+    if not typed:
+        return
+    # one scan counts the unparsable values of every column; the detail query runs only on failure
+    counts = con.execute(
+        "select "
+        + ", ".join(
+            f"count(*) filter (where {quote_ident(c.name)} is not null and {_typed_expr(c)} is null)"
+            for c in typed
+        )
+        + " from _mapped"
+    ).fetchone()
+    for col, n_bad in zip(typed, counts, strict=True):
+        if not n_bad:
             continue
         name = quote_ident(col.name)
         bad = con.execute(

@@ -88,6 +88,7 @@ class ModelSettings:
     cv_folds: int = 5
     time_holdout_share: float = 0.25
     calibration_bins: int = 10
+    linear_max_rows: int = 50_000  # linear baselines are fitted on at most this many training rows
     rules_baseline: RulesFn | None = None  # default: count of numeric attributes above the customer median
 
     make_plots: bool = True

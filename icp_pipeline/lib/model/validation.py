@@ -32,10 +32,20 @@ def _rows(values: dict[str, float], model: str, split: str) -> list[dict]:
     return [{"metric": k, "model": model, "split": split, "value": float(v)} for k, v in values.items()]
 
 
-def _fit_predict_value(Xtr, ytr, Xte, model: ValueModel, seed: int) -> dict[str, np.ndarray]:
+def linear_rows(n: int, max_rows: int, seed: int) -> np.ndarray:
+    """Positions of the training rows the linear baseline is fitted on: all of them up to `max_rows`,
+    else a fixed random `max_rows` (a linear model of a few hundred coefficients gains nothing from
+    more rows, and its solver's cost grows with them)."""
+    if n <= max_rows:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, max_rows, replace=False))
+
+
+def _fit_predict_value(Xtr, ytr, Xte, model: ValueModel, settings: ModelSettings) -> dict[str, np.ndarray]:
     """Log-space predictions of LightGBM (same params and rounds as `model`) and the linear baseline."""
     booster = fit_booster(Xtr, ytr, model.params, model.num_rounds)
-    lin = linear_model(Xtr, seed=seed).fit(linear_frame(Xtr), ytr)
+    rows = linear_rows(len(Xtr), settings.linear_max_rows, settings.seed)
+    lin = linear_model(Xtr, seed=settings.seed).fit(linear_frame(Xtr.iloc[rows]), ytr[rows])
     return {"lightgbm": booster.predict(Xte), "linear_baseline": lin.predict(linear_frame(Xte))}
 
 
@@ -60,7 +70,7 @@ def validate_value(
     if k >= 2:
         preds = {m: np.zeros(len(y)) for m in MODELS[:2]}
         for tr, te in KFold(n_splits=k, shuffle=True, random_state=settings.seed).split(Xc):
-            fold = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings.seed)
+            fold = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings)
             for m, p in fold.items():
                 preds[m][te] = p
         preds["rules_baseline"] = rules
@@ -80,7 +90,7 @@ def _time_holdout(Xc, y, actual, rules, dates: pd.Series, model: ValueModel, set
         return []
     order = known[np.lexsort((known, dates.to_numpy()[known]))]
     tr, te = order[: len(order) - n_test], order[len(order) - n_test :]
-    preds = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings.seed)
+    preds = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings)
     preds["rules_baseline"] = rules[te]
     rows = []
     for m, p in preds.items():
@@ -105,7 +115,8 @@ def validate_win(
         booster = fit_booster(Xw.iloc[tr], y[tr].astype(float), model.params, model.num_rounds)
         preds["lightgbm"][te] = booster.predict(Xw.iloc[te])
         lin = linear_model(Xw.iloc[tr], classification=True, seed=settings.seed)
-        lin.fit(linear_frame(Xw.iloc[tr]), y[tr])
+        fit_rows = tr[linear_rows(len(tr), settings.linear_max_rows, settings.seed)]
+        lin.fit(linear_frame(Xw.iloc[fit_rows]), y[fit_rows])
         preds["linear_baseline"][te] = lin.predict_proba(linear_frame(Xw.iloc[te]))[:, 1]
     rows: list[dict] = []
     for m, p in preds.items():

@@ -1,0 +1,38 @@
+"""Large tables: GX validates a sample plus every row breaking a blocking expectation, with exact results."""
+
+import duckdb
+
+from icp_pipeline.defs.quality import checks
+from icp_pipeline.lib.landing_contract import get_table
+from icp_pipeline.lib.quality.gx_validate import validate_frame
+from icp_pipeline.lib.quality.suites import raw_error_expectations
+
+
+def _summary(frame, expectations):
+    return [(o.expectation, o.column, o.success, o.unexpected_count) for o in validate_frame(frame, "s", expectations)]
+
+
+def test_sampled_frame_gives_the_full_tables_blocking_results(monkeypatch):
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    con.execute(
+        "create table raw.a as select 'A' || i as activity_id, "
+        "case when i % 1000 = 0 then null else 'acc' end as account_id, 'call' as activity_type, "
+        "timestamp '2026-01-01' as occurred_at from range(20000) r(i)"
+    )
+    con.execute("insert into raw.a values ('A5', 'x', 'call', timestamp '2026-01-01'), ('A7', 'x', 'call', null)")
+    errors = raw_error_expectations(get_table("crm/activities"))
+    cols = ["activity_id", "account_id", "activity_type", "occurred_at"]
+    monkeypatch.setattr(checks, "GX_MAX_ROWS", 500)
+    frame, n = checks.frame_for_gx(con, "raw.a", ", ".join(cols), errors, cols)
+    assert n == 20002 and len(frame) < 1000
+    full = con.execute("select * from raw.a").df()
+    assert _summary(frame, errors) == _summary(full, errors)
+    assert not all(o[2] for o in _summary(frame, errors))
+
+
+def test_small_tables_are_validated_whole():
+    con = duckdb.connect()
+    con.execute("create table t as select i as k from range(100) r(i)")
+    frame, n = checks.frame_for_gx(con, "t", "k", [], ["k"])
+    assert n == 100 and len(frame) == 100
