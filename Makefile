@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install run test ui bench lint manifest demo-data status clean
+.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs
 
 install: $(VENV)/.installed
 
@@ -45,3 +45,7 @@ lint: install
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
+
+dbt-docs: install manifest  ## dbt docs (every model and column) on http://127.0.0.1:8080
+	cd dbt_project && ICP_DUCKDB_PATH=$${ICP_DUCKDB_PATH:-$(CURDIR)/data/warehouse/icp_warehouse.duckdb} \
+		../$(BIN)/dbt docs generate --profiles-dir . && ../$(BIN)/dbt docs serve --profiles-dir . --port 8080

@@ -26,7 +26,6 @@ T_PROCESS = time.time()
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb  # noqa: E402
-
 from measure import rusage_report  # noqa: E402
 
 STAGES: dict[str, list[float]] = {}

@@ -17,7 +17,6 @@ from icp_pipeline.lib.quality.suites import (
 from icp_pipeline.lib.sql import quote_ident
 from icp_pipeline.resources import WarehouseResource
 
-
 # Tables with more rows are validated on a uniform sample of this many rows plus every row that breaks a
 # blocking expectation (found in DuckDB): blocking results stay exact, warnings are estimated on the sample.
 GX_MAX_ROWS = 500_000
