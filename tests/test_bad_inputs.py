@@ -562,6 +562,11 @@ CONFIG_CASES = [
         r"'acount_id' is not a contract column of crm/accounts",
     ),
     (
+        "mapping_multiply_not_a_finite_number",
+        "mappings:\n  crm/accounts:\n    columns:\n      annual_revenue: {column: r, multiply: .inf}\n",
+        r"multiply: Input should be a finite number",
+    ),
+    (
         "mapping_date_format_with_sql",
         "mappings:\n  erp/invoices:\n    columns:\n"
         '      invoice_date: {column: d, date_format: "%Y\'); drop table x; --"}\n',

@@ -42,7 +42,7 @@ class ColumnSource(BaseModel):
     constant: str | float | int | bool | None = None
     subtract: list[str] | None = Field(default=None, min_length=2)
     date_format: str | None = None
-    multiply: float | None = None
+    multiply: float | None = Field(default=None, allow_inf_nan=False)  # becomes a SQL number literal
     values: dict[str, str] | None = None
 
     @model_validator(mode="after")
