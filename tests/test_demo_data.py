@@ -14,7 +14,7 @@ from icp_pipeline.lib.landing_contract import TABLES
 
 SMALL = {"n_accounts": 300, "n_prospects": 600}
 EXTRA_COLUMNS = {
-    "crm/accounts": {"account_tier_legacy", "customer_success_manager"},
+    "crm/accounts": {"account_tier_legacy", "customer_success_manager", "onboarding_status"},
     "enrichment/firmographics": {"cloud_spend_index", "web_traffic_rank"},
 }
 WON = {"Closed Won", "Won"}

@@ -197,3 +197,23 @@ def test_the_report_renders_in_headless_chromium(demo, tmp_path):
         timeout=120,
     )
     assert shot.stat().st_size > 50_000  # a blank page is a few KB
+
+
+def test_every_planted_driver_ranks_in_the_top_eight_and_every_leak_is_excluded_or_below(demo):
+    run, _, truth = demo
+    importance = run.query("select attribute, rank, excluded_reason from icp.attribute_importance")
+    ranks = importance.set_index("attribute")["rank"]
+    drivers = [d["attribute"] for d in truth["drivers"]]
+    assert all(ranks[d] <= 8 for d in drivers), ranks[drivers].to_dict()
+    worst_driver = max(ranks[d] for d in drivers)
+    for leak in truth["leaks"]:
+        leaked = [
+            a
+            for a in ranks.index
+            if a == leak.get("attribute") or a.startswith(leak.get("attribute_prefix", "\0"))
+        ]
+        for attribute in leaked:
+            assert pd.isna(ranks[attribute]) or ranks[attribute] > worst_driver, attribute
+    reasons = importance.set_index("attribute")["excluded_reason"]
+    assert "leakage" in str(reasons.get("x__onboarding_status"))
+    assert "x__customer_success_manager" not in ranks.index  # personal data is never loaded

@@ -25,6 +25,7 @@ from icp_pipeline.demo.vocab import (
     CSM_NAMES,
     LEAD_SOURCES,
     LOST_STAGES,
+    ONBOARDING_STATUSES,
     OPEN_STAGES,
     PRODUCTS,
     WON_STAGES,
@@ -41,7 +42,8 @@ def account_ids(n: int) -> np.ndarray:
 
 
 def build_accounts(seed: int, accounts: pd.DataFrame) -> pd.DataFrame:
-    """crm/accounts with two extra columns: a noise tier and a post-sale leak (the CSM)."""
+    """crm/accounts with extra columns: a noise tier and two post-sale leaks filled (almost) only for
+    customers: the CSM (personal data, which the loader must drop) and the onboarding status."""
     rng = stream(seed, "crm/accounts")
     n = len(accounts)
     ids = account_ids(n)
@@ -54,7 +56,7 @@ def build_accounts(seed: int, accounts: pd.DataFrame) -> pd.DataFrame:
     revenue = np.round(accounts["annual_revenue"].to_numpy() * np.exp(rng.normal(0, 0.2, n)), -3)
     is_customer = accounts["is_customer"].to_numpy()
     csm = np.where(is_customer & (rng.random(n) < 0.93), choice(rng, CSM_NAMES, n), None)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "account_id": ids,
             "account_name": crm_names(
@@ -71,6 +73,10 @@ def build_accounts(seed: int, accounts: pd.DataFrame) -> pd.DataFrame:
             "customer_success_manager": csm,
         }
     )
+    # Drawn last so that the columns above stay as they were for a given seed.
+    onboarded = is_customer & (rng.random(n) < 0.9)
+    frame["onboarding_status"] = np.where(onboarded, choice(rng, ONBOARDING_STATUSES, n), None)
+    return frame
 
 
 def _opps(rng, owner, stage_set, created, close, amount_usd, currency, products) -> pd.DataFrame:

@@ -48,9 +48,15 @@ def _drivers(companies: pd.DataFrame) -> list[dict]:
 def _leaks() -> list[dict]:
     return [
         {
-            "attribute": "x__customer_success_manager",
+            "attribute": "x__onboarding_status",
             "kind": "populated_only_for_customers",
+            "source": "crm/accounts.onboarding_status",
+        },
+        {
+            "attribute": "x__customer_success_manager",
+            "kind": "populated_only_for_customers_and_personal_data",
             "source": "crm/accounts.customer_success_manager",
+            "description": "A person's name: the loader must not load it at all (personal data).",
         },
         {
             "attribute_prefix": "beh__activities",

@@ -329,6 +329,7 @@ PRODUCTS = ("Platform", "Platform", "Enterprise Suite", "Starter")
 ADDON_PRODUCTS = ("Analytics Add-on", "Extra Seats", "Premium Support")
 LEAD_SOURCES = ("Inbound", "Outbound", "Partner", "Event", "Web", "Referral")
 ACCOUNT_TIERS = ("Tier A", "Tier B", "Tier C", "Strategic")
+ONBOARDING_STATUSES = ("live", "onboarding", "expanding", "at_risk")
 CSM_NAMES = (
     "Ana Ruiz",
     "Ben Carter",

@@ -155,6 +155,7 @@ def load_table(
         f"create or replace temp table _mapped as select {', '.join(select_exprs)}, "
         "_source_file, _line from _landing"
     )
+    con.execute("drop table _landing")  # one text copy of a large file at a time
     if mapping.deduplicate_on:
         key = quote_ident(mapping.deduplicate_on)
         con.execute(
@@ -601,10 +602,20 @@ def _repair_implausible(
     con: duckdb.DuckDBPyConnection, table: Table, today: dt.date, report: LoadReport
 ) -> None:
     """Required column: row to raw._quarantine. Optional column: value set to null, row kept and logged."""
-    for col, condition, problem in plausibility_rules(table, today):
+    rules = plausibility_rules(table, today)
+    if not rules:
+        return
+    # One scan counts every rule's hits; the common case (nothing implausible) ends here.
+    counts = con.execute(
+        "select " + ", ".join(f"count(*) filter (where {cond})" for _, cond, _ in rules) + " from _mapped"
+    ).fetchone()
+    for (col, condition, problem), counted in zip(rules, counts, strict=True):
+        if not counted:
+            continue
         name = quote_ident(col.name)
         action = "row quarantined" if col.required else "value set to null, row kept"
         reason = f"{sql_literal(col.name + ' ')} || {name} || {sql_literal(f' {problem}: {action}')}"
+        # recount: an earlier rule may have quarantined some of these rows
         n = con.execute(f"select count(*) from _mapped where {condition}").fetchone()[0]
         if not n:
             continue

@@ -33,7 +33,7 @@ def shap_matrix(booster: lgb.Booster, X: pd.DataFrame) -> pd.DataFrame:
 
     LightGBM's `pred_contrib`, computed once per distinct split pattern for larger frames (fast_shap)."""
     contrib = pred_contrib(booster, X)
-    return pd.DataFrame(contrib[:, :-1], index=X.index, columns=list(X.columns))
+    return pd.DataFrame(contrib[:, :-1], index=X.index, columns=list(X.columns), copy=False)
 
 
 def mean_abs_shap(booster: lgb.Booster, X: pd.DataFrame) -> pd.Series:

@@ -115,7 +115,11 @@ def run_models(
     win_shap = shap_matrix(win_model.booster, X) if win_model.booster is not None else None
     contrib = score_contributions(value_shap, win_shap, scores["win_probability"].to_numpy())
     train = value.notna()
+    # keep only what is still needed: the SHAP matrices are accounts x attributes (0.5 GB each at 1 M)
+    value_shap = value_shap.loc[train]
+    del win_shap
     scores["top_reasons"] = reason_codes(contrib, X, kinds, X.loc[train], settings.n_reasons)
+    del contrib
     scores = scores[SCORE_COLUMNS + ["top_reasons"]].reset_index(drop=True)
 
     importance = attribute_importance(

@@ -10,6 +10,7 @@ from .summaries import fmt_num
 
 PLUS, MINUS = "+", "\u2212"  # '+' and the typographic minus
 NO_REASON = "no single attribute stands out"
+_CHUNK_ROWS = 50_000
 
 
 def score_contributions(
@@ -44,8 +45,10 @@ def reason_codes(
     if n == 0 or p == 0:
         return pd.Series(NO_REASON, index=X.index, dtype=object)
     k = min(n_reasons, p)
-    absC = np.abs(C)
-    top = np.argsort(-absC, axis=1, kind="stable")[:, :k]
+    top = np.empty((n, k), dtype=np.intp)
+    for start in range(0, n, _CHUNK_ROWS):  # in row blocks: a full argsort matrix is n x p integers
+        block = -np.abs(C[start : start + _CHUNK_ROWS])
+        top[start : start + _CHUNK_ROWS] = np.argsort(block, axis=1, kind="stable")[:, :k]
     parts = []
     for r in range(k):
         idx = top[:, r]
