@@ -157,14 +157,15 @@ def publish(con: duckdb.DuckDBPyConnection, scores, export_dir: Path) -> int:
         ), ranked as (
             select *, round(100 * percent_rank() over (order by expected_value), 1) as icp_score,
                    case when not is_customer then row_number() over (
-                       partition by is_customer order by expected_value desc, account_key) end as prospect_rank,
-                   count(*) filter (where not is_customer) over () as prospects
+                       partition by is_customer order by expected_value desc, account_key) end as prospect_rank
             from s
+        ), prospects as (
+            select count(*) as n from s where not is_customer
         )
-        select * exclude (prospect_rank, prospects),
-               case when prospect_rank <= 0.1 * prospects then 'Tier 1'
-                    when prospect_rank <= 0.3 * prospects then 'Tier 2' else 'Tier 3' end as tier
-        from ranked order by icp_score desc, account_key
+        select ranked.* exclude (prospect_rank),
+               case when prospect_rank <= 0.1 * prospects.n then 'Tier 1'
+                    when prospect_rank <= 0.3 * prospects.n then 'Tier 2' else 'Tier 3' end as tier
+        from ranked cross join prospects order by icp_score desc, account_key
         """
     )
     export_dir.mkdir(parents=True, exist_ok=True)
