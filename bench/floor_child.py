@@ -61,11 +61,15 @@ def extract(con: duckdb.DuckDBPyConnection, landing: Path) -> dict[str, int]:
             continue
         files = "[" + ", ".join(sql_str(str(p)) for p in found.files) + "]"
         if found.file_format == "csv":
-            types = "{" + ", ".join(f"{sql_str(c.name)}: {sql_str(c.duckdb_type)}" for c in table.columns) + "}"
+            types = (
+                "{" + ", ".join(f"{sql_str(c.name)}: {sql_str(c.duckdb_type)}" for c in table.columns) + "}"
+            )
             reader = f"read_csv({files}, header=true, union_by_name=true, filename=true, types={types})"
         else:
             reader = f"read_parquet({files}, union_by_name=true, filename=true)"
-        con.execute(f"create table {name} as select * exclude (filename), filename as _source_file from {reader}")
+        con.execute(
+            f"create table {name} as select * exclude (filename), filename as _source_file from {reader}"
+        )
         rows[table.full_name] = con.execute(f"select count(*) from {name}").fetchone()[0]
     return rows
 
@@ -81,7 +85,9 @@ def dbt_sql(con: duckdb.DuckDBPyConnection, target: Path, project_dir: Path) -> 
     manifest = json.loads((target / "manifest.json").read_text())
     nodes = manifest["nodes"]
     wanted = {k: n for k, n in nodes.items() if n["resource_type"] in ("seed", "model")}
-    graph = {k: [d for d in n.get("depends_on", {}).get("nodes", []) if d in wanted] for k, n in wanted.items()}
+    graph = {
+        k: [d for d in n.get("depends_on", {}).get("nodes", []) if d in wanted] for k, n in wanted.items()
+    }
     schemas = {n["schema"] for n in wanted.values()}
     for schema in sorted(schemas):
         con.execute(f'create schema if not exists "{schema}"')
@@ -93,7 +99,9 @@ def dbt_sql(con: duckdb.DuckDBPyConnection, target: Path, project_dir: Path) -> 
             types = node["config"].get("column_types") or {}
             spec = "{" + ", ".join(f"{sql_str(c)}: {sql_str(t)}" for c, t in types.items()) + "}"
             path = project_dir / node["original_file_path"]
-            con.execute(f"create or replace table {relation} as select * from read_csv({sql_str(str(path))}, header=true, types={spec})")
+            con.execute(
+                f"create or replace table {relation} as select * from read_csv({sql_str(str(path))}, header=true, types={spec})"
+            )
             continue
         kind = node["config"].get("materialized", "view")
         if kind == "ephemeral":
@@ -101,7 +109,11 @@ def dbt_sql(con: duckdb.DuckDBPyConnection, target: Path, project_dir: Path) -> 
         sql = _compiled(node, target)
         con.execute(f"create or replace {'table' if kind == 'table' else 'view'} {relation} as {sql}")
         ran += 1
-    tests = [_compiled(n, target) for n in nodes.values() if n["resource_type"] == "test" and n.get("compiled_code")]
+    tests = [
+        _compiled(n, target)
+        for n in nodes.values()
+        if n["resource_type"] == "test" and n.get("compiled_code")
+    ]
     return ran, tests
 
 
@@ -113,14 +125,20 @@ def model(con: duckdb.DuckDBPyConnection, value_label: str):
     from icp_pipeline.lib.model.settings import ModelSettings
     from icp_pipeline.lib.model.training import lgb_params
 
-    catalog = con.execute("select attribute, data_type from marts.attribute_catalog where observable_for_prospects").df()
+    catalog = con.execute(
+        "select attribute, data_type from marts.attribute_catalog where observable_for_prospects"
+    ).df()
     features = con.execute("select * from marts.account_features").df()
     X = pd.DataFrame(index=features.index)
     for attr, kind in catalog.itertuples(index=False):
         if attr not in features:
             continue
         col = features[attr]
-        X[attr] = col.astype("category") if kind == "categorical" else pd.to_numeric(col, errors="coerce").astype(float)
+        X[attr] = (
+            col.astype("category")
+            if kind == "categorical"
+            else pd.to_numeric(col, errors="coerce").astype(float)
+        )
     settings = ModelSettings()
     value = pd.to_numeric(features[value_label], errors="coerce").where(features["is_customer"].astype(bool))
     fit = value.notna().to_numpy()
@@ -131,13 +149,20 @@ def model(con: duckdb.DuckDBPyConnection, value_label: str):
     closed = features["label_has_closed_opportunity"].astype("boolean").fillna(False).to_numpy(bool)
     won = features["label_has_won_opportunity"].astype("boolean").fillna(False).to_numpy(bool)
     wparams = lgb_params(settings, int(closed.sum()), "binary")
-    win_booster = lgb.train(wparams, lgb.Dataset(X[closed], label=won[closed].astype(float)), num_boost_round=rounds)
+    win_booster = lgb.train(
+        wparams, lgb.Dataset(X[closed], label=won[closed].astype(float)), num_boost_round=rounds
+    )
     predicted = np.maximum(np.expm1(value_booster.predict(X)), 0)
     p_win = win_booster.predict(X)
     scores = pd.DataFrame(
         {"account_key": features["account_key"], "predicted_ltv": predicted, "win_probability": p_win}
     )
-    return scores, {"value_rows": int(fit.sum()), "win_rows": int(closed.sum()), "rounds": rounds, "accounts": len(X)}
+    return scores, {
+        "value_rows": int(fit.sum()),
+        "win_rows": int(closed.sum()),
+        "rounds": rounds,
+        "accounts": len(X),
+    }
 
 
 def publish(con: duckdb.DuckDBPyConnection, scores, export_dir: Path) -> int:
@@ -169,8 +194,12 @@ def publish(con: duckdb.DuckDBPyConnection, scores, export_dir: Path) -> int:
         """
     )
     export_dir.mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy icp.target_accounts to {sql_str(str(export_dir / 'target_accounts.parquet'))} (format parquet)")
-    con.execute(f"copy icp.target_accounts to {sql_str(str(export_dir / 'target_accounts.csv'))} (format csv, header true)")
+    con.execute(
+        f"copy icp.target_accounts to {sql_str(str(export_dir / 'target_accounts.parquet'))} (format parquet)"
+    )
+    con.execute(
+        f"copy icp.target_accounts to {sql_str(str(export_dir / 'target_accounts.csv'))} (format csv, header true)"
+    )
     return con.execute("select count(*) from icp.target_accounts").fetchone()[0]
 
 
@@ -179,7 +208,9 @@ def main(landing: Path, target: Path, workdir: Path, report_path: Path) -> int:
     from icp_pipeline.lib.settings import DBT_PROJECT_DIR
 
     value_label = load_icp_config(None).value_label
-    warehouse = workdir / "warehouse" / "icp_warehouse.duckdb"  # same file name: same catalog name as dbt's SQL
+    warehouse = (
+        workdir / "warehouse" / "icp_warehouse.duckdb"
+    )  # same file name: same catalog name as dbt's SQL
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     warehouse.unlink(missing_ok=True)
     t_imported = time.time()

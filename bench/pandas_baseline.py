@@ -107,7 +107,14 @@ def main(landing: Path, out_dir: Path) -> dict:
     df = pd.DataFrame(index=keys)
     df["account_name"] = accounts.set_index("key")["account_name"].reindex(keys)
     df["account_name"] = df["account_name"].fillna(firms["company_name"].reindex(keys))
-    numeric = ["employee_count", "employee_growth_12m", "annual_revenue", "office_count", "cloud_spend_index", "web_traffic_rank"]
+    numeric = [
+        "employee_count",
+        "employee_growth_12m",
+        "annual_revenue",
+        "office_count",
+        "cloud_spend_index",
+        "web_traffic_rank",
+    ]
     df = df.join(firms[numeric])
     df["company_age"] = as_of.year - firms["founded_year"].reindex(keys)
     df = df.join(firms[["industry", "hq_country", "ownership", "funding_stage"]])
@@ -116,7 +123,16 @@ def main(landing: Path, out_dir: Path) -> dict:
     df[fill] = df[fill].fillna(0)
     df["is_customer"] = df["annualised_value"].gt(0) | df["has_won"].fillna(False).astype(bool)
     X = pd.get_dummies(
-        df.drop(columns=["account_name", "annualised_value", "has_won", "has_closed", "is_customer", "activities_12m"]),
+        df.drop(
+            columns=[
+                "account_name",
+                "annualised_value",
+                "has_won",
+                "has_closed",
+                "is_customer",
+                "activities_12m",
+            ]
+        ),
         columns=["industry", "hq_country", "ownership", "funding_stage"],
         dtype=float,
     ).astype(float)
@@ -128,7 +144,9 @@ def main(landing: Path, out_dir: Path) -> dict:
         X[fit_value], np.log1p(df.loc[fit_value, "annualised_value"].clip(lower=0))
     )
     closed = df["has_closed"].fillna(False).astype(bool)
-    win_model = HistGradientBoostingClassifier(**params).fit(X[closed], df.loc[closed, "has_won"].astype(bool))
+    win_model = HistGradientBoostingClassifier(**params).fit(
+        X[closed], df.loc[closed, "has_won"].astype(bool)
+    )
     df["predicted_value"] = np.expm1(value_model.predict(X)).clip(min=0)
     df["win_probability"] = win_model.predict_proba(X)[:, 1]
     t = mark("model", t)
@@ -143,12 +161,28 @@ def main(landing: Path, out_dir: Path) -> dict:
     df.loc[rank[(rank > 0.1 * n) & (rank <= 0.3 * n)].index, "tier"] = "Tier 2"
     out_dir.mkdir(parents=True, exist_ok=True)
     out = df.reset_index(names="account_key").sort_values("icp_score", ascending=False)
-    cols = ["account_key", "account_name", "industry", "hq_country", "employee_count", "is_customer",
-            "predicted_value", "win_probability", "expected_value", "icp_score", "tier", "activities_12m"]
+    cols = [
+        "account_key",
+        "account_name",
+        "industry",
+        "hq_country",
+        "employee_count",
+        "is_customer",
+        "predicted_value",
+        "win_probability",
+        "expected_value",
+        "icp_score",
+        "tier",
+        "activities_12m",
+    ]
     out[cols].to_csv(out_dir / "target_accounts.csv", index=False)
     mark("publish", t)
-    return {"accounts": len(df), "customers_fitted": int(fit_value.sum()), "closed_fitted": int(closed.sum()),
-            "features": X.shape[1]}
+    return {
+        "accounts": len(df),
+        "customers_fitted": int(fit_value.sum()),
+        "closed_fitted": int(closed.sum()),
+        "features": X.shape[1],
+    }
 
 
 if __name__ == "__main__":

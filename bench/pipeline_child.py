@@ -69,11 +69,13 @@ def main(landing: Path, workdir: Path, report_path: Path) -> int:
     counts = {}
     if warehouse.exists():
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            for (schema, name) in con.execute(
+            for schema, name in con.execute(
                 "select schema_name, table_name from duckdb_tables() where schema_name in "
                 "('raw', 'marts', 'model', 'icp')"
             ).fetchall():
-                counts[f"{schema}.{name}"] = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+                counts[f"{schema}.{name}"] = con.execute(
+                    f'select count(*) from "{schema}"."{name}"'
+                ).fetchone()[0]
     report = {
         "returncode": code,
         "run_id": run.run_id,

@@ -36,7 +36,13 @@ from data import ensure_data  # noqa: E402
 
 STAGES = ["extract", "dbt", "model", "publish"]
 PANDAS_STAGES = {"extract": "extract", "dbt": "transform", "model": "model", "publish": "publish"}
-TARGETS = {"total_seconds": 300, "peak_rss_gib": 4.0, "floor_ratio": 1.5, "pandas_speedup": 5.0, "growth_slack": 1.2}
+TARGETS = {
+    "total_seconds": 300,
+    "peak_rss_gib": 4.0,
+    "floor_ratio": 1.5,
+    "pandas_speedup": 5.0,
+    "growth_slack": 1.2,
+}
 GIB = 2**30
 
 
@@ -112,7 +118,11 @@ def bench_pipeline(landing: Path, workdir: Path, rows: int) -> dict:
     }
     stages = {s: _stats(m, by_stage[s], stage_rows[s]) for s in STAGES}
     total = _total(m, rows)
-    gx = [(v["start"], v["end"]) for k, v in r["steps"].items() if k.startswith("gx_") and k != "gx_marts_account_features"]
+    gx = [
+        (v["start"], v["end"])
+        for k, v in r["steps"].items()
+        if k.startswith("gx_") and k != "gx_marts_account_features"
+    ]
     return {
         "total": total,
         "stages": stages,
@@ -142,7 +152,12 @@ def bench_floor(landing: Path, dbt_target: Path, workdir: Path, rows: int, accou
         raise RuntimeError(f"floor run failed (exit {m.returncode}); see {workdir / 'child.log'}")
     st = r["stages"]
     raw_rows = sum(r["info"]["raw_rows"].values())
-    stage_rows = {"extract": rows, "dbt": raw_rows, "model": r["info"]["model"]["accounts"], "publish": accounts}
+    stage_rows = {
+        "extract": rows,
+        "dbt": raw_rows,
+        "model": r["info"]["model"]["accounts"],
+        "publish": accounts,
+    }
     tests = [tuple(st["dbt_tests"])]
     return {
         "total": _total(m, rows, exclude=tests),
@@ -171,7 +186,10 @@ def bench_pandas(landing: Path, workdir: Path, rows: int) -> dict:
     st = r["stages"]
     return {
         "total": _total(m, rows),
-        "stages": {s: _stats(m, [tuple(st[p])], rows if s == "extract" else r["info"]["accounts"]) for s, p in PANDAS_STAGES.items()},
+        "stages": {
+            s: _stats(m, [tuple(st[p])], rows if s == "extract" else r["info"]["accounts"])
+            for s, p in PANDAS_STAGES.items()
+        },
         "info": r["info"],
     }
 
@@ -186,7 +204,9 @@ def analyse(results: list[dict]) -> dict:
         p, f, pd_ = res.get("pipeline"), res.get("floor"), res.get("pandas")
         res["ratios"] = {
             "pipeline_over_floor": ratio(p["total"]["wall_s"], f["total"]["wall_s"]) if p and f else None,
-            "pandas_over_pipeline": ratio(pd_["total"]["wall_s"], p["total"]["wall_s"]) if p and pd_ else None,
+            "pandas_over_pipeline": ratio(pd_["total"]["wall_s"], p["total"]["wall_s"])
+            if p and pd_
+            else None,
             "pipeline_over_floor_by_stage": {
                 s: ratio(p["stages"][s]["wall_s"], f["stages"][s]["wall_s"]) for s in STAGES
             }
@@ -200,21 +220,40 @@ def analyse(results: list[dict]) -> dict:
             if system in a and system in b:
                 g[system] = {"total": ratio(b[system]["total"]["wall_s"], a[system]["total"]["wall_s"])}
                 g[system].update(
-                    {s: ratio(b[system]["stages"][s]["wall_s"], a[system]["stages"][s]["wall_s"]) for s in STAGES}
+                    {
+                        s: ratio(b[system]["stages"][s]["wall_s"], a[system]["stages"][s]["wall_s"])
+                        for s in STAGES
+                    }
                 )
         growth.append(g)
     big = results[-1]
     targets = {"size": big["size"]}
     if "pipeline" in big:
         tot = big["pipeline"]["total"]
-        targets["total_seconds"] = {"value": tot["wall_s"], "target": TARGETS["total_seconds"], "met": tot["wall_s"] <= TARGETS["total_seconds"]}
+        targets["total_seconds"] = {
+            "value": tot["wall_s"],
+            "target": TARGETS["total_seconds"],
+            "met": tot["wall_s"] <= TARGETS["total_seconds"],
+        }
         rss = tot["peak_rss_bytes"] / GIB
-        targets["peak_rss_gib"] = {"value": rss, "target": TARGETS["peak_rss_gib"], "met": rss < TARGETS["peak_rss_gib"]}
+        targets["peak_rss_gib"] = {
+            "value": rss,
+            "target": TARGETS["peak_rss_gib"],
+            "met": rss < TARGETS["peak_rss_gib"],
+        }
     r = big["ratios"]
     if r["pipeline_over_floor"] is not None:
-        targets["floor_ratio"] = {"value": r["pipeline_over_floor"], "target": TARGETS["floor_ratio"], "met": r["pipeline_over_floor"] <= TARGETS["floor_ratio"]}
+        targets["floor_ratio"] = {
+            "value": r["pipeline_over_floor"],
+            "target": TARGETS["floor_ratio"],
+            "met": r["pipeline_over_floor"] <= TARGETS["floor_ratio"],
+        }
     if r["pandas_over_pipeline"] is not None:
-        targets["pandas_speedup"] = {"value": r["pandas_over_pipeline"], "target": TARGETS["pandas_speedup"], "met": r["pandas_over_pipeline"] >= TARGETS["pandas_speedup"]}
+        targets["pandas_speedup"] = {
+            "value": r["pandas_over_pipeline"],
+            "target": TARGETS["pandas_speedup"],
+            "met": r["pandas_over_pipeline"] >= TARGETS["pandas_speedup"],
+        }
     lin = [g for g in growth if "pipeline" in g]
     if lin:
         worst = max(g["pipeline"]["total"] / g["rows_factor"] for g in lin)
@@ -260,7 +299,10 @@ def markdown(doc: dict) -> str:
                     f"{_f(t['cpu_s'])} | {_mib(t['peak_rss_bytes'])} | {_f(t['rows_per_s'], 0)} |"
                 )
     out += ["", "## Per stage (wall s / CPU s / peak RSS MiB)", ""]
-    out += ["| accounts | system | extract | dbt / transform | model | publish | outside steps |", "|---:|---|---|---|---|---|---:|"]
+    out += [
+        "| accounts | system | extract | dbt / transform | model | publish | outside steps |",
+        "|---:|---|---|---|---|---|---:|",
+    ]
     for res in doc["results"]:
         for system in ("pipeline", "floor", "pandas"):
             if system in res:
@@ -270,25 +312,54 @@ def markdown(doc: dict) -> str:
                 ]
                 extra = _f(res[system].get("orchestration_outside_steps_s")) if system == "pipeline" else "–"
                 out.append(f"| {res['size']:,} | {system} | " + " | ".join(cells) + f" | {extra} |")
-    out += ["", "Pipeline extract includes the raw tables' GX checks; dbt includes `dbt build`'s tests and the mart's GX check. "
-            "The floor's dbt column is the models' SQL only; its tests' SQL alone took: "
-            + ", ".join(f"{res['size']:,}: {_f(res['floor']['dbt_tests_sql']['wall_s'])} s" for res in doc["results"] if "floor" in res) + ".", ""]
-    out += ["## Ratios", "", "| accounts | pipeline ÷ floor | pandas ÷ pipeline | pipeline ÷ floor per stage (extract, dbt, model, publish) |", "|---:|---:|---:|---|"]
+    out += [
+        "",
+        "Pipeline extract includes the raw tables' GX checks; dbt includes `dbt build`'s tests and the mart's GX check. "
+        "The floor's dbt column is the models' SQL only; its tests' SQL alone took: "
+        + ", ".join(
+            f"{res['size']:,}: {_f(res['floor']['dbt_tests_sql']['wall_s'])} s"
+            for res in doc["results"]
+            if "floor" in res
+        )
+        + ".",
+        "",
+    ]
+    out += [
+        "## Ratios",
+        "",
+        "| accounts | pipeline ÷ floor | pandas ÷ pipeline | pipeline ÷ floor per stage (extract, dbt, model, publish) |",
+        "|---:|---:|---:|---|",
+    ]
     for res in doc["results"]:
         r = res["ratios"]
         per = r["pipeline_over_floor_by_stage"] or {}
         out.append(
             f"| {res['size']:,} | {_f(r['pipeline_over_floor'], 2)} | {_f(r['pandas_over_pipeline'], 2)} | "
-            + ", ".join(_f(per.get(s), 2) for s in STAGES) + " |"
+            + ", ".join(_f(per.get(s), 2) for s in STAGES)
+            + " |"
         )
-    out += ["", "## Growth between sizes (time factor; rows factor in the first column)", "", "| sizes | rows × | pipeline × | floor × | pandas × | pipeline stages × (extract, dbt, model, publish) |", "|---|---:|---:|---:|---:|---|"]
+    out += [
+        "",
+        "## Growth between sizes (time factor; rows factor in the first column)",
+        "",
+        "| sizes | rows × | pipeline × | floor × | pandas × | pipeline stages × (extract, dbt, model, publish) |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     for g in doc["analysis"]["growth"]:
         out.append(
             f"| {g['from']:,} → {g['to']:,} | {_f(g['rows_factor'], 2)} | "
             + " | ".join(_f(g.get(s, {}).get("total"), 2) for s in ("pipeline", "floor", "pandas"))
-            + " | " + ", ".join(_f(g.get("pipeline", {}).get(s), 2) for s in STAGES) + " |"
+            + " | "
+            + ", ".join(_f(g.get("pipeline", {}).get(s), 2) for s in STAGES)
+            + " |"
         )
-    out += ["", "## Targets (at the largest size)", "", "| target | measured | goal | met |", "|---|---|---|---|"]
+    out += [
+        "",
+        "## Targets (at the largest size)",
+        "",
+        "| target | measured | goal | met |",
+        "|---|---|---|---|",
+    ]
     names = {
         "total_seconds": "full refresh wall seconds",
         "peak_rss_gib": "peak RSS (GiB, process tree)",
@@ -300,7 +371,15 @@ def markdown(doc: dict) -> str:
         if key == "size":
             continue
         value = t["value"] if isinstance(t["value"], list) else _f(t["value"], 2)
-        goal = t["target"] if isinstance(t["target"], str) else (f"≤ {t['target']}" if key != "pandas_speedup" and key != "peak_rss_gib" else (f"≥ {t['target']}" if key == "pandas_speedup" else f"< {t['target']}"))
+        goal = (
+            t["target"]
+            if isinstance(t["target"], str)
+            else (
+                f"≤ {t['target']}"
+                if key != "pandas_speedup" and key != "peak_rss_gib"
+                else (f"≥ {t['target']}" if key == "pandas_speedup" else f"< {t['target']}")
+            )
+        )
         out.append(f"| {names[key]} | {value} | {goal} | {'yes' if t['met'] else '**no**'} |")
     return "\n".join(out) + "\n"
 
@@ -311,7 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--systems", default="pipeline,floor,pandas")
     ap.add_argument("--crm-share", type=float, default=1 / 3, help="share of accounts that are CRM accounts")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--data-dir", default=str(ROOT / "data" / "bench"), help="landing data cache and run folders")
+    ap.add_argument(
+        "--data-dir", default=str(ROOT / "data" / "bench"), help="landing data cache and run folders"
+    )
     ap.add_argument("--keep", action="store_true", help="keep the run folders (warehouses, exports, logs)")
     ap.add_argument("--summary", help="also write the Markdown summary to this file (e.g. bench/RESULTS.md)")
     ap.add_argument(
@@ -365,7 +446,9 @@ def main(argv: list[str] | None = None) -> int:
             _line("pipeline", res["pipeline"])
         if "floor" in systems:
             accounts = res["pipeline"]["table_rows"].get("icp.target_accounts", 0)
-            res["floor"] = bench_floor(landing, Path(res["pipeline"]["dbt_target"]), runs / str(size) / "floor", rows, accounts)
+            res["floor"] = bench_floor(
+                landing, Path(res["pipeline"]["dbt_target"]), runs / str(size) / "floor", rows, accounts
+            )
             _line("floor", res["floor"])
         if "pandas" in systems:
             res["pandas"] = bench_pandas(landing, runs / str(size) / "pandas", rows)
@@ -407,8 +490,12 @@ def _line(system: str, r: dict) -> None:
 
 def _git() -> str:
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
         return rev + ("+uncommitted" if dirty else "")
     except OSError:
         return "unknown"

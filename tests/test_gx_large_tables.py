@@ -9,7 +9,10 @@ from icp_pipeline.lib.quality.suites import raw_error_expectations
 
 
 def _summary(frame, expectations):
-    return [(o.expectation, o.column, o.success, o.unexpected_count) for o in validate_frame(frame, "s", expectations)]
+    return [
+        (o.expectation, o.column, o.success, o.unexpected_count)
+        for o in validate_frame(frame, "s", expectations)
+    ]
 
 
 def test_sampled_frame_gives_the_full_tables_blocking_results(monkeypatch):
@@ -20,7 +23,9 @@ def test_sampled_frame_gives_the_full_tables_blocking_results(monkeypatch):
         "case when i % 1000 = 0 then null else 'acc' end as account_id, 'call' as activity_type, "
         "timestamp '2026-01-01' as occurred_at from range(20000) r(i)"
     )
-    con.execute("insert into raw.a values ('A5', 'x', 'call', timestamp '2026-01-01'), ('A7', 'x', 'call', null)")
+    con.execute(
+        "insert into raw.a values ('A5', 'x', 'call', timestamp '2026-01-01'), ('A7', 'x', 'call', null)"
+    )
     errors = raw_error_expectations(get_table("crm/activities"))
     cols = ["activity_id", "account_id", "activity_type", "occurred_at"]
     monkeypatch.setattr(checks, "GX_MAX_ROWS", 500)

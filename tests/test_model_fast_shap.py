@@ -14,7 +14,9 @@ def _frame(n: int, seed: int = 1) -> tuple[pd.DataFrame, pd.Series]:
     X = pd.DataFrame(
         {
             "num": rng.normal(size=n),
-            "cat": pd.Categorical(np.where(rng.random(n) < 0.1, None, rng.choice(levels, n)), categories=levels),
+            "cat": pd.Categorical(
+                np.where(rng.random(n) < 0.1, None, rng.choice(levels, n)), categories=levels
+            ),
             "with_nan": np.where(rng.random(n) < 0.3, np.nan, rng.normal(size=n)),
             "zeros": np.where(rng.random(n) < 0.5, 0.0, rng.normal(size=n)),
             "flag": rng.integers(0, 2, n).astype(float),
@@ -47,9 +49,7 @@ def test_small_frames_use_lightgbm_directly(monkeypatch):
     X, y = _frame(500)
     booster = lgb.train({"objective": "regression", "verbose": -1, "num_threads": 1}, lgb.Dataset(X, y), 10)
     monkeypatch.setattr(fast_shap, "_pattern_contrib", lambda *a, **k: pytest.fail("fast path used"))
-    np.testing.assert_array_equal(
-        fast_shap.pred_contrib(booster, X), booster.predict(X, pred_contrib=True)
-    )
+    np.testing.assert_array_equal(fast_shap.pred_contrib(booster, X), booster.predict(X, pred_contrib=True))
 
 
 def test_falls_back_to_lightgbm_when_the_self_check_fails(monkeypatch):

@@ -158,7 +158,9 @@ def identity_match_rates_reported(warehouse: WarehouseResource) -> dg.AssetCheck
         passed=low.empty,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "match_rates": dg.MetadataValue.md(rates.to_markdown(index=False) if len(rates) else "no sources"),
+            "match_rates": dg.MetadataValue.md(
+                rates.to_markdown(index=False) if len(rates) else "no sources"
+            ),
             "unmatched_records": int(unmatched),
             "low_match_pairs": dg.MetadataValue.json(low.to_dict("records")),
         },

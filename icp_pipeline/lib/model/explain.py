@@ -58,7 +58,9 @@ def bootstrap_ranks(
     rng = np.random.default_rng(settings.seed)
     shap_rows = X
     if len(X) > settings.bootstrap_shap_rows:
-        sample = np.random.default_rng(settings.seed + 1).choice(len(X), settings.bootstrap_shap_rows, replace=False)
+        sample = np.random.default_rng(settings.seed + 1).choice(
+            len(X), settings.bootstrap_shap_rows, replace=False
+        )
         shap_rows = X.iloc[np.sort(sample)]
     ranks = []
     for _ in range(settings.n_bootstrap):
