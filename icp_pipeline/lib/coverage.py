@@ -13,21 +13,13 @@ import duckdb
 import pandas as pd
 
 from icp_pipeline.lib.landing_contract import TABLES
+from icp_pipeline.lib.warehouse import table_exists
 
 COVERAGE_COLUMNS = ["area", "name", "available", "row_count", "quarantined_rows", "detail"]
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def _frame(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> pd.DataFrame | None:
-    return con.execute(f"select * from {schema}.{table}").df() if _table_exists(con, schema, table) else None
+    return con.execute(f"select * from {schema}.{table}").df() if table_exists(con, schema, table) else None
 
 
 def _n(count: int, noun: str) -> str:
@@ -140,7 +132,7 @@ def capability_rows(
     # value model and its label
     trained, detail = status.get("value_model", (True, ""))
     out.append(_capability("value_model", trained, _sentence(detail) or "Trained."))
-    has_erp_value = _table_exists(con, "intermediate", "int_account_value_labels") and bool(
+    has_erp_value = table_exists(con, "intermediate", "int_account_value_labels") and bool(
         con.execute(
             "select coalesce(bool_or(is_label_from_erp), false) from intermediate.int_account_value_labels"
         ).fetchone()[0]

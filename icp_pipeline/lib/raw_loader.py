@@ -27,6 +27,7 @@ from icp_pipeline.lib.landing_contract import Column, Table
 from icp_pipeline.lib.landing_files import LandingDataError, TableFiles, find_table_files
 from icp_pipeline.lib.source_mapping import ColumnSource, TableMapping
 from icp_pipeline.lib.sql import quote_ident, sql_literal
+from icp_pipeline.lib.warehouse import table_exists
 
 RAW_SCHEMA = "raw"
 QUARANTINE_TABLE = f"{RAW_SCHEMA}._quarantine"
@@ -213,11 +214,7 @@ def record_load(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
 
 def _clear_quarantine(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     """An absent table has no quarantined rows in this refresh (drop a previous refresh's)."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = '_quarantine'",
-        [RAW_SCHEMA],
-    ).fetchone()[0]
-    if exists:
+    if table_exists(con, RAW_SCHEMA, "_quarantine"):
         con.execute(f"delete from {QUARANTINE_TABLE} where landing_table = ?", [table.full_name])
 
 

@@ -13,6 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from icp_pipeline.lib.warehouse import table_exists  # noqa: E402
+
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
 color:#1d2733;line-height:1.45;padding:0 1rem}
@@ -46,11 +48,7 @@ def _png(fig: plt.Figure) -> str:
 
 
 def _query(con: duckdb.DuckDBPyConnection, table: str, order: str = "") -> pd.DataFrame:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'icp' and table_name = ?",
-        [table],
-    ).fetchone()[0]
-    if not exists:
+    if not table_exists(con, "icp", table):
         return pd.DataFrame()
     return con.execute(f"select * exclude (icp_version, published_at) from icp.{table} {order}").df()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from icp_pipeline.lib.settings import Settings
-from icp_pipeline.lib.warehouse import connect
+from icp_pipeline.lib.warehouse import connect, table_exists
 
 
 def print_status(settings: Settings) -> int:
@@ -35,7 +35,7 @@ def print_status(settings: Settings) -> int:
                 con.execute(
                     "select any_value(icp_version), max(published_at), count(*) from icp.target_accounts"
                 ).fetchone()
-                if _has_published(con)
+                if table_exists(con, "icp", "target_accounts")
                 else None
             )
         if published:
@@ -48,11 +48,3 @@ def print_status(settings: Settings) -> int:
     print(f"Landing folder: {settings.landing_dir}")
     print(f"ICP config    : {settings.config_path}")
     return 0
-
-
-def _has_published(con) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'icp' and table_name = 'target_accounts'"
-        ).fetchone()[0]
-    )

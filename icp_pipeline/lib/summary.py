@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from icp_pipeline.lib.settings import Settings
-from icp_pipeline.lib.warehouse import connect
+from icp_pipeline.lib.warehouse import connect, table_exists
 
 
 def print_summary(settings: Settings, top_n: int = 5) -> None:
@@ -22,7 +22,7 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             con.execute(
                 "select name, detail from icp.data_coverage where area = 'capability' and not available"
             ).fetchall()
-            if _has_table(con, "icp", "data_coverage")
+            if table_exists(con, "icp", "data_coverage")
             else []
         )
     print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
@@ -41,12 +41,3 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
     print(f"  warehouse : {settings.duckdb_path}  (schema icp, e.g. select * from icp.target_accounts)")
     print(f"  exports   : {settings.export_dir}")
     print(f"  report    : {settings.export_dir / 'icp_report.html'}")
-
-
-def _has_table(con, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )

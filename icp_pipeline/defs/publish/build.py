@@ -24,6 +24,7 @@ from icp_pipeline.lib.icp import (
 )
 from icp_pipeline.lib.icp_config import IcpConfig
 from icp_pipeline.lib.tiering import assign_tiers, tier_summary
+from icp_pipeline.lib.warehouse import table_exists
 
 TARGET_SOURCE_SQL = """
     select
@@ -35,17 +36,8 @@ TARGET_SOURCE_SQL = """
 """
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def _previous(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame | None:
-    return con.execute(f"select * from icp.{table}").df() if _table_exists(con, "icp", table) else None
+    return con.execute(f"select * from icp.{table}").df() if table_exists(con, "icp", table) else None
 
 
 def frozen_cutoffs(
