@@ -33,7 +33,7 @@ DRIVERS: tuple[Driver, ...] = (
     Driver(
         attribute="tech__snowflake",
         column="snowflake",
-        value_coef=1.25,
+        value_coef=0.9,
         win_coef=1.0,
         effect="+",
         description="Uses Snowflake (first_seen before the as-of date): the strongest driver.",
@@ -60,7 +60,7 @@ DRIVERS: tuple[Driver, ...] = (
     Driver(
         attribute="sit__events_hiring_surge_12m",
         column="hiring_surge",
-        value_coef=0.4,
+        value_coef=0.25,
         win_coef=0.5,
         effect="+",
         description="A hiring_surge event in the 12 months before the as-of date (the win date for customers).",
@@ -74,6 +74,35 @@ DRIVERS: tuple[Driver, ...] = (
         effect="+",
         description="Extra firmographics column cloud_spend_index (0-100): log value rises linearly with it.",
         detail={"column": "enrichment/firmographics.cloud_spend_index", "per_unit": 1 / CLOUD_SPEND_SCALE},
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """A planted interaction: extra log-value when both driver inputs are present (product of columns).
+
+    Real ICPs are rarely additive: a technology pays off more in the industries built around it.
+    A linear model on the attributes cannot express this; trees can."""
+
+    attributes: tuple[str, str]
+    columns: tuple[str, str]  # columns of `driver_matrix`
+    value_coef: float
+    description: str
+
+
+INTERACTIONS: tuple[Interaction, ...] = (
+    Interaction(
+        attributes=("tech__snowflake", "firmo__industry"),
+        columns=("snowflake", "high_value_industry"),
+        value_coef=0.9,
+        description="Snowflake is worth more in software and financial services (data-heavy industries).",
+    ),
+    Interaction(
+        attributes=("sit__events_hiring_surge_12m", "firmo__employee_count"),
+        columns=("hiring_surge", "employee_band"),
+        value_coef=0.6,
+        description="A hiring surge adds value mostly in mid-sized companies (200-2000 employees).",
     ),
 )
 
@@ -99,7 +128,10 @@ def driver_matrix(companies: pd.DataFrame) -> pd.DataFrame:
 def value_signal(companies: pd.DataFrame) -> np.ndarray:
     """Noise-free log-value uplift of each company."""
     x = driver_matrix(companies)
-    return sum(d.value_coef * x[d.column].to_numpy() for d in DRIVERS)
+    additive = sum(d.value_coef * x[d.column].to_numpy() for d in DRIVERS)
+    return additive + sum(
+        i.value_coef * x[i.columns[0]].to_numpy() * x[i.columns[1]].to_numpy() for i in INTERACTIONS
+    )
 
 
 def fit_signal(companies: pd.DataFrame) -> np.ndarray:

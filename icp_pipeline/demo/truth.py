@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 
 from icp_pipeline.demo.common import REFERENCE_DATE, REPORTING_CURRENCY
-from icp_pipeline.demo.drivers import BASE_ANNUAL_GROSS_MARGIN, DRIVERS, VALUE_NOISE_SD, driver_matrix
+from icp_pipeline.demo.drivers import (
+    BASE_ANNUAL_GROSS_MARGIN,
+    DRIVERS,
+    INTERACTIONS,
+    VALUE_NOISE_SD,
+    driver_matrix,
+)
 from icp_pipeline.demo.vocab import INDUSTRIES, LEAK_TECHNOLOGY, NOISE_TECHNOLOGIES
 
 
@@ -43,6 +49,13 @@ def _drivers(companies: pd.DataFrame) -> list[dict]:
             }
         )
     return out
+
+
+def _interactions() -> list[dict]:
+    return [
+        {"attributes": list(i.attributes), "strength": i.value_coef, "description": i.description}
+        for i in INTERACTIONS
+    ]
 
 
 def _leaks() -> list[dict]:
@@ -121,10 +134,12 @@ def build_truth(
         "value_definition": (
             "Customer value = gross margin (invoice amount - cost, reporting currency, void excluded, credit "
             "notes netted). Annual gross margin is lognormal: "
-            f"{BASE_ANNUAL_GROSS_MARGIN:.0f} * exp(sum(strength * driver) + N(0, {VALUE_NOISE_SD}^2)); "
+            f"{BASE_ANNUAL_GROSS_MARGIN:.0f} * exp(sum(strength * driver) + sum(strength * driver_a * driver_b "
+            f"over interactions) + N(0, {VALUE_NOISE_SD}^2)); "
             "LTV = annual value x tenure. Win log-odds = intercept + sum(win_log_odds * driver)."
         ),
         "drivers": _drivers(companies),
+        "interactions": _interactions(),
         "strongest_driver": DRIVERS[0].attribute,
         "leaks": _leaks(),
         "noise": _noise(),
