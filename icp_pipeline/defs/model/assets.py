@@ -11,6 +11,7 @@ from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_model
 from icp_pipeline.lib.model.settings import ModelSettings
 from icp_pipeline.lib.publish_io import image_markdown, write_frame
 from icp_pipeline.lib.run_config import icp_config_for
+from icp_pipeline.lib.warehouse import fetch_frame
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 MODEL_SCHEMA = "model"
@@ -28,6 +29,7 @@ class ModelConfig(dg.Config):
     seed: int | None = None
     learning_rate: float | None = None
     num_leaves: int | None = None
+    large_data_rows: int | None = None  # from this many training rows: bigger trees, faster rate
     num_boost_round: int | None = None
     lambda_l2: float | None = None
     n_bootstrap: int | None = None
@@ -75,7 +77,7 @@ def icp_models(
     with warehouse.connect() as con:
         # A fixed row order: DuckDB's scan order may change between builds, and LightGBM's bagging
         # and folds depend on it, so an unchanged refresh would otherwise score differently.
-        features = con.execute("select * from marts.account_features order by account_key").df()
+        features = fetch_frame(con, "select * from marts.account_features order by account_key")
         catalog = con.execute("select * from marts.attribute_catalog order by attribute").df()
         closed = con.execute("select * from marts.closed_opportunities order by opportunity_id").df()
     # A filter naming an attribute the mart lacks (a typo) fails here, before any training.

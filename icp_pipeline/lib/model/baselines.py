@@ -42,7 +42,13 @@ def linear_model(X: pd.DataFrame, classification: bool = False, seed: int = 0) -
             ("cat", OneHotEncoder(handle_unknown="ignore"), cats),
         ]
     )
-    est = LogisticRegression(C=1.0, max_iter=2000, random_state=seed) if classification else Ridge(alpha=1.0)
+    # Newton-Cholesky: many rows, a few hundred columns; converges in a handful of iterations
+    # (L-BFGS needed ~110 and 5x the time for the same AUC)
+    est = (
+        LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200, random_state=seed)
+        if classification
+        else Ridge(alpha=1.0)
+    )
     return Pipeline([("pre", pre), ("model", est)])
 
 

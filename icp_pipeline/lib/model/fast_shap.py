@@ -27,20 +27,21 @@ _CHECK_ROWS = 256
 _MAX_SPLITS = 62  # split directions of a tree are packed into one int64
 
 
-def lightgbm_matrix(booster: lgb.Booster, X: pd.DataFrame) -> np.ndarray:
-    """X as LightGBM sees it in `predict`: float64, pandas categoricals as codes of the training
-    categories (unknown or missing -> NaN)."""
+def lightgbm_matrix_t(booster: lgb.Booster, X: pd.DataFrame) -> np.ndarray:
+    """X as LightGBM sees it in `predict`, transposed (features x rows, C order, so each feature's
+    values are contiguous): float64, pandas categoricals as codes of the training categories
+    (unknown or missing -> NaN). Filled row by row: no second n x p copy."""
     categories = iter(booster.pandas_categorical or [])
-    columns = []
-    for name in X.columns:
+    MT = np.empty((X.shape[1], len(X)), dtype=np.float64)
+    for j, name in enumerate(X.columns):
         col = X[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
-            codes = pd.Categorical(col, categories=next(categories)).codes.astype(np.float64)
-            codes[codes < 0] = np.nan
-            columns.append(codes)
+            codes = pd.Categorical(col, categories=next(categories)).codes
+            MT[j] = codes
+            MT[j, codes < 0] = np.nan
         else:
-            columns.append(col.to_numpy(dtype=np.float64, na_value=np.nan))
-    return np.column_stack(columns) if columns else np.empty((len(X), 0))
+            MT[j] = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    return MT
 
 
 def _splits(node: dict, out: list[dict]) -> None:
@@ -121,9 +122,9 @@ def _supported(booster: lgb.Booster, model: dict) -> bool:
     )
 
 
-def _pattern_contrib(booster: lgb.Booster, model: dict, M: np.ndarray) -> np.ndarray:
-    n, p = M.shape
-    MT = np.ascontiguousarray(M.T)
+def _pattern_contrib(booster: lgb.Booster, model: dict, MT: np.ndarray) -> np.ndarray:
+    """SHAP values (n x (p + 1)) of the rows whose transposed LightGBM matrix is `MT` (p x n)."""
+    p, n = MT.shape
     cols = _Columns(MT)
     out = np.zeros((p + 1, n))
     for t, tree in enumerate(model["tree_info"]):
@@ -134,7 +135,8 @@ def _pattern_contrib(booster: lgb.Booster, model: dict, M: np.ndarray) -> np.nda
             codes |= _goes_left(node, cols).astype(np.int64) << bit
         ids, rep = _pattern_ids(codes, len(splits))
         # one thread: each call is small, and OpenMP start-up per call would cost more than the work
-        table = booster.predict(M[rep], pred_contrib=True, start_iteration=t, num_iteration=1, num_threads=1)
+        rows = np.ascontiguousarray(MT[:, rep].T)
+        table = booster.predict(rows, pred_contrib=True, start_iteration=t, num_iteration=1, num_threads=1)
         out[p] += table[0, p]  # the tree's expected value, the same for every row
         for f in sorted({int(s["split_feature"]) for s in splits}):
             out[f] += table[ids, f]
@@ -150,21 +152,23 @@ def pred_contrib(
     model = booster.dump_model()
     if not _supported(booster, model):
         return np.asarray(booster.predict(X, pred_contrib=True, num_threads=num_threads))
-    M = lightgbm_matrix(booster, X)
+    MT = lightgbm_matrix_t(booster, X)
     rng = np.random.default_rng(0)
+    missing = np.isnan(MT)
     check = np.unique(
         np.concatenate(
             [
                 rng.choice(len(X), size=min(_CHECK_ROWS, len(X)), replace=False),
                 # rows with a missing value in each column, so the missing-value rules are checked too
-                [int(np.argmax(np.isnan(M[:, j]))) for j in range(M.shape[1]) if np.isnan(M[:, j]).any()],
+                [int(np.argmax(missing[j])) for j in range(MT.shape[0]) if missing[j].any()],
             ]
         ).astype(np.int64)
     )
+    del missing
     expected = np.asarray(booster.predict(X.iloc[check], pred_contrib=True, num_threads=num_threads))
-    got = _pattern_contrib(booster, model, M[check])
+    got = _pattern_contrib(booster, model, np.ascontiguousarray(MT[:, check]))
     scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
     if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-9, atol=1e-9 * scale):
         log.warning("fast SHAP differs from LightGBM's pred_contrib on sample rows; using LightGBM's")
         return np.asarray(booster.predict(X, pred_contrib=True, num_threads=num_threads))
-    return _pattern_contrib(booster, model, M)
+    return _pattern_contrib(booster, model, MT)

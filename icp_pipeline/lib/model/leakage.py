@@ -94,15 +94,17 @@ def _directionless(auc: float) -> float:
 
 
 def _oof_level_auc(col: pd.Series, y: np.ndarray, seed: int, smoothing: float = 5.0) -> float:
-    levels = col.astype(object).where(col.notna(), "__missing__").to_numpy()
+    """AUC of out-of-fold smoothed level win rates (missing is a level; unseen levels get the prior)."""
+    codes = col.cat.codes.to_numpy().astype(np.int64) + 1  # 0 = missing
     n_splits = int(min(5, y.sum(), (~y).sum()))
     if n_splits < 2:
         return 0.5
+    n_levels = int(codes.max()) + 1
     enc = np.zeros(len(y))
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    for tr, te in folds.split(levels, y):
+    for tr, te in folds.split(np.zeros(len(y)), y):
         prior = y[tr].mean()
-        stats = pd.DataFrame({"lvl": levels[tr], "y": y[tr]}).groupby("lvl")["y"].agg(["sum", "count"])
-        rate = (stats["sum"] + smoothing * prior) / (stats["count"] + smoothing)
-        enc[te] = pd.Series(levels[te]).map(rate).fillna(prior).to_numpy()
+        positives = np.bincount(codes[tr], weights=y[tr].astype(float), minlength=n_levels)
+        counts = np.bincount(codes[tr], minlength=n_levels)
+        enc[te] = ((positives + smoothing * prior) / (counts + smoothing))[codes[te]]
     return _directionless(rank_auc(enc, y))

@@ -9,12 +9,11 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from .explain import attribute_importance, shap_matrix
+from .explain import attribute_importance
 from .features import build_design_matrix
 from .leakage import detect_leakage
 from .plots import calibration_chart, importance_chart, lift_gain_chart
-from .reasons import reason_codes, score_contributions
-from .scoring import SCORE_COLUMNS, score_accounts
+from .scoring import SCORE_COLUMNS, score_accounts, score_and_explain
 from .settings import ModelSettings
 from .training import (
     ValueModel,
@@ -110,16 +109,12 @@ def run_models(
     )
     notes.append(win_model.note)
 
-    scores = score_accounts(features["account_key"], X, value_model, win_model)
-    value_shap = shap_matrix(value_model.booster, X)
-    win_shap = shap_matrix(win_model.booster, X) if win_model.booster is not None else None
-    contrib = score_contributions(value_shap, win_shap, scores["win_probability"].to_numpy())
     train = value.notna()
-    # keep only what is still needed: the SHAP matrices are accounts x attributes (0.5 GB each at 1 M)
-    value_shap = value_shap.loc[train]
-    del win_shap
-    scores["top_reasons"] = reason_codes(contrib, X, kinds, X.loc[train], settings.n_reasons)
-    del contrib
+    value_log, win_probability, top_reasons, value_shap_train = score_and_explain(
+        X, value_model, win_model, kinds, train.to_numpy(), settings.n_reasons, settings.shap_block_rows
+    )
+    scores = score_accounts(features["account_key"], value_log, win_probability)
+    scores["top_reasons"] = top_reasons
     scores = scores[SCORE_COLUMNS + ["top_reasons"]].reset_index(drop=True)
 
     importance = attribute_importance(
@@ -130,7 +125,7 @@ def run_models(
         dm.attributes,
         dm.exclusions,
         settings,
-        shap=value_shap,
+        shap=value_shap_train,
     )
 
     validation = None

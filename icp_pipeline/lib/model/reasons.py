@@ -14,21 +14,24 @@ _CHUNK_ROWS = 50_000
 
 
 def score_contributions(
-    value_shap: pd.DataFrame, win_shap: pd.DataFrame | None, win_probability: np.ndarray | None
-) -> pd.DataFrame:
-    """Approximate contributions to log(expected value) = log value + log p.
+    value_shap: np.ndarray, win_shap: np.ndarray | None, win_probability: np.ndarray | None
+) -> np.ndarray:
+    """Approximate contributions to log(expected value) = log value + log p (n x features, both
+    matrices in the same column order).
 
     Value SHAP is already in log1p space; win SHAP (log-odds) is scaled by (1 - p), the derivative
-    of log p with respect to the logit, to bring it to log p.
+    of log p with respect to the logit, to bring it to log p. Computed in place in `win_shap`
+    (accounts x attributes is 0.8 GB at 1 M accounts), which is returned.
     """
     if win_shap is None or win_probability is None:
         return value_shap
-    scale = (1.0 - np.asarray(win_probability, dtype=float))[:, None]
-    return value_shap + win_shap.reindex(columns=value_shap.columns, fill_value=0.0) * scale
+    win_shap *= (1.0 - np.asarray(win_probability, dtype=float))[:, None]
+    win_shap += value_shap
+    return win_shap
 
 
 def reason_codes(
-    contributions: pd.DataFrame,
+    contributions: pd.DataFrame | np.ndarray,
     X: pd.DataFrame,
     kinds: dict[str, str],
     reference: pd.DataFrame | None = None,
@@ -37,10 +40,13 @@ def reason_codes(
     """Top `n_reasons` contributions by |SHAP| per row, '+ uses snowflake; − employee_count 12 (low)'.
 
     Numeric values are labelled high / low against the 75th / 25th percentile of `reference`
-    (the training customers; defaults to X).
+    (the training customers; defaults to X). An ndarray `contributions` has X's columns in order.
     """
     reference = X if reference is None else reference
-    C = contributions[X.columns].to_numpy(dtype=float)
+    if isinstance(contributions, pd.DataFrame):
+        C = contributions[X.columns].to_numpy(dtype=float)
+    else:
+        C = contributions
     n, p = C.shape
     if n == 0 or p == 0:
         return pd.Series(NO_REASON, index=X.index, dtype=object)

@@ -40,6 +40,9 @@ RulesFn = Callable[[pd.DataFrame], pd.Series]
 class ModelSettings:
     """Hyper-parameters and policies of the value and win models.
 
+    `learning_rate` and `num_leaves` default by training-set size (`resolved_learning_rate`,
+    `resolved_num_leaves`).
+
     LightGBM capacity is scaled down for small training sets (see `training.lgb_params`):
     `num_leaves` and `min_data_in_leaf` are capped by n and `lambda_l2` grows as n shrinks.
     """
@@ -54,9 +57,16 @@ class ModelSettings:
     # LightGBM
     seed: int = 42
     num_threads: int = 2
-    # Shallow trees and a slow rate: on held-out customers this beat deeper trees and both baselines.
-    learning_rate: float = 0.03
-    num_leaves: int = 4
+    # Shallow trees and a slow rate: on a few thousand held-out customers this beat deeper trees.
+    # From `large_data_rows` training rows the defaults switch to bigger trees and a faster rate: at
+    # 95 k customers (bench, 1 M accounts) that converged in 83 instead of 749 rounds, 6x faster,
+    # for the same CV Spearman (0.756 vs 0.756) and win AUC (0.806 vs 0.806). A value set here
+    # (Dagster config) applies at every size.
+    learning_rate: float | None = None  # None: 0.03, or `large_learning_rate` from `large_data_rows`
+    num_leaves: int | None = None  # None: 4, or `large_num_leaves` from `large_data_rows`
+    large_data_rows: int = 20_000
+    large_learning_rate: float = 0.1
+    large_num_leaves: int = 15
     max_min_data_in_leaf: int = 40
     lambda_l2: float = 1.0
     feature_fraction: float = 0.8
@@ -79,19 +89,41 @@ class ModelSettings:
 
     # explanation
     n_bootstrap: int = 10
+    bootstrap_max_rows: int = 50_000  # customers drawn per bootstrap refit (all of them when fewer)
     bootstrap_shap_rows: int = 20_000  # mean |SHAP| of each bootstrap refit on at most this many customers
     n_recommended: int = 12
     n_reasons: int = 3
+    shap_block_rows: int = 250_000  # accounts scored and explained per block (bounds memory)
 
     # validation
     run_validation: bool = True
     cv_folds: int = 5
     time_holdout_share: float = 0.25
     calibration_bins: int = 10
-    linear_max_rows: int = 50_000  # linear baselines are fitted on at most this many training rows
+    linear_max_rows: int = 20_000  # linear baselines are fitted on at most this many training rows
     rules_baseline: RulesFn | None = None  # default: count of numeric attributes above the customer median
 
     make_plots: bool = True
+
+
+SMALL_DATA_LEARNING_RATE = 0.03
+SMALL_DATA_NUM_LEAVES = 4
+
+
+def resolved_learning_rate(settings: ModelSettings, n: int) -> float:
+    """The configured learning rate, else 0.03 below `large_data_rows` training rows and
+    `large_learning_rate` from there."""
+    if settings.learning_rate is not None:
+        return settings.learning_rate
+    return settings.large_learning_rate if n >= settings.large_data_rows else SMALL_DATA_LEARNING_RATE
+
+
+def resolved_num_leaves(settings: ModelSettings, n: int) -> int:
+    """The configured maximum leaves per tree, else 4 below `large_data_rows` training rows and
+    `large_num_leaves` from there."""
+    if settings.num_leaves is not None:
+        return settings.num_leaves
+    return settings.large_num_leaves if n >= settings.large_data_rows else SMALL_DATA_NUM_LEAVES
 
 
 def family_of(attribute: str) -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from .settings import ModelSettings
+from .settings import ModelSettings, resolved_learning_rate, resolved_num_leaves
 
 MIN_ROUNDS = 20
 
@@ -17,14 +17,14 @@ MIN_ROUNDS = 20
 def lgb_params(settings: ModelSettings, n: int, objective: str) -> dict:
     """LightGBM parameters; capacity shrinks and L2 grows for small n.
 
-    num_leaves = clip(n // 10, 4, settings.num_leaves); min_data_in_leaf = clip(n / 25, 3,
+    num_leaves = clip(n // 10, 4, resolved_num_leaves); min_data_in_leaf = clip(n / 25, 3,
     settings.max_min_data_in_leaf); lambda_l2 = settings.lambda_l2 * max(1, 200 / n).
     """
     min_leaf = int(np.clip(round(n / 25), 3, settings.max_min_data_in_leaf))
     return {
         "objective": objective,
-        "learning_rate": settings.learning_rate,
-        "num_leaves": int(np.clip(n // 10, 4, settings.num_leaves)),
+        "learning_rate": resolved_learning_rate(settings, n),
+        "num_leaves": int(np.clip(n // 10, 4, resolved_num_leaves(settings, n))),
         "min_data_in_leaf": min_leaf,
         "min_data_per_group": min_leaf,
         "cat_smooth": 10.0,
@@ -46,26 +46,55 @@ def fit_booster(X: pd.DataFrame, y: np.ndarray, params: dict, rounds: int) -> lg
     return lgb.train(params, lgb.Dataset(X, label=y, categorical_feature="auto"), num_boost_round=rounds)
 
 
-def choose_rounds(X: pd.DataFrame, y: np.ndarray, params: dict, settings: ModelSettings) -> int:
-    """Boosting rounds: inner k-fold CV with early stopping, or fixed rounds for small data."""
-    n = len(y)
-    if n < settings.early_stopping_min_n:
-        return min(settings.small_data_rounds, settings.num_boost_round)
-    k = int(min(5, n // 10))
-    if params["objective"] == "binary":
+def cv_folds(
+    n: int, settings: ModelSettings, y: np.ndarray | None = None, min_fold_rows: int = 10
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Shuffled k-fold splits of n training rows (stratified when binary labels `y` are given), k =
+    min(`cv_folds`, n // min_fold_rows, and for `y` the smaller class); [] when k < 2. Round selection
+    and validation share them, so the round-selection boosters double as the validation folds."""
+    k = int(min(settings.cv_folds, n // min_fold_rows))
+    if y is not None:
         k = int(min(k, y.sum(), len(y) - y.sum()))
-        splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=settings.seed)
+        splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=settings.seed) if k >= 2 else None
     else:
-        splitter = KFold(n_splits=k, shuffle=True, random_state=settings.seed)
-    folds = list(splitter.split(X, y))
+        splitter = KFold(n_splits=k, shuffle=True, random_state=settings.seed) if k >= 2 else None
+    return list(splitter.split(np.zeros((n, 1)), y)) if splitter is not None else []
+
+
+@dataclass
+class RoundSelection:
+    """Boosting rounds, plus the k-fold out-of-fold predictions at those rounds when chosen by CV."""
+
+    rounds: int
+    folds: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    oof: np.ndarray | None = None  # raw score (log value / probability) per training row
+
+
+def choose_rounds(X: pd.DataFrame, y: np.ndarray, params: dict, settings: ModelSettings) -> RoundSelection:
+    """Boosting rounds: k-fold CV with early stopping, or fixed rounds for small data.
+
+    The fold boosters' predictions at the chosen rounds are kept as out-of-fold predictions, so
+    validation need not refit the same folds (the rounds are one hyper-parameter chosen on all
+    folds, as a refit with them would be too)."""
+    n = len(y)
+    binary = params["objective"] == "binary"
+    folds = cv_folds(n, settings, y if binary else None) if n >= settings.early_stopping_min_n else []
+    if not folds:
+        return RoundSelection(min(settings.small_data_rounds, settings.num_boost_round))
     hist = lgb.cv(
         params,
         lgb.Dataset(X, label=y, categorical_feature="auto"),
         num_boost_round=settings.num_boost_round,
         folds=folds,
         callbacks=[lgb.early_stopping(settings.early_stopping_rounds, verbose=False)],
+        return_cvbooster=True,
     )
-    return max(MIN_ROUNDS, len(next(iter(hist.values()))))
+    cvbooster = hist.pop("cvbooster")
+    rounds = max(MIN_ROUNDS, len(next(iter(hist.values()))))
+    oof = np.zeros(n)
+    for (_, test), booster in zip(folds, cvbooster.boosters, strict=True):
+        oof[test] = booster.predict(X.iloc[test], num_iteration=rounds)
+    return RoundSelection(rounds, folds, oof)
 
 
 @dataclass
@@ -76,6 +105,7 @@ class ValueModel:
     params: dict
     num_rounds: int
     n_train: int
+    cv: RoundSelection | None = None  # folds and out-of-fold log predictions of the round selection
 
     def predict_log(self, X: pd.DataFrame) -> np.ndarray:
         return self.booster.predict(X)
@@ -102,8 +132,9 @@ def train_value_model(X: pd.DataFrame, value: pd.Series, settings: ModelSettings
         )
     Xt, y = X.loc[mask], value_target(value[mask])
     params = lgb_params(settings, n, "regression")
-    rounds = choose_rounds(Xt, y, params, settings)
-    return ValueModel(fit_booster(Xt, y, params, rounds), params, rounds, n)
+    selection = choose_rounds(Xt, y, params, settings)
+    booster = fit_booster(Xt, y, params, selection.rounds)
+    return ValueModel(booster, params, selection.rounds, n, selection)
 
 
 @dataclass
@@ -116,6 +147,7 @@ class WinModel:
     params: dict | None = None
     num_rounds: int = 0
     n_train: int = 0
+    cv: RoundSelection | None = None  # folds and out-of-fold probabilities of the round selection
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         if self.booster is None:
@@ -186,7 +218,8 @@ def train_win_model(
         return WinModel(None, prior, note)
     Xt = X.loc[mask]
     params = lgb_params(settings, len(y), "binary")
-    rounds = choose_rounds(Xt, y.astype(float), params, settings)
+    selection = choose_rounds(Xt, y.astype(float), params, settings)
+    rounds = selection.rounds
     booster = fit_booster(Xt, y.astype(float), params, rounds)
     note = f"win model trained on {n_won} won / {n_lost} lost accounts, {rounds} rounds"
-    return WinModel(booster, float(y.mean()), note, params, rounds, len(y))
+    return WinModel(booster, float(y.mean()), note, params, rounds, len(y), selection)

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import KFold, StratifiedKFold
 
 from .baselines import linear_frame, linear_model, rules_scores
 from .metrics import ranking_metrics, reliability_table, win_metrics
 from .settings import ModelSettings
-from .training import ValueModel, WinModel, fit_booster, value_target
+from .training import ValueModel, WinModel, cv_folds, fit_booster, value_target
 
 METRIC_COLUMNS = ["metric", "model", "split", "value"]
 MODELS = ("lightgbm", "linear_baseline", "rules_baseline")
@@ -41,12 +40,23 @@ def linear_rows(n: int, max_rows: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, max_rows, replace=False))
 
 
-def _fit_predict_value(Xtr, ytr, Xte, model: ValueModel, settings: ModelSettings) -> dict[str, np.ndarray]:
-    """Log-space predictions of LightGBM (same params and rounds as `model`) and the linear baseline."""
-    booster = fit_booster(Xtr, ytr, model.params, model.num_rounds)
+def _fit_predict_value(
+    Xtr, ytr, Xte, model: ValueModel, settings: ModelSettings, lightgbm: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Log-space predictions of LightGBM (same params and rounds as `model`; `lightgbm` when the
+    round selection already made them) and of the linear baseline."""
+    if lightgbm is None:
+        lightgbm = fit_booster(Xtr, ytr, model.params, model.num_rounds).predict(Xte)
     rows = linear_rows(len(Xtr), settings.linear_max_rows, settings.seed)
     lin = linear_model(Xtr, seed=settings.seed).fit(linear_frame(Xtr.iloc[rows]), ytr[rows])
-    return {"lightgbm": booster.predict(Xte), "linear_baseline": lin.predict(linear_frame(Xte))}
+    return {"lightgbm": lightgbm, "linear_baseline": lin.predict(linear_frame(Xte))}
+
+
+def _folds(model: ValueModel | WinModel, n: int, settings: ModelSettings, y: np.ndarray | None = None):
+    """The round selection's folds and out-of-fold predictions, else fresh folds (small data)."""
+    if model.cv is not None and model.cv.folds:
+        return model.cv.folds, model.cv.oof
+    return cv_folds(n, settings, y, min_fold_rows=5), None
 
 
 def validate_value(
@@ -64,13 +74,14 @@ def validate_value(
     Xc, actual = X.loc[mask], value[mask].to_numpy(dtype=float)
     y = value_target(value[mask])
     rules = rules_scores(Xc, settings.rules_baseline)
-    k = int(min(settings.cv_folds, len(y) // 5))
+    folds, lightgbm_oof = _folds(model, len(y), settings)
     rows: list[dict] = []
     oof = pd.DataFrame({"actual": actual}, index=Xc.index)
-    if k >= 2:
+    if folds:
         preds = {m: np.zeros(len(y)) for m in MODELS[:2]}
-        for tr, te in KFold(n_splits=k, shuffle=True, random_state=settings.seed).split(Xc):
-            fold = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings)
+        for tr, te in folds:
+            known = None if lightgbm_oof is None else lightgbm_oof[te]
+            fold = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings, known)
             for m, p in fold.items():
                 preds[m][te] = p
         preds["rules_baseline"] = rules
@@ -107,13 +118,16 @@ def validate_win(
     won = won.reindex(X.index)
     mask = won.notna().to_numpy()
     Xw, y = X.loc[mask], won[mask].astype(bool).to_numpy().astype(int)
-    k = int(min(settings.cv_folds, y.sum(), len(y) - y.sum()))
-    if k < 2:
+    folds, lightgbm_oof = _folds(model, len(y), settings, y)
+    if not folds:
         return [], pd.DataFrame(), pd.DataFrame()
     preds = {m: np.zeros(len(y)) for m in MODELS[:2]}
-    for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=settings.seed).split(Xw, y):
-        booster = fit_booster(Xw.iloc[tr], y[tr].astype(float), model.params, model.num_rounds)
-        preds["lightgbm"][te] = booster.predict(Xw.iloc[te])
+    for tr, te in folds:
+        if lightgbm_oof is None:
+            booster = fit_booster(Xw.iloc[tr], y[tr].astype(float), model.params, model.num_rounds)
+            preds["lightgbm"][te] = booster.predict(Xw.iloc[te])
+        else:
+            preds["lightgbm"][te] = lightgbm_oof[te]
         lin = linear_model(Xw.iloc[tr], classification=True, seed=settings.seed)
         fit_rows = tr[linear_rows(len(tr), settings.linear_max_rows, settings.seed)]
         lin.fit(linear_frame(Xw.iloc[fit_rows]), y[fit_rows])
