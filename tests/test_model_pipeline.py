@@ -1,5 +1,7 @@
 """End-to-end `run_models` on synthetic data with planted truth (small n, few refits)."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -148,3 +150,39 @@ def test_a_value_label_missing_for_every_customer_falls_back_to_one_they_have():
     assert r.value_label == "label_annualised_value"
     assert any("label_acv" in n and "instead" in n for n in r.notes)
     assert r.scores["predicted_ltv"].nunique() > 1
+
+
+def test_validation_cv_reuses_the_round_selection_folds(result):
+    """The lightgbm CV predictions are the round-selection fold boosters' out-of-fold predictions."""
+    oof = result.validation.value_oof
+    np.testing.assert_allclose(oof["lightgbm"].to_numpy(), result.value_model.cv.oof)
+    assert len(result.value_model.cv.folds) == FAST.cv_folds
+    tests = np.concatenate([test for _, test in result.value_model.cv.folds])
+    assert sorted(tests) == list(range(result.value_model.n_train))  # each customer predicted once
+    win_oof = result.validation.win_oof
+    np.testing.assert_allclose(win_oof["lightgbm"].to_numpy(), result.win_model.cv.oof)
+
+
+def test_large_training_sets_get_bigger_trees_and_a_faster_rate_unless_configured():
+    from icp_pipeline.lib.model.training import lgb_params
+
+    small = lgb_params(ModelSettings(), 5_000, "regression")
+    large = lgb_params(ModelSettings(), 20_000, "regression")
+    assert (small["learning_rate"], small["num_leaves"]) == (0.03, 4)
+    assert (large["learning_rate"], large["num_leaves"]) == (0.1, 15)
+    pinned = lgb_params(ModelSettings(learning_rate=0.05, num_leaves=6), 50_000, "binary")
+    assert (pinned["learning_rate"], pinned["num_leaves"]) == (0.05, 6)
+    off = lgb_params(ModelSettings(large_data_rows=10**9), 50_000, "binary")
+    assert (off["learning_rate"], off["num_leaves"]) == (0.03, 4)
+
+
+def test_scores_and_reasons_do_not_depend_on_the_block_size(data):
+    one_block = run_models(data.features, data.catalog, data.closed_opportunities, FAST)
+    blocks = run_models(
+        data.features,
+        data.catalog,
+        data.closed_opportunities,
+        dataclasses.replace(FAST, shap_block_rows=97),
+    )
+    pd.testing.assert_frame_equal(one_block.scores, blocks.scores)
+    pd.testing.assert_frame_equal(one_block.importance, blocks.importance)
