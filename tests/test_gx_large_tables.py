@@ -5,7 +5,7 @@ import duckdb
 from icp_pipeline.defs.quality import checks
 from icp_pipeline.lib.landing_contract import get_table
 from icp_pipeline.lib.quality.gx_validate import validate_frame
-from icp_pipeline.lib.quality.suites import raw_error_expectations
+from icp_pipeline.lib.quality.suites import raw_error_expectations, raw_warning_expectations
 
 
 def _summary(frame, expectations):
@@ -41,3 +41,34 @@ def test_small_tables_are_validated_whole():
     con.execute("create table t as select i as k from range(100) r(i)")
     frame, n = checks.frame_for_gx(con, "t", "k", [], ["k"])
     assert n == 100 and len(frame) == 100
+
+
+def test_a_clean_large_table_is_validated_on_the_sample_alone(monkeypatch):
+    con = duckdb.connect()
+    con.execute(
+        "create table t as select 'A' || i as activity_id, 'acc' as account_id, 'call' as activity_type, "
+        "timestamp '2026-01-01' as occurred_at from range(5000) r(i)"
+    )
+    errors = raw_error_expectations(get_table("crm/activities"))
+    cols = ["activity_id", "account_id", "occurred_at"]
+    monkeypatch.setattr(checks, "GX_MAX_ROWS", 300)
+    frame, n = checks.frame_for_gx(con, "t", ", ".join(cols), errors, cols)
+    assert n == 5000 and len(frame) == 300
+    assert frame["activity_id"].is_unique
+
+
+def test_both_suites_validated_together_give_each_suites_own_outcomes():
+    table = get_table("erp/invoices")
+    frame = duckdb.sql(
+        "select 'I' || (i % 900) as invoice_id, 'C' as erp_customer_id, date '2025-01-01' as invoice_date, "
+        "case when i % 7 = 0 then -5.0 else i * 1.5 end as amount, "
+        "case when i % 11 = 0 then 'lost' else 'paid' end as status from range(1000) r(i)"
+    ).df()
+    errors, warnings = raw_error_expectations(table), raw_warning_expectations(table)
+    together = checks._validate_suites(frame, "t", [("gx_errors", errors), ("gx_warnings", warnings)])
+    assert together == {
+        "gx_errors": validate_frame(frame, "e", errors),
+        "gx_warnings": validate_frame(frame, "w", warnings),
+    }
+    assert not all(o.success for o in together["gx_errors"])
+    assert not all(o.success for o in together["gx_warnings"])

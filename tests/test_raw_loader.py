@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from icp_pipeline.lib import raw_loader
 from icp_pipeline.lib.landing_contract import TABLES, get_table
 from icp_pipeline.lib.landing_files import LandingDataError
 from icp_pipeline.lib.raw_loader import load_table
@@ -157,3 +160,73 @@ def test_every_contract_table_can_be_created_empty(tmp_path, con):
             load_table(con, tmp_path, table)
     n = con.execute("select count(*) from information_schema.tables where table_schema = 'raw'").fetchone()[0]
     assert n == len(TABLES) - 1
+
+
+# ---- the clean-file path and the general path give the same result ---------------------------------
+
+
+def _raw_state(con) -> dict:
+    tables = con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
+    ).fetchall()
+    return {
+        name: (
+            con.execute(f'describe raw."{name}"').fetchall(),
+            con.execute(f'select * from raw."{name}"').fetchall(),
+        )
+        for (name,) in tables
+    }
+
+
+def _load_both_ways(tmp_path: Path, table, monkeypatch, today=None):
+    """(report, raw tables, error) of the clean-file path where it applies, and of the general path alone."""
+    results = []
+    for general_only in (False, True):
+        with monkeypatch.context() as patch:
+            if general_only:
+                patch.setattr(raw_loader, "_load_clean", lambda *args: None)
+            with duckdb.connect() as con:
+                try:
+                    report, error = dataclasses.asdict(load_table(con, tmp_path, table, today=today)), None
+                except LandingDataError as exc:
+                    report, error = None, str(exc)
+                results.append((report, _raw_state(con), error))
+    return results
+
+
+ACCOUNTS_CSV = (
+    "account_id,account_name,employee_count,annual_revenue,created_at,cloud_spend,tier\n"
+    + "".join(
+        f"{i},Name {i},{i % 500},{i * 10.5},2024-01-{i % 28 + 1:02d},{i / 7},{'ab'[i % 2]}\n"
+        for i in range(1, 3000)
+    )
+)
+
+
+@pytest.mark.parametrize(
+    "last_row",
+    [
+        "",  # clean: loaded by the clean-file path
+        "9001,,1,2,2024-01-01,3,a\n",  # a missing required value: quarantined
+        "9001,Z,-5,2,2024-01-01,3,a\n",  # an implausible optional value: set to null
+        "9001,Z,1,2,2099-01-01,3,a\n",  # a date in the future
+        "9001,Z,many,2,2024-01-01,3,a\n",  # unparsable: an error
+        "1,Z,1,2,2024-01-01,3,a\n",  # a repeated key: an error
+        "9001,Z,1,2,2024-01-01,n/a,a\n",  # an extra column that is no longer numeric
+    ],
+)
+def test_the_clean_file_path_loads_exactly_what_the_general_path_loads(tmp_path, monkeypatch, last_row):
+    write(tmp_path / "crm" / "accounts.csv", ACCOUNTS_CSV + last_row)
+    fast, general = _load_both_ways(tmp_path, ACCOUNTS, monkeypatch, today=dt.date(2026, 11, 24))
+    assert fast == general
+    assert fast[0] is not None or fast[2] is not None
+
+
+def test_a_repeated_key_found_after_the_clean_write_leaves_the_previous_raw_table(tmp_path, con):
+    write(tmp_path / "crm" / "accounts.csv", "account_id,account_name\n1,A\n2,B\n")
+    load_table(con, tmp_path, ACCOUNTS)
+    before = _raw_state(con)["crm__accounts"]
+    write(tmp_path / "crm" / "accounts.csv", "account_id,account_name\n1,A\n2,B\n2,C\n")
+    with pytest.raises(LandingDataError, match="must be unique"):
+        load_table(con, tmp_path, ACCOUNTS)
+    assert _raw_state(con)["crm__accounts"] == before

@@ -10,6 +10,11 @@ Implausible values (a date in the future, a negative size, an absurd amount; `PL
 repaired by rule: in a required column the row is quarantined, in an optional column the value is
 set to null and the row kept; either way the row is logged in `raw._quarantine` with the reason and
 counted in the load report. docs/bad-inputs.md lists every bad input and what happens to it.
+
+Two paths give the same tables, rows, reports and errors. Clean files (the usual case) are written to
+their raw table in one pass, with no text copy (`_load_clean`); anything else takes the general path
+(`_load_checked`), which copies the text with each row's file and line, and checks, quarantines,
+repairs and reports from that copy.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import csv
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +70,9 @@ PERSONAL_DATA_NAME = re.compile(
 )
 # Delimiters other than the contract's comma that exports commonly use.
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+# Columns the loader adds to a landing file's own (its name and each row's line).
+_INTERNAL = ("_source_file", "_line")
+_NEEDS_GENERAL_PATH = "icp: a row needs the loader's general path"
 
 
 @dataclass
@@ -118,6 +128,23 @@ def load_table(
     `today` (default: the current UTC date) is the day after which a date counts as in the future.
     """
     found = resolve_files(landing_dir, table, mapping)
+    today = today or dt.datetime.now(dt.UTC).date()
+    if found.present:
+        report = _load_clean(con, found, table, mapping or TableMapping(), today)
+        if report is not None:
+            return report
+    return _load_checked(con, landing_dir, found, table, mapping, today)
+
+
+def _load_checked(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    found: TableFiles,
+    table: Table,
+    mapping: TableMapping | None,
+    today: dt.date,
+) -> LoadReport:
+    """The general path: a text copy of the files that every rule reads, repairs and reports from."""
     report = LoadReport(table.full_name, found.present, [str(p) for p in found.files])
     if not found.present:
         if table.required:
@@ -130,10 +157,38 @@ def load_table(
         return report
 
     _read_as_text(con, found)
-    source_cols = _source_columns(con, table)
+    source_cols = _source_columns(_landing_columns(con), table)
     mapping = mapping or TableMapping()
     _check_mapped_columns_exist(table, mapping, source_cols)
     _check_parts_have_required_columns(con, found, table, mapping)
+    select_exprs, extras = _mapped_columns(table, mapping, source_cols, report)
+    con.execute(
+        f"create or replace temp table _mapped as select {', '.join(select_exprs)}, "
+        "_source_file, _line from _landing"
+    )
+    con.execute("drop table _landing")  # one text copy of a large file at a time
+    if mapping.deduplicate_on:
+        key = quote_ident(mapping.deduplicate_on)
+        con.execute(
+            f"create or replace temp table _mapped as select * from _mapped "
+            f"qualify row_number() over (partition by {key} order by _line) = 1"
+        )
+    _check_types(con, table)
+    report.quarantined = _quarantine_missing_required(con, table)
+    _repair_implausible(con, table, today, report)
+    _check_unique_key(con, table)
+    if table.required:
+        _check_not_empty(con, table, report)
+    # _mapped keeps the files' row order unless a window reordered it (parts' line numbers, dedup)
+    in_file_order = len(found.files) == 1 and not mapping.deduplicate_on
+    _write_typed(con, table, extras, report, sort=not in_file_order)
+    return report
+
+
+def _mapped_columns(
+    table: Table, mapping: TableMapping, source_cols: dict[str, str], report: LoadReport
+) -> tuple[list[str], dict[str, str]]:
+    """Text-level SQL per contract column and per kept extra column, and the extras (name → source)."""
     select_exprs, used = _mapped_text_columns(table, mapping, source_cols, report)
     extras = {clean_column_name(c): c for c in source_cols.values() if c not in used}
     if mapping.extra_columns is not None:
@@ -152,24 +207,122 @@ def load_table(
     report.extra_columns = sorted(extras)
     # Extras are text at this stage (a Parquet struct or timestamp would not cast to a number later).
     select_exprs += [f"{quote_ident(src)}::varchar as {quote_ident(name)}" for name, src in extras.items()]
-    con.execute(
-        f"create or replace temp table _mapped as select {', '.join(select_exprs)}, "
-        "_source_file, _line from _landing"
-    )
-    con.execute("drop table _landing")  # one text copy of a large file at a time
-    if mapping.deduplicate_on:
-        key = quote_ident(mapping.deduplicate_on)
-        con.execute(
-            f"create or replace temp table _mapped as select * from _mapped "
-            f"qualify row_number() over (partition by {key} order by _line) = 1"
-        )
-    _check_types(con, table)
-    report.quarantined = _quarantine_missing_required(con, table)
-    _repair_implausible(con, table, today or dt.datetime.now(dt.UTC).date(), report)
-    _check_unique_key(con, table)
-    if table.required:
-        _check_not_empty(con, table, report)
-    _write_typed(con, table, extras, report)
+    return select_exprs, extras
+
+
+def _load_clean(
+    con: duckdb.DuckDBPyConnection, found: TableFiles, table: Table, mapping: TableMapping, today: dt.date
+) -> LoadReport | None:
+    """The common case, clean files, in one read of the files and no text copy of them.
+
+    In one transaction the raw table is written straight from the files, stopping at the first row the
+    general path (`_load_checked`) would act on (an unparsable, missing or implausible value), and one
+    scan of the written table looks for repeated keys and types the extra columns. Such a row, a
+    repeated key, no rows in a required table, an unusual layout or any error rolls the transaction
+    back (the previous raw table and `raw._quarantine` are as they were) and returns None: the general
+    path then loads the table, repairs it or raises its error, exactly as if this had not run.
+    """
+    if mapping.deduplicate_on or any(p.stat().st_size == 0 for p in found.files):
+        return None
+    paths = [str(p) for p in found.files]
+    if paths != sorted(paths):  # the written rows follow the files' order, which must be the sort order
+        return None
+    try:
+        plan = _plan_clean_load(con, found, table, mapping)
+    except duckdb.InterruptException:
+        raise
+    except (LandingDataError, duckdb.Error):
+        return None
+    if plan is None:
+        return None
+    try:
+        con.execute("begin transaction")
+    except duckdb.Error:  # the caller's transaction is open: leave it to the general path
+        return None
+    try:
+        report = _write_clean(con, table, today, *plan)
+    except BaseException as exc:
+        con.execute("rollback")
+        if isinstance(exc, (LandingDataError, duckdb.Error)) and not isinstance(
+            exc, duckdb.InterruptException
+        ):
+            return None
+        raise
+    if report is None:
+        con.execute("rollback")
+        return None
+    con.execute("commit")
+    con.execute("drop table if exists _mapped")
+    con.execute("drop table if exists _landing")
+    return report
+
+
+def _plan_clean_load(
+    con: duckdb.DuckDBPyConnection, found: TableFiles, table: Table, mapping: TableMapping
+) -> tuple[LoadReport, str, dict[str, str]] | None:
+    """The general path's header and mapping checks on the files' columns (read by DuckDB's sniffer)."""
+    report = LoadReport(table.full_name, True, [str(p) for p in found.files])
+    reader = _reader_sql(found)
+    names = [r[0] for r in con.execute(f"describe select * from {reader}").fetchall()]
+    if names[-1:] != ["filename"] or {n.strip().lower() for n in names[:-1]} & {"filename", *_INTERNAL}:
+        return None
+    if found.file_format == "csv":
+        _check_csv_headers(found)
+    source_cols = _source_columns(names[:-1], table)
+    _check_mapped_columns_exist(table, mapping, source_cols)
+    _check_parts_have_required_columns(con, found, table, mapping)
+    select_exprs, extras = _mapped_columns(table, mapping, source_cols, report)
+    source = f"(select {', '.join(select_exprs)}, filename as _source_file from {reader}) _src"
+    return report, source, extras
+
+
+def _write_clean(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    today: dt.date,
+    report: LoadReport,
+    source: str,
+    extras: dict[str, str],
+) -> LoadReport | None:
+    """Inside the caller's transaction: the raw table if nothing needs the general path, else None."""
+    # Where the general path would act on a row: an unparsable, missing or implausible value.
+    flags = [
+        f"({quote_ident(c.name)} is not null and {_typed_expr(c)} is null)"
+        for c in table.columns
+        if c.type != "string"
+    ]
+    flags += [f"{quote_ident(c)} is null" for c in table.required_columns]
+    flags += [f"({cond})" for _, cond, _ in plausibility_rules(table, today)]
+    source_file = "_source_file"
+    if flags:  # the first such row stops the write (and the caller rolls back)
+        stop = f"error({sql_literal(_NEEDS_GENERAL_PATH)})"
+        source_file = f"(case when {' or '.join(flags)} then {stop} else _source_file end)"
+    columns = [f"{_typed_expr(c)}::{c.duckdb_type} as {quote_ident(c.name)}" for c in table.columns]
+    columns += [f"{quote_ident(name)}::varchar as {quote_ident(name)}" for name in extras]
+    raw = f"{RAW_SCHEMA}.{table.raw_table}"
+    _reset_quarantine(con, table)
+    with single_threaded(con):
+        report.rows = con.execute(
+            f"create or replace table {raw} as select {', '.join(columns)}, {source_file} as _source_file "
+            f"from {source}"
+        ).fetchone()[0]
+
+    checks = []
+    if table.key:  # every row has a key of its own (a null or repeated key: the general path decides)
+        checks.append(f"count(*) > count(distinct {quote_ident(table.key)})")
+    checks += [
+        f"count({q}) > 0 and count({q}) = count(try_cast({q} as double))" for q in map(quote_ident, extras)
+    ]
+    found = con.execute(f"select {', '.join(checks)} from {raw}").fetchone() if checks else ()
+    repeated, numeric = (found[0], found[1:]) if table.key else (False, found)
+    if repeated or (table.required and not report.rows):
+        return None
+    for name, is_numeric in zip(extras, numeric, strict=True):
+        if is_numeric:  # every value parses as a number (see `_extra_typed_expr`)
+            q = quote_ident(name)
+            con.execute(
+                f"alter table {raw} alter column {q} set data type double using try_cast({q} as double)"
+            )
     return report
 
 
@@ -230,14 +383,7 @@ def _read_as_text(con: duckdb.DuckDBPyConnection, found: TableFiles) -> None:
                     else "."
                 )
             )
-    files = "[" + ", ".join(sql_literal(str(p)) for p in found.files) + "]"
-    if found.file_format == "csv":
-        reader = (
-            f"read_csv({files}, all_varchar=true, header=true, union_by_name=true, filename=true, "
-            "delim=',', quote='\"', escape='\"', strict_mode=false)"
-        )
-    else:
-        reader = f"read_parquet({files}, union_by_name=true, filename=true)"
+    reader = _reader_sql(found)
     try:
         con.execute(f"create or replace temp table _landing_in as select * from {reader}")
     except duckdb.Error as exc:
@@ -254,6 +400,17 @@ def _read_as_text(con: duckdb.DuckDBPyConnection, found: TableFiles) -> None:
         f"({offset} + {first})::bigint as _line from _landing_in"
     )
     con.execute("drop table _landing_in")
+
+
+def _reader_sql(found: TableFiles) -> str:
+    """The table function reading every file of the table as text (CSV) or as stored (Parquet)."""
+    files = "[" + ", ".join(sql_literal(str(p)) for p in found.files) + "]"
+    if found.file_format == "csv":
+        return (
+            f"read_csv({files}, all_varchar=true, header=true, union_by_name=true, filename=true, "
+            "delim=',', quote='\"', escape='\"', strict_mode=false)"
+        )
+    return f"read_parquet({files}, union_by_name=true, filename=true)"
 
 
 def _unreadable_message(found: TableFiles, exc: duckdb.Error) -> str:
@@ -349,11 +506,12 @@ def _check_csv_headers(found: TableFiles) -> None:
             seen[key] = name
 
 
-def _source_columns(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, str]:
+def _landing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("describe _landing").fetchall() if r[0] not in _INTERNAL]
+
+
+def _source_columns(names: list[str], table: Table) -> dict[str, str]:
     """Lower-cased name → actual column name of the landing file(s)."""
-    names = [
-        r[0] for r in con.execute("describe _landing").fetchall() if r[0] not in ("_source_file", "_line")
-    ]
     by_lower: dict[str, str] = {}
     for name in names:
         key = name.strip().lower()
@@ -636,6 +794,9 @@ def _check_unique_key(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     if table.key is None:
         return
     key = quote_ident(table.key)
+    # as many distinct values as rows: nothing repeats (the listing below is for the error only)
+    if con.execute(f"select count(*) = count(distinct {key}) from _mapped").fetchone()[0]:
+        return
     # Keys are compared as typed values, so " 42" and "42" collide as they will downstream.
     dupes = con.execute(
         f"select {key}, count(*) as n, list(distinct _source_file || ':' || _line order by _source_file || ':' || _line) "
@@ -655,20 +816,53 @@ def _check_unique_key(con: duckdb.DuckDBPyConnection, table: Table) -> None:
 
 
 def _write_typed(
-    con: duckdb.DuckDBPyConnection, table: Table, extras: dict[str, str], report: LoadReport
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    extras: dict[str, str],
+    report: LoadReport,
+    sort: bool = True,
 ) -> None:
+    """`raw.<table>` from `_mapped`, in file and line order (`sort=False`: `_mapped` is in that order)."""
     typed = [f"{_typed_expr(c)}::{c.duckdb_type} as {quote_ident(c.name)}" for c in table.columns]
-    for name in extras:
-        q = quote_ident(name)
+    if extras:  # one scan decides every extra column's type
         numeric = con.execute(
-            f"select count(*) > 0 and count(*) = count(try_cast({q} as double)) from _mapped where {q} is not null"
-        ).fetchone()[0]
-        typed.append(f"try_cast({q} as double) as {q}" if numeric else f"{q}::varchar as {q}")
+            "select "
+            + ", ".join(
+                f"count({q}) > 0 and count({q}) = count(try_cast({q} as double))"
+                for q in map(quote_ident, extras)
+            )
+            + " from _mapped"
+        ).fetchone()
+        typed += [_extra_typed_expr(name, bool(n)) for name, n in zip(extras, numeric, strict=True)]
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    con.execute(
-        f"create or replace table {RAW_SCHEMA}.{table.raw_table} as "
-        f"select {', '.join(typed)}, _source_file from _mapped order by _source_file, _line"
-    )
-    report.rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{table.raw_table}").fetchone()[0]
+    order = " order by _source_file, _line" if sort else ""
+    with single_threaded(con):
+        report.rows = con.execute(
+            f"create or replace table {RAW_SCHEMA}.{table.raw_table} as "
+            f"select {', '.join(typed)}, _source_file from _mapped{order}"
+        ).fetchone()[0]
     con.execute("drop table if exists _mapped")
     con.execute("drop table if exists _landing")
+
+
+def _extra_typed_expr(name: str, numeric: bool) -> str:
+    """An extra column is a number when every value it has parses as one, else text."""
+    q = quote_ident(name)
+    return f"try_cast({q} as double) as {q}" if numeric else f"{q}::varchar as {q}"
+
+
+@contextmanager
+def single_threaded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the statements inside on one DuckDB thread, then restore the connection's setting.
+
+    Writing a large table from several threads leaves partly filled row groups (each thread writes its
+    own) that DuckDB merges and compresses a second time at the next checkpoint, which is when the
+    writing connection closes: at 1 M accounts that made the activities' load ~2x slower and held the
+    table in memory during the checkpoint. One thread writes full row groups once, and streams.
+    """
+    threads = con.execute("select current_setting('threads')").fetchone()[0]
+    con.execute("set threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(threads)}")

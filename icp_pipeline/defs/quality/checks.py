@@ -26,9 +26,14 @@ def _columns_of(expectations: list) -> list[str]:
     return sorted({e.column for e in expectations if getattr(e, "column", None)})
 
 
-def _violations_sql(table_sql: str, errors: list, present: list[str]) -> list[str]:
-    """SQL conditions matching every row that breaks a not-null or unique expectation."""
-    conditions = []
+def _violations_sql(
+    con: duckdb.DuckDBPyConnection, table_sql: str, errors: list, present: list[str]
+) -> list[str]:
+    """SQL conditions matching every row that breaks a not-null or unique expectation.
+
+    Only the expectations some row breaks get a condition; one aggregate over the table finds them,
+    so a clean table costs no join."""
+    tests = []  # (condition on a row, aggregate that is true when some row meets it)
     for e in errors:
         column = getattr(e, "column", None)
         if column not in present:
@@ -36,10 +41,14 @@ def _violations_sql(table_sql: str, errors: list, present: list[str]) -> list[st
         q = quote_ident(column)
         kind = type(e).__name__
         if kind == "ExpectColumnValuesToNotBeNull":
-            conditions.append(f"{q} is null")
-        elif kind == "ExpectColumnValuesToBeUnique":
-            conditions.append(f"{q} in (select {q} from {table_sql} group by {q} having count(*) > 1)")
-    return conditions
+            tests.append((f"{q} is null", f"count(*) > count({q})"))
+        elif kind == "ExpectColumnValuesToBeUnique":  # a non-null value repeats
+            repeated = f"{q} in (select {q} from {table_sql} group by {q} having count(*) > 1)"
+            tests.append((repeated, f"count({q}) > count(distinct {q})"))
+    if not tests:
+        return []
+    met = con.execute(f"select {', '.join(test for _, test in tests)} from {table_sql}").fetchone()
+    return [condition for (condition, _), broken in zip(tests, met, strict=True) if broken]
 
 
 def frame_for_gx(
@@ -50,11 +59,34 @@ def frame_for_gx(
     if n <= GX_MAX_ROWS:
         return con.execute(f"select {select} from {table_sql}").df(), n
     keep = f"select rowid from {table_sql} using sample reservoir({GX_MAX_ROWS} rows) repeatable (42)"
-    conditions = _violations_sql(table_sql, errors, present)
+    conditions = _violations_sql(con, table_sql, errors, present)
     if conditions:
         keep += f" union select rowid from {table_sql} where {' or '.join(conditions)}"
     frame = con.execute(f"select {select} from {table_sql} where rowid in ({keep}) order by rowid").df()
     return frame, n
+
+
+def _validate_suites(
+    frame: pd.DataFrame, check_name: str, suites: list[tuple[str, list]]
+) -> dict[str, list[ExpectationOutcome]]:
+    """Each suite's outcomes; the suites are validated together (one GX context and batch for the
+    frame) and the outcomes, which GX returns in the expectations' order, split back per suite."""
+    suites = [(name, expectations) for name, expectations in suites if expectations]
+    if not suites:
+        return {}
+    if len(suites) > 1:
+        together = [e for _, expectations in suites for e in expectations]
+        outcomes = validate_frame(frame, f"{check_name}_{'_'.join(n for n, _ in suites)}", together)
+        expected = [(e.expectation_type, getattr(e, "column", None)) for e in together]
+        if [(o.expectation, o.column) for o in outcomes] == expected:
+            split, start = {}, 0
+            for name, expectations in suites:
+                split[name] = outcomes[start : start + len(expectations)]
+                start += len(expectations)
+            return split
+    return {
+        name: validate_frame(frame, f"{check_name}_{name}", expectations) for name, expectations in suites
+    }
 
 
 def _results(
@@ -100,15 +132,17 @@ def build_gx_checks(
             frame, n_rows = frame_for_gx(
                 con, table_sql, ", ".join(quote_ident(c) for c in present) or select, errors, present
             )
-        for name, expectations, severity in (
-            ("gx_errors", errors, dg.AssetCheckSeverity.ERROR),
-            ("gx_warnings", warnings, dg.AssetCheckSeverity.WARN),
-        ):
-            if dg.AssetCheckKey(key, name) not in context.selected_asset_check_keys:
-                continue
-            usable = [e for e in expectations if getattr(e, "column", None) in (None, *present)]
-            outcomes = validate_frame(frame, f"{check_name}_{name}", usable) if usable else []
-            yield _results(key, name, severity, outcomes, (len(frame), n_rows))
+        selected = [
+            (name, [e for e in expectations if getattr(e, "column", None) in (None, *present)], severity)
+            for name, expectations, severity in (
+                ("gx_errors", errors, dg.AssetCheckSeverity.ERROR),
+                ("gx_warnings", warnings, dg.AssetCheckSeverity.WARN),
+            )
+            if dg.AssetCheckKey(key, name) in context.selected_asset_check_keys
+        ]
+        outcomes = _validate_suites(frame, check_name, [(name, usable) for name, usable, _ in selected])
+        for name, _, severity in selected:
+            yield _results(key, name, severity, outcomes.get(name, []), (len(frame), n_rows))
 
     return _check
 
