@@ -72,3 +72,20 @@ def test_tier_moving_against_the_score_blames_the_cut_off(previous):
 def test_no_overlap_gives_nan_churn(previous):
     other = previous.assign(account_key=[f"z{i}" for i in range(len(previous))])
     assert pd.isna(tier_churn_rate(previous, other))
+
+
+def test_text_columns_in_arrow_or_objects_give_the_same_changes(previous, current):
+    """Published tables are read back with Arrow-backed text; the changes must not depend on it."""
+    as_text = {c: "str" for c in ("account_key", "tier", "disqualified_reason")}
+    shuffled = current.sample(frac=1.0, random_state=3)  # another order: new accounts follow it
+    expected = tier_changes(previous, shuffled)
+    got = tier_changes(previous.astype(as_text), shuffled.astype(as_text))
+    assert got["account_key"].tolist() == expected["account_key"].tolist()
+    for col in CHANGE_COLUMNS:
+        assert got[col].tolist() == expected[col].tolist() or (
+            got[col].isna().tolist() == expected[col].isna().tolist()
+            and got[col].dropna().tolist() == expected[col].dropna().tolist()
+        ), col
+    assert tier_churn_rate(previous.astype(as_text), shuffled.astype(as_text)) == tier_churn_rate(
+        previous, shuffled
+    )

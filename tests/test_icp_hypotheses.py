@@ -91,3 +91,40 @@ def test_deterministic_and_unknown_attribute_reported(features):
     a, b = run(features, *hs), run(features, *hs)
     pd.testing.assert_frame_equal(a, b)
     assert a.loc["bad", "verdict"] == "inconclusive" and "unknown technology" in a.loc["bad", "explanation"]
+
+
+def _reference_boot_medians(values, n_boot, rng, chunk=250):
+    """The straightforward bootstrap: np.median of every resample, 250 resamples per draw."""
+    out = np.empty(n_boot)
+    for start in range(0, n_boot, chunk):
+        stop = min(start + chunk, n_boot)
+        out[start:stop] = np.median(
+            values[rng.integers(0, len(values), size=(stop - start, len(values)))], axis=1
+        )
+    return out
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.random.default_rng(1).lognormal(8, 1, 1000),  # even count: mean of the two middle values
+        np.random.default_rng(2).lognormal(8, 2, 4001),  # odd count
+        np.random.default_rng(3).integers(0, 4, 3000).astype(float),  # heavy ties
+        np.round(np.random.default_rng(4).lognormal(8, 1, 20000), -2),
+        np.array([5.0, np.nan, 1.0] * 400),  # not all finite: the plain median
+        np.array([3.0, 1.0, 2.0, 7.0]),  # few values: the plain median
+    ],
+    ids=["even", "odd", "ties", "rounded", "nan", "few"],
+)
+def test_bootstrap_medians_equal_np_median_of_the_same_resamples(values):
+    fast = hyp_mod._boot_medians(values, 600, np.random.default_rng([42, 0]))
+    reference = _reference_boot_medians(values, 600, np.random.default_rng([42, 0]))
+    np.testing.assert_array_equal(fast, reference)
+
+
+def test_resample_median_falls_back_when_the_middle_leaves_the_band():
+    values = np.random.default_rng(5).lognormal(8, 1, 2000)
+    median = hyp_mod._ResampleMedian(values)
+    median.bin[:] = median.width + 1  # every draw "above the band": each row takes the full partition
+    idx = np.random.default_rng(6).integers(0, len(values), size=(20, len(values)))
+    np.testing.assert_array_equal(median(idx), np.median(values[idx], axis=1))

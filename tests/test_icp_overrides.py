@@ -121,3 +121,45 @@ def test_accepts_any_object_with_the_sections(targets, features):
 
     out, _ = apply_disqualifiers_and_overrides(targets, features, Cfg())
     assert by_key(out).loc["initech.com", "tier"] == "Disqualified"
+
+
+def test_domain_overrides_match_targets_whose_domain_is_not_normalised(features):
+    targets = pd.DataFrame(
+        {
+            "account_key": ["acme.com", "crm:9", "beta.io"],
+            "crm_account_id": ["1", "9", "2"],
+            "domain": ["acme.com", "https://WWW.Initech.com/about", None],
+            "tier": ["Tier 3"] * 3,
+        }
+    )
+    d = definition(
+        overrides=[
+            {"match": {"domain": "initech.com"}, "action": "include", "reason": "r", "owner": "o"},
+            {"match": {"domain": "www.beta.io"}, "action": "exclude", "reason": "r", "owner": "o"},
+        ]
+    )
+    out, warnings = apply_disqualifiers_and_overrides(targets, features, d)
+    assert out["tier"].tolist() == ["Tier 3", "Tier 1", "Disqualified"] and warnings == []
+
+
+def test_settling_by_feature_rows_equals_joining_by_key(targets, features):
+    from icp_pipeline.lib.icp.overrides import settle_tiers
+
+    d = definition(
+        disqualifiers=[{"id": "kp", "filter": "country = KP or industry = defense", "reason": "sanctions"}],
+        overrides=[{"match": {"account_id": "77"}, "action": "exclude", "reason": "r", "owner": "o"}],
+    )
+    joined, _ = apply_disqualifiers_and_overrides(targets, features, d)
+    rows = pd.Index(features["account_key"]).get_indexer(targets["account_key"])
+    tier = targets["tier"].to_numpy(dtype=object, copy=True)
+    reason = targets["disqualified_reason"].astype(object).to_numpy(copy=True)
+    notes, warnings = settle_tiers(targets, features, d, tier, reason, feature_rows=rows)
+
+    def same(array: np.ndarray, column: pd.Series) -> bool:  # missing as None or NaN alike
+        return (
+            pd.Series(array, dtype=object).where(pd.notna(array), None).tolist()
+            == column.astype(object).where(column.notna(), None).tolist()
+        )
+
+    assert tier.tolist() == joined["tier"].tolist() and warnings == []
+    assert same(reason, joined["disqualified_reason"]) and same(notes, joined["override_note"])

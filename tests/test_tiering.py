@@ -97,3 +97,15 @@ def test_without_prospects_the_customers_are_ranked_into_tiers(policy):
     ranked = out.sort_values("expected_value", ascending=False)["tier"].tolist()
     assert ranked == sorted(ranked, key=["Tier 1", "Tier 2", "Tier 3"].index)
     assert np.isfinite(out.attrs["cutoffs"]).all()
+
+
+@pytest.mark.parametrize(
+    "policy", [TierPolicy(), TierPolicy(policy="capacity", sales_reps=3, accounts_per_rep=10)]
+)
+def test_a_known_value_order_gives_the_same_tiers_as_sorting(policy):
+    from icp_pipeline.lib.tiering import tier_labels, value_order
+
+    data = scored(seed=4).assign(expected_value=lambda d: d["expected_value"].round(-3))  # many ties
+    sorted_tiers = assign_tiers(data, policy)
+    labels, cutoffs = tier_labels(data, policy, order=value_order(data))
+    assert list(labels) == sorted_tiers["tier"].tolist() and cutoffs == sorted_tiers.attrs["cutoffs"]

@@ -101,9 +101,16 @@ def _sentence(text: str) -> str:
 
 
 def capability_rows(
-    con: duckdb.DuckDBPyConnection, targets: pd.DataFrame, features: pd.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    targets: pd.DataFrame,
+    features: pd.DataFrame,
+    technographic_columns: int | None = None,
 ) -> pd.DataFrame:
-    """One row per capability: could it be computed from what landed, and if not, why."""
+    """One row per capability: could it be computed from what landed, and if not, why.
+
+    `technographic_columns`: how many `tech__*` columns of the mart hold a value, when `features`
+    holds only some of the mart's columns (default: counted in `features`).
+    """
     landing = landing_rows(con).set_index("name")
     rows_of = landing["row_count"].astype(int).to_dict()
     status = _status(con)
@@ -193,7 +200,11 @@ def capability_rows(
         if name == "firmographic_enrichment" and "has_enrichment_record" in features:
             matched = int(features["has_enrichment_record"].fillna(False).astype(bool).sum())
         if name == "technographics":
-            matched = sum(int(features[c].notna().any()) for c in features.columns if c.startswith("tech__"))
+            matched = (
+                technographic_columns
+                if technographic_columns is not None
+                else sum(int(features[c].notna().any()) for c in features.columns if c.startswith("tech__"))
+            )
         available = n > 0 and (name == "business_events" or matched > 0)
         if available:
             detail = f"{table} gives {what}: {_n(n, 'row')} loaded."
@@ -269,10 +280,14 @@ def capability_rows(
 
 
 def data_coverage(
-    con: duckdb.DuckDBPyConnection, targets: pd.DataFrame, features: pd.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    targets: pd.DataFrame,
+    features: pd.DataFrame,
+    technographic_columns: int | None = None,
 ) -> pd.DataFrame:
     """Landing tables then capabilities, in the column order of `COVERAGE_COLUMNS`."""
-    frame = pd.concat([landing_rows(con), capability_rows(con, targets, features)], ignore_index=True)
+    capabilities = capability_rows(con, targets, features, technographic_columns)
+    frame = pd.concat([landing_rows(con), capabilities], ignore_index=True)
     frame["available"] = frame["available"].astype(bool)
     frame["row_count"] = frame["row_count"].astype("Int64")
     frame["quarantined_rows"] = frame["quarantined_rows"].astype("Int64")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -35,13 +36,21 @@ def write_exports(con: duckdb.DuckDBPyConnection, export_dir: Path) -> dict[str,
         ),
     }
     written: dict[str, Path] = {}
-    for name, (path, query, options) in files.items():
-        replace_file_atomically(
-            path, lambda tmp, q=query, o=options: con.execute(f"copy ({q}) to {sql_literal(str(tmp))} {o}")
-        )
-        written[name] = path
-    report = export_dir / "icp_report.html"
-    html = render_report(con)
+
+    def copy(path: Path, query: str, options: str) -> None:
+        with con.cursor() as cursor:  # one connection per thread
+            replace_file_atomically(
+                path, lambda tmp: cursor.execute(f"copy ({query}) to {sql_literal(str(tmp))} {options}")
+            )
+
+    # The files are written side by side (DuckDB works outside the GIL) while the report is drawn.
+    with ThreadPoolExecutor(max_workers=len(files)) as pool:
+        futures = {name: pool.submit(copy, *spec) for name, spec in files.items()}
+        report = export_dir / "icp_report.html"
+        html = render_report(con)
+        for name, future in futures.items():
+            future.result()
+            written[name] = files[name][0]
     replace_file_atomically(report, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     written["report_html"] = report
     return written

@@ -47,8 +47,12 @@ def _png(fig: plt.Figure) -> str:
     return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
-def _query(con: duckdb.DuckDBPyConnection, table: str, order: str = "") -> pd.DataFrame:
-    if not table_exists(con, "icp", table):
+def _query(
+    con: duckdb.DuckDBPyConnection, table: str, order: str = "", tables: set[str] | None = None
+) -> pd.DataFrame:
+    """The published table without its stamps (empty when it does not exist; `tables`: the
+    names of the tables in `icp` when already listed)."""
+    if not (table in tables if tables is not None else table_exists(con, "icp", table)):
         return pd.DataFrame()
     return con.execute(f"select * exclude (icp_version, published_at) from icp.{table} {order}").df()
 
@@ -103,15 +107,21 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
     version, published = con.execute(
         "select icp_version, published_at from icp.target_accounts limit 1"
     ).fetchone()
-    summary = _query(con, "icp_summary")
-    importance = _query(con, "attribute_importance", "order by rank")
-    profile = _query(con, "icp_profile", "order by rank")
-    segments = _query(con, "segments", "order by segment_id")
-    tiers = _query(con, "tier_summary")
-    validation = _query(con, "tier_validation")
-    icp_validation = _query(con, "icp_validation")
-    hypotheses = _query(con, "hypothesis_results")
-    coverage = _query(con, "data_coverage")
+    icp_tables = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'icp'"
+        ).fetchall()
+    }
+    summary = _query(con, "icp_summary", tables=icp_tables)
+    importance = _query(con, "attribute_importance", "order by rank", tables=icp_tables)
+    profile = _query(con, "icp_profile", "order by rank", tables=icp_tables)
+    segments = _query(con, "segments", "order by segment_id", tables=icp_tables)
+    tiers = _query(con, "tier_summary", tables=icp_tables)
+    validation = _query(con, "tier_validation", tables=icp_tables)
+    icp_validation = _query(con, "icp_validation", tables=icp_tables)
+    hypotheses = _query(con, "hypothesis_results", tables=icp_tables)
+    coverage = _query(con, "data_coverage", tables=icp_tables)
     exclusions = (
         importance[importance["excluded_reason"].notna()]
         if "excluded_reason" in importance

@@ -32,24 +32,84 @@ def tier_quotas(policy: TierPolicy, n: int) -> tuple[int, int]:
 def ranking_pool(scored: pd.DataFrame, policy: TierPolicy) -> np.ndarray:
     """Accounts whose ranking sets the cut-offs: prospects, or everybody when `include_customers`
     is set or there are no prospects."""
-    prospects = ~scored["is_customer"].astype(bool).to_numpy()
+    return _ranking_pool(_customer_mask(scored), policy)
+
+
+def _customer_mask(scored: pd.DataFrame) -> np.ndarray:
+    return scored["is_customer"].astype(bool).to_numpy()
+
+
+def _ranking_pool(is_customer: np.ndarray, policy: TierPolicy) -> np.ndarray:
+    prospects = ~is_customer
     if policy.include_customers or not prospects.any():
-        return np.ones(len(scored), bool)
+        return np.ones(len(is_customer), bool)
     return prospects
+
+
+def value_order(scored: pd.DataFrame) -> np.ndarray:
+    """Row positions by expected value (highest first, missing last), ties by account_key (stable)."""
+    keys = scored[["expected_value", "account_key"]].reset_index(drop=True)
+    return keys.sort_values(["expected_value", "account_key"], ascending=[False, True]).index.to_numpy()
+
+
+def _ranked_pool(scored: pd.DataFrame, in_pool: np.ndarray, order: np.ndarray | None) -> np.ndarray:
+    """Positions of the pool's accounts in ranking order (`order`: every row's, see `value_order`)."""
+    if order is None:
+        pool = np.flatnonzero(in_pool)
+        return pool[value_order(scored.iloc[pool])]
+    return order[in_pool[order]]
 
 
 def tier_cutoffs(scored: pd.DataFrame, policy: TierPolicy) -> tuple[float, float]:
     """Minimum expected value (quantile, capacity) or icp_score (threshold) of Tier 1 and Tier 2."""
     if policy.policy == "threshold":
         return policy.tier1_min_score, policy.tier2_min_score
-    pool = scored[ranking_pool(scored, policy)]
-    ranked = pool.sort_values(["expected_value", "account_key"], ascending=[False, True])["expected_value"]
-    n = len(ranked)
-    n1, n2 = tier_quotas(policy, n)
-    values = ranked.to_numpy()
-    cut1 = values[n1 - 1] if n1 > 0 else np.inf
-    cut2 = values[n2 - 1] if n2 > 0 else np.inf
+    ranked = _ranked_pool(scored, ranking_pool(scored, policy), None)
+    return _quota_cutoffs(scored["expected_value"].to_numpy(dtype=float), ranked, policy)
+
+
+def _quota_cutoffs(ev: np.ndarray, ranked: np.ndarray, policy: TierPolicy) -> tuple[float, float]:
+    n1, n2 = tier_quotas(policy, len(ranked))
+    cut1 = ev[ranked[n1 - 1]] if n1 > 0 else np.inf
+    cut2 = ev[ranked[n2 - 1]] if n2 > 0 else np.inf
     return float(cut1), float(cut2)
+
+
+def tier_labels(
+    scored: pd.DataFrame,
+    policy: TierPolicy,
+    frozen_cutoffs: tuple[float, float] | None = None,
+    order: np.ndarray | None = None,
+) -> tuple[np.ndarray, tuple[float, float]]:
+    """(the tier of every row, as an array, and the cut-offs used); see `assign_tiers`.
+
+    `order`: the rows' positions sorted as `value_order` sorts them, when already known (saves
+    sorting the rows by their text keys).
+    """
+    measure = "icp_score" if policy.policy == "threshold" else "expected_value"
+    if policy.policy == "threshold" or frozen_cutoffs is not None:
+        if frozen_cutoffs is not None and policy.policy != "threshold":
+            cut1, cut2 = frozen_cutoffs
+        else:
+            cut1, cut2 = policy.tier1_min_score, policy.tier2_min_score
+        m = scored[measure].to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            tier = np.select([m >= cut1, m >= cut2], ["Tier 1", "Tier 2"], "Tier 3")
+        return tier, (float(cut1), float(cut2))
+    ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
+    in_pool = _ranking_pool(_customer_mask(scored), policy)
+    ranked = _ranked_pool(scored, in_pool, order)
+    cut1, cut2 = _quota_cutoffs(ev, ranked, policy)
+    # Prospects take tiers by rank position (exact quotas); customers by the resulting cut-offs.
+    n1, n2 = tier_quotas(policy, len(ranked))
+    tier = np.full(len(scored), "Tier 3", dtype=object)
+    tier[ranked[:n1]] = "Tier 1"
+    tier[ranked[n1:n2]] = "Tier 2"
+    others = ~in_pool
+    with np.errstate(invalid="ignore"):
+        tier[others & (ev >= cut1)] = "Tier 1"
+        tier[others & (ev < cut1) & (ev >= cut2)] = "Tier 2"
+    return tier, (float(cut1), float(cut2))
 
 
 def assign_tiers(
@@ -61,37 +121,12 @@ def assign_tiers(
     refreshes: accounts are then tiered by value against them instead of by fresh quotas.
     The cut-offs used are in `out.attrs["cutoffs"]`.
     """
+    tier, cutoffs = tier_labels(scored, policy, frozen_cutoffs)
     out = scored.copy()
-    measure = "icp_score" if policy.policy == "threshold" else "expected_value"
-    if frozen_cutoffs is not None and policy.policy != "threshold":
-        cut1, cut2 = frozen_cutoffs
-        tier = np.select([out[measure] >= cut1, out[measure] >= cut2], ["Tier 1", "Tier 2"], "Tier 3")
-    else:
-        cut1, cut2 = tier_cutoffs(out, policy)
-        if policy.policy == "threshold":
-            tier = np.select([out[measure] >= cut1, out[measure] >= cut2], ["Tier 1", "Tier 2"], "Tier 3")
-        else:
-            tier = _tiers_by_position(out, policy, cut1, cut2)
     out["tier"] = tier
     out["disqualified_reason"] = None
-    out.attrs["cutoffs"] = (float(cut1), float(cut2))
+    out.attrs["cutoffs"] = cutoffs
     return out
-
-
-def _tiers_by_position(out: pd.DataFrame, policy: TierPolicy, cut1: float, cut2: float) -> np.ndarray:
-    """Prospects take tiers by rank position (exact quotas); customers by the resulting cut-offs."""
-    in_pool = ranking_pool(out, policy)
-    order = out[in_pool].sort_values(["expected_value", "account_key"], ascending=[False, True])
-    n = len(order)
-    n1, n2 = tier_quotas(policy, n)
-    tiers = pd.Series("Tier 3", index=out.index, dtype=object)
-    tiers.loc[order.index[:n1]] = "Tier 1"
-    tiers.loc[order.index[n1:n2]] = "Tier 2"
-    others = ~in_pool
-    ev = out["expected_value"]
-    tiers[others & (ev >= cut1)] = "Tier 1"
-    tiers[others & (ev < cut1) & (ev >= cut2)] = "Tier 2"
-    return tiers.to_numpy()
 
 
 def tier_summary(targets: pd.DataFrame) -> pd.DataFrame:

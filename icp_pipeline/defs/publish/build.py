@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
 from icp_pipeline.lib.coverage import data_coverage, model_value_label
 from icp_pipeline.lib.icp import (
-    apply_disqualifiers_and_overrides,
+    FilterError,
     build_profile,
     build_segments,
     campaign_lift,
     leads_in_icp,
     test_hypotheses,
-    tier_changes,
-    tier_churn_rate,
     tier_lift,
+    validate_filter,
 )
+from icp_pipeline.lib.icp.attributes import select_attributes
+from icp_pipeline.lib.icp.churn import tier_changes_and_churn
+from icp_pipeline.lib.icp.overrides import settle_tiers
 from icp_pipeline.lib.icp_config import IcpConfig
-from icp_pipeline.lib.tiering import assign_tiers, tier_summary
+from icp_pipeline.lib.publish_io import arrow_text, read_frame
+from icp_pipeline.lib.sql import quote_ident
+from icp_pipeline.lib.tiering import assign_tiers, tier_labels, tier_summary
 from icp_pipeline.lib.warehouse import table_exists
 
+# Scored accounts in the published order: icp_score high to low, ties by account_key, missing scores
+# last (as pandas sorts).
 TARGET_SOURCE_SQL = """
     select
         f.account_key, f.crm_account_id, f.account_name, f.domain, f.industry, f.country,
@@ -33,11 +43,69 @@ TARGET_SOURCE_SQL = """
         s.icp_score, s.expected_value, s.predicted_ltv, s.win_probability, s.top_reasons
     from model.account_scores as s
     inner join marts.account_features as f using (account_key)
+    order by (s.icp_score is null or isnan(s.icp_score)), s.icp_score desc, f.account_key asc nulls last
 """
+# Columns of marts.account_features that publishing reads besides the attributes it profiles,
+# segments on and filters by (names the ICP functions look for; absent ones are skipped).
+FEATURE_BASE_COLUMNS = [
+    "account_key", "crm_account_id", "account_name", "domain", "is_customer",
+    "label_has_closed_opportunity", "label_has_won_opportunity", "has_enrichment_record",
+    "firmo__employee_count", "employee_count", "firmo__industry", "industry",
+]  # fmt: skip
+SEGMENT_ATTRIBUTES = 8  # build_segments' n_attributes
+PROFILE_ATTRIBUTES = (10, 12)  # build_profile's min_rows, max_rows
+CHANGE_SOURCE_COLUMNS = ["account_key", "tier", "icp_score", "disqualified_reason", "override_note"]
 
 
-def _previous(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame | None:
-    return con.execute(f"select * from icp.{table}").df() if table_exists(con, "icp", table) else None
+def _previous(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None = None
+) -> pd.DataFrame | None:
+    """The previously published table (only `columns`, those of them it has), or None."""
+    if not table_exists(con, "icp", table):
+        return None
+    if columns is None:
+        return con.execute(f"select * from icp.{table}").df()
+    have = {r[0] for r in con.execute(f"describe icp.{table}").fetchall()}
+    select = ", ".join(quote_ident(c) for c in columns if c in have)
+    return read_frame(con, f"select {select} from icp.{table}")
+
+
+def feature_columns_needed(
+    columns: list[str], importance: pd.DataFrame, config: IcpConfig, value_col: str
+) -> list[str]:
+    """The columns of marts.account_features (of `columns`, in their order) that publishing reads:
+    the base columns, the value label, the attributes the profile and segments select and every
+    column a hypothesis or disqualifier filter names (filters that do not resolve read none)."""
+    wanted = {*FEATURE_BASE_COLUMNS, value_col}
+    wanted.update(select_attributes(importance, columns, n_max=SEGMENT_ATTRIBUTES, n_min=SEGMENT_ATTRIBUTES))
+    wanted.update(
+        select_attributes(importance, columns, n_max=PROFILE_ATTRIBUTES[1], n_min=PROFILE_ATTRIBUTES[0])
+    )
+    for item in [*config.hypotheses, *config.disqualifiers]:
+        text = item["filter"] if isinstance(item, dict) else item.filter
+        with contextlib.suppress(FilterError):  # reported where it always was (check or inconclusive)
+            wanted.update(validate_filter(text, columns))
+    return [c for c in columns if c in wanted]
+
+
+def _technographic_columns_with_data(con: duckdb.DuckDBPyConnection) -> int:
+    """How many `tech__*` columns of the mart hold at least one value (NaN counts as missing, as in pandas)."""
+    types = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = 'marts' and table_name = 'account_features' and starts_with(column_name, 'tech__') "
+        "order by column_index"
+    ).fetchall()
+    if not types:
+        return 0
+    known = [
+        f"count({quote_ident(c)}) filter (where not isnan({quote_ident(c)})) > 0"
+        if t in ("DOUBLE", "FLOAT")
+        else f"count({quote_ident(c)}) > 0"
+        for c, t in types
+    ]
+    return sum(
+        bool(v) for v in con.execute(f"select {', '.join(known)} from marts.account_features").fetchone()
+    )
 
 
 def frozen_cutoffs(
@@ -57,34 +125,96 @@ def build_targets(
     features: pd.DataFrame,
     config: IcpConfig,
     cutoffs: tuple[float, float] | None,
+    columns: list[str] | None = None,
+    scored: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Scored accounts → tiers → disqualifiers and overrides; returns (targets, warnings)."""
-    scored = con.execute(TARGET_SOURCE_SQL).df()
+    """Scored accounts → tiers → disqualifiers and overrides; returns (targets, warnings).
+
+    `features`: the mart's rows ordered by account_key (unique, as the mart's tests ensure), only
+    some of its columns when `columns` lists them all (filters resolve against every column).
+    `scored`: the rows of `TARGET_SOURCE_SQL` when already read (they are read otherwise).
+    Targets come in the published order, with `_feature_row`: the account's row in `features`.
+    """
+    if scored is None:
+        scored = read_frame(con, TARGET_SOURCE_SQL)
+    # the account's row in features, which is also the rank of its account_key
+    feature_row = _positions(scored["account_key"], features["account_key"])
+    scored["_feature_row"] = feature_row
     # Disqualified and overridden accounts are settled first, so they take no place in a tier's quota.
-    settled, warnings = apply_disqualifiers_and_overrides(
-        scored.assign(tier="Tier 3", disqualified_reason=None), features, config
+    keys = scored[[c for c in ("account_key", "crm_account_id", "domain") if c in scored.columns]]
+    tier = np.full(len(scored), "Tier 3", dtype=object)
+    reason = np.full(len(scored), None, dtype=object)
+    notes, warnings = settle_tiers(
+        keys, features, config, tier, reason, columns=columns, feature_rows=feature_row
     )
-    fixed = (settled["tier"] == "Disqualified") | settled["override_note"].notna()
-    tiered = assign_tiers(scored[~fixed.to_numpy()], config.tiers, cutoffs)
-    targets = settled
-    targets.loc[~fixed, "tier"] = tiered["tier"]
-    targets.attrs["cutoffs"] = tiered.attrs["cutoffs"]
-    return targets, warnings
+    free = ~((tier == "Disqualified") | pd.notna(notes))
+    # The free accounts by expected value (high to low, missing last), ties by account_key: their
+    # ranking for the quotas.
+    ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
+    by_value = np.lexsort((feature_row, -ev, np.isnan(ev)))
+    order = (np.cumsum(free) - 1)[by_value[free[by_value]]]
+    ranked = scored[["is_customer", "expected_value", "icp_score"]].iloc[np.flatnonzero(free)]
+    labels, cutoffs_used = tier_labels(ranked, config.tiers, cutoffs, order=order)
+    tier[free] = labels
+    scored["tier"] = tier
+    scored["disqualified_reason"] = reason
+    scored["override_note"] = notes
+    scored.attrs["cutoffs"] = cutoffs_used
+    return scored, warnings
 
 
-def _expansion(targets: pd.DataFrame, features: pd.DataFrame, value_col: str) -> pd.DataFrame:
-    customers = targets[targets["is_customer"].astype(bool)].merge(
-        features[["account_key", value_col]].rename(columns={value_col: "realised_value"}), on="account_key"
+def _positions(keys: pd.Series, index: pd.Series) -> np.ndarray:
+    """Row of each key in `index` (unique keys; every key is there: the target list joins the mart)."""
+    if all(isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" for s in (keys, index)):
+        found = pc.index_in(pa.array(keys.array), value_set=pa.array(index.array))  # in Arrow, no Python str
+        positions = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    else:
+        positions = pd.Index(index).get_indexer(keys)
+    if (positions < 0).any():
+        raise ValueError(
+            f"{int((positions < 0).sum())} scored accounts are missing from marts.account_features"
+        )
+    return positions
+
+
+def _segments_of(
+    targets: pd.DataFrame, features: pd.DataFrame, assignment: pd.Series, feature_row: np.ndarray
+) -> pd.api.extensions.ExtensionArray | pd.Series:
+    """Each target's segment: the one of its feature row, typed as mapping the text account_key
+    through {account_key: segment} types it (text, missing as NaN)."""
+    segments = assignment.to_numpy(dtype=object)[feature_row]
+    if pd.notna(segments).any():
+        return pd.array(segments, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    # no segment at all (no customer with a value): the map's own typing of missing values
+    return targets["account_key"].map(
+        pd.Series(assignment.to_numpy(), index=features["account_key"].to_numpy())
     )
+
+
+def _expansion(
+    targets: pd.DataFrame, features: pd.DataFrame, value_col: str, feature_row: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Customers by headroom; `feature_row`: each target's row in `features` (saves joining by key)."""
+    columns = list(PUBLISHED_TABLES["expansion_accounts"].columns)
+    kept = [c for c in targets.columns if c in columns and c not in ("realised_value", "headroom")]
+    is_customer = targets["is_customer"].astype(bool).to_numpy()
+    if feature_row is None:
+        customers = targets.loc[is_customer, kept].merge(
+            features[["account_key", value_col]].rename(columns={value_col: "realised_value"}),
+            on="account_key",
+        )
+    else:  # the same rows as the merge: every target has its (one) feature row
+        customers = targets.loc[is_customer, kept].reset_index(drop=True)
+        customers["realised_value"] = features[value_col].iloc[feature_row[is_customer]].array
     customers["headroom"] = customers["predicted_ltv"] - customers["realised_value"].fillna(0.0)
     customers = customers.sort_values(["headroom", "account_key"], ascending=[False, True])
     customers["expansion_rank"] = np.arange(1, len(customers) + 1)
-    return customers[list(PUBLISHED_TABLES["expansion_accounts"].columns)]
+    return customers[columns]
 
 
 def _tier_validation(con: duckdb.DuckDBPyConnection, config: IcpConfig) -> pd.DataFrame:
     """Held-out accounts tiered by their out-of-fold prediction with the policy's shares."""
-    holdout = con.execute("select * from model.holdout_predictions").df()
+    holdout = read_frame(con, "select * from model.holdout_predictions")
     frames = []
     for target, part in holdout.groupby("target", sort=True):
         part = part.rename(columns={"predicted": "expected_value"}).assign(is_customer=False)
@@ -96,13 +226,18 @@ def _tier_validation(con: duckdb.DuckDBPyConnection, config: IcpConfig) -> pd.Da
 
 
 def _icp_validation(con: duckdb.DuckDBPyConnection, targets: pd.DataFrame, config: IcpConfig) -> pd.DataFrame:
-    members = con.execute(
+    members = read_frame(
+        con,
         "select campaign_id, account_id as crm_account_id, has_responded as responded, campaign_group as group, "
         "sent_at "
-        "from staging.stg_marketing__campaign_members"
-    ).df()
+        "from staging.stg_marketing__campaign_members",
+    )
+    # only the columns the lookups read: tiers by CRM id, else by domain
+    targets = targets[
+        [c for c in ("account_key", "crm_account_id", "domain", "tier") if c in targets.columns]
+    ]
     campaign = campaign_lift(members, targets).assign(check="campaign")
-    leads = con.execute("select * from staging.stg_crm__leads").df()
+    leads = read_frame(con, "select * from staging.stg_crm__leads")
     lead_row = leads_in_icp(leads, targets, recent_days=config.validation.leads_recent_days).iloc[0]
     leads_frame = pd.DataFrame(
         [
@@ -122,11 +257,11 @@ def _icp_validation(con: duckdb.DuckDBPyConnection, targets: pd.DataFrame, confi
 
 def _summary(config: IcpConfig, targets: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
     rows = [("question", name, answer) for name, answer in config.questions.model_dump().items() if answer]
-    prospects = targets[~targets["is_customer"].astype(bool)]
+    prospect_tiers = targets["tier"][~targets["is_customer"].astype(bool).to_numpy()]
     rows += [
         ("headline", "accounts scored", f"{len(targets):,}"),
         ("headline", "customers", f"{int(targets['is_customer'].sum()):,}"),
-        ("headline", "prospects in Tier 1", f"{int((prospects['tier'] == 'Tier 1').sum()):,}"),
+        ("headline", "prospects in Tier 1", f"{int((prospect_tiers == 'Tier 1').sum()):,}"),
     ]
     rows += [
         ("headline", f"defining attribute {i + 1}", line) for i, line in enumerate(profile["brief_line"])
@@ -148,7 +283,7 @@ def _history_row(
     tables = con.execute(
         "select table_name, estimated_size from duckdb_tables() where schema_name = 'raw' order by table_name"
     ).fetchall()
-    prospects = targets[~targets["is_customer"].astype(bool)]
+    prospect_tiers = targets["tier"][~targets["is_customer"].astype(bool).to_numpy()]
 
     def metric(name: str) -> float:
         hit = metrics[
@@ -168,7 +303,7 @@ def _history_row(
         "tier2_cutoff": cut2,
         "thresholds_frozen": frozen,
         "tier_counts": json.dumps(
-            {str(k): int(v) for k, v in prospects["tier"].value_counts().sort_index().items()}
+            {str(k): int(v) for k, v in prospect_tiers.value_counts().sort_index().items()}
         ),
         "cv_spearman": metric("spearman"),
         "win_auc": metric("win_auc"),
@@ -184,29 +319,50 @@ def build_published_frames(
     refreshed_at: dt.datetime,
     rebaseline: bool = False,
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """Every published table of this refresh (publication order) and warnings to show the user."""
+    """Every published table of this refresh (publication order) and warnings to show the user.
+
+    Only the mart's columns publishing reads are loaded (`feature_columns_needed`), text stays in
+    Arrow (`read_frame`), DuckDB joins and orders the target list, and the 1 M-row frames are never
+    sorted, merged or copied whole in pandas: accounts are matched to their feature rows by position.
+    """
     value_col = model_value_label(con, config.value_label)
-    features = con.execute("select * from marts.account_features order by account_key").df()
+    columns = [r[0] for r in con.execute("describe marts.account_features").fetchall()]
     importance = con.execute("select * from model.attribute_importance order by rank").df()
+    needed = feature_columns_needed(columns, importance, config, value_col)
+    features = read_frame(
+        con,
+        f"select {', '.join(quote_ident(c) for c in needed)} from marts.account_features "
+        "order by account_key asc nulls last",
+    )
     metrics = con.execute("select metric, model, split, value from model.model_metrics").df()
     history = _previous(con, "refresh_history")
     cutoffs = frozen_cutoffs(history, config, rebaseline)
-    targets, warnings = build_targets(con, features, config, cutoffs)
+    # DuckDB reads the target list (outside the GIL) while pandas works on the features.
+    with ThreadPoolExecutor(max_workers=1) as pool, con.cursor() as reader:
+        scored = pool.submit(read_frame, reader, TARGET_SOURCE_SQL)
+        segments, assignment = build_segments(
+            features, importance, value_col, n_segments=config.segments.count
+        )
+        profile = build_profile(
+            features, importance, value_col, min_rows=PROFILE_ATTRIBUTES[0], max_rows=PROFILE_ATTRIBUTES[1]
+        )
+        hypotheses = test_hypotheses(features, config.hypotheses, value_col, columns=columns)
+        targets, warnings = build_targets(
+            con, features, config, cutoffs, columns=columns, scored=scored.result()
+        )
 
-    segments, assignment = build_segments(features, importance, value_col, n_segments=config.segments.count)
-    segment_of = pd.Series(assignment.to_numpy(), index=features["account_key"].to_numpy())
-    targets["segment"] = targets["account_key"].map(segment_of)
-    targets = targets.sort_values(["icp_score", "account_key"], ascending=[False, True])
+    feature_row = targets["_feature_row"].to_numpy()
+    targets["segment"] = _segments_of(targets, features, assignment, feature_row)
     cutoffs_used = targets.attrs.get("cutoffs")
-    targets = targets[list(PUBLISHED_TABLES["target_accounts"].columns)]
+    targets = targets[list(PUBLISHED_TABLES["target_accounts"].columns)]  # already in published order
     targets.attrs["cutoffs"] = cutoffs_used
 
-    previous = _previous(con, "target_accounts")
-    changes = (
-        tier_changes(previous, targets) if previous is not None else tier_changes(targets.iloc[0:0], targets)
+    previous = _previous(con, "target_accounts", CHANGE_SOURCE_COLUMNS)
+    changes, churn = tier_changes_and_churn(
+        previous if previous is not None else targets.iloc[0:0], targets[CHANGE_SOURCE_COLUMNS]
     )
-    churn = tier_churn_rate(previous, targets) if previous is not None else 0.0
-    profile = build_profile(features, importance, value_col)
+    churn = churn if previous is not None else 0.0
+    del previous
     history_row = _history_row(
         con, refresh_id, refreshed_at, config, targets, metrics, changes, churn, cutoffs is not None
     )
@@ -224,12 +380,14 @@ def build_published_frames(
         "icp_summary": _summary(config, targets, profile),
         "icp_profile": profile,
         "segments": segments,
-        "hypothesis_results": test_hypotheses(features, config.hypotheses, value_col),
-        "expansion_accounts": _expansion(targets, features, value_col),
+        "hypothesis_results": hypotheses,
+        "expansion_accounts": _expansion(targets, features, value_col, feature_row),
         "tier_validation": _tier_validation(con, config),
         "icp_validation": _icp_validation(con, targets, config),
         "tier_changes": changes,
         "refresh_history": history.reset_index(drop=True),
-        "data_coverage": data_coverage(con, targets, features),
+        "data_coverage": data_coverage(
+            con, targets, features, technographic_columns=_technographic_columns_with_data(con)
+        ),
     }
-    return frames, warnings
+    return {name: arrow_text(frame) for name, frame in frames.items()}, warnings

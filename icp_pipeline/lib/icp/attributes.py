@@ -7,7 +7,9 @@ import pandas as pd
 
 from icp_pipeline.lib.model.settings import NON_OBSERVABLE_FAMILIES, family_of
 
-__all__ = ["attribute_kind", "numbers", "select_attributes", "texts", "truthy"]
+from .filters import only_text
+
+__all__ = ["attribute_kind", "numbers", "select_attributes", "text_codes", "texts", "truthy"]
 
 
 def numbers(col: pd.Series) -> pd.Series:
@@ -18,10 +20,37 @@ def numbers(col: pd.Series) -> pd.Series:
     return pd.Series(values, index=col.index)
 
 
-def texts(col: pd.Series) -> pd.Series:
-    """Column as trimmed strings (object), empty text and missing as None."""
+def texts(col: pd.Series, casefold: bool = False) -> pd.Series:
+    """Column as trimmed strings (object), empty text and missing as None; `casefold`: also case-folded."""
+    if only_text(col):  # each distinct value converted once, not once per row
+        codes, uniques = pd.factorize(col)
+        labels = [_text(v) for v in uniques]
+        if casefold:
+            labels = [None if v is None else v.casefold() for v in labels]
+        lookup = np.array([*labels, None], dtype=object)  # code -1 (missing) -> None
+        return pd.Series(lookup[codes], index=col.index, dtype=object)
     values = [None if pd.isna(v) else (str(v).strip() or None) for v in col.to_numpy(dtype=object)]
+    if casefold:
+        values = [None if v is None else v.casefold() for v in values]
     return pd.Series(np.array(values, dtype=object), index=col.index, dtype=object)
+
+
+def text_codes(col: pd.Series, casefold: bool = False) -> tuple[np.ndarray, dict[str, int]]:
+    """`texts(col, casefold)` as (a code per row, {text: code}); missing text has code -1."""
+    if only_text(col):
+        codes, uniques = pd.factorize(col)
+        labels = [_text(v) for v in uniques]
+        if casefold:
+            labels = [None if v is None else v.casefold() for v in labels]
+        label_codes, distinct = pd.factorize(np.array([*labels, None], dtype=object))
+        codes = label_codes[codes]  # code -1 (missing) takes the trailing None's code, -1
+    else:
+        codes, distinct = pd.factorize(texts(col, casefold))
+    return codes, {text: i for i, text in enumerate(distinct)}
+
+
+def _text(value) -> str | None:
+    return str(value).strip() or None
 
 
 def attribute_kind(col: pd.Series) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from icp_pipeline.lib.tiering import TIER_ORDER
 
@@ -72,38 +74,74 @@ def tier_changes(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     'score 78→92 crossed the Tier 1 cut-off', 'score 92→78 fell below the Tier 1 cut-off', or
     'the Tier 1 cut-off moved (score 85→85)' when the tier moved against the score.
     """
+    return tier_changes_and_churn(previous, current)[0]
+
+
+def tier_changes_and_churn(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """(`tier_changes`, `tier_churn_rate`) of two refreshes, joining them once."""
     prev, new = _frame(previous), _frame(current)
-    both = prev.join(new, how="outer", lsuffix="_prev", rsuffix="_new", sort=False)
-    both = both.reindex(list(dict.fromkeys([*prev.index, *new.index])))
-    in_prev = both["present_prev"].notna().to_numpy()
-    in_new = both["present_new"].notna().to_numpy()
-    changed = in_prev & in_new & (both["tier_prev"] != both["tier_new"]).to_numpy()
-    reasons = np.full(len(both), None, dtype=object)
+    # Accounts of the previous refresh in its order, then the new ones in this refresh's order.
+    keys = prev.index.append(new.index[~_isin(new.index, prev.index)]) if len(prev) else new.index
     fields = ["tier", "icp_score", "disqualified_reason", "override_note"]
-    todo = np.flatnonzero(changed | ~in_prev | ~in_new)
-    for i, row in zip(todo, both.iloc[todo].to_dict("records"), strict=True):
-        p = {f: row[f"{f}_prev"] for f in fields} if in_prev[i] else None
-        n = {f: row[f"{f}_new"] for f in fields} if in_new[i] else None
-        reasons[i] = _reason(p, n)
+    p, in_prev = _aligned(prev, keys, fields)
+    n, in_new = _aligned(new, keys, fields)
+    in_both = in_prev & in_new
+    changed = in_both & (p["tier"] != n["tier"]).to_numpy()
+    churn = float(changed[in_both].mean()) if in_both.any() else float("nan")
+    reasons = np.full(len(keys), None, dtype=object)
+    reasons[~in_prev] = "new account"
+    reasons[in_prev & ~in_new] = "dropped from data"
+    todo = np.flatnonzero(changed)
+    if len(todo):
+        cols_p = [p[f].to_numpy(dtype=object)[todo] for f in fields]
+        cols_n = [n[f].to_numpy(dtype=object)[todo] for f in fields]
+        reasons[todo] = [
+            _reason(dict(zip(fields, a, strict=True)), dict(zip(fields, b, strict=True)))
+            for a, b in zip(zip(*cols_p, strict=True), zip(*cols_n, strict=True), strict=True)
+        ]
     out = pd.DataFrame(
         {
-            "account_key": both.index.to_numpy(dtype=object),
-            "previous_tier": both["tier_prev"].to_numpy(dtype=object),
-            "new_tier": both["tier_new"].to_numpy(dtype=object),
-            "previous_score": pd.to_numeric(both["icp_score_prev"], errors="coerce").to_numpy(dtype=float),
-            "new_score": pd.to_numeric(both["icp_score_new"], errors="coerce").to_numpy(dtype=float),
+            "account_key": _as_objects(keys),
+            "previous_tier": _as_objects(p["tier"]),
+            "new_tier": _as_objects(n["tier"]),
+            "previous_score": pd.to_numeric(p["icp_score"], errors="coerce").to_numpy(dtype=float),
+            "new_score": pd.to_numeric(n["icp_score"], errors="coerce").to_numpy(dtype=float),
             "changed": changed,
             "change_reason": reasons,
         }
     )
     out["previous_tier"] = out["previous_tier"].where(in_prev, None)
     out["new_tier"] = out["new_tier"].where(in_new, None)
-    return out[CHANGE_COLUMNS]
+    return out[CHANGE_COLUMNS], churn
+
+
+def _aligned(
+    frame: pd.DataFrame, keys: pd.Index, fields: list[str]
+) -> tuple[dict[str, pd.Series], np.ndarray]:
+    """`frame[field].reindex(keys)` per field (one key lookup for all) and whether each key is in `frame`."""
+    if frame.index.equals(keys):
+        return {f: frame[f] for f in fields}, np.ones(len(keys), bool)
+    pos = frame.index.get_indexer(keys) if len(frame) else np.full(len(keys), -1, dtype=np.intp)
+    # positions into a RangeIndex: missing (-1) rows come out as NaN like a reindex by key
+    return {f: frame[f].reset_index(drop=True).reindex(pos).set_axis(keys) for f in fields}, pos >= 0
+
+
+def _isin(values: pd.Index, other: pd.Index) -> np.ndarray:
+    """`values.isin(other)`; Arrow-backed text is looked up in Arrow (pandas would make a Python list)."""
+    if all(isinstance(i.dtype, pd.StringDtype) and i.dtype.storage == "pyarrow" for i in (values, other)):
+        found = pc.is_in(pa.array(values.array), value_set=pa.array(other.array))
+        return found.to_numpy(zero_copy_only=False).astype(bool)
+    return values.isin(other)
+
+
+def _as_objects(values: pd.Index | pd.Series):
+    """`values.to_numpy(dtype=object)` as the frame constructor would type it; text stays Arrow-backed
+    (no Python string per value) when it is `str` already."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.na_value is np.nan and values.notna().any():
+        return values.array
+    return values.to_numpy(dtype=object)
 
 
 def tier_churn_rate(previous: pd.DataFrame, current: pd.DataFrame) -> float:
     """Share of accounts present in both refreshes whose tier changed (NaN when none is in both)."""
-    both = _frame(previous)[["tier"]].join(_frame(current)[["tier"]], how="inner", rsuffix="_new")
-    if both.empty:
-        return float("nan")
-    return float((both["tier"] != both["tier_new"]).mean())
+    return tier_changes_and_churn(previous, current)[1]

@@ -41,6 +41,7 @@ __all__ = [
     "FilterError",
     "compile_filter",
     "describe_filter",
+    "only_text",
     "parse_filter",
     "resolve_attribute",
     "slugify",
@@ -466,9 +467,22 @@ def _is_numeric(col: pd.Series) -> bool:
 def _texts(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(casefolded trimmed strings as object array, known mask); empty text counts as missing."""
     known = col.notna().to_numpy()
+    if only_text(col):  # each distinct value converted once
+        codes, uniques = pd.factorize(col)
+        lookup = np.array([*(str(v).strip().casefold() for v in uniques), ""], dtype=object)
+        out = lookup[codes]  # code -1 (missing) -> ""
+        return out, known & (out != "")
     out = np.full(len(col), "", dtype=object)
     out[known] = [str(v).strip().casefold() for v in col.to_numpy(dtype=object)[known]]
     return out, known & (out != "")
+
+
+def only_text(col: pd.Series) -> bool:
+    """Whether the column holds text and missing values only (distinct texts are then distinct
+    values, so text can be converted once per distinct value)."""
+    if isinstance(col.dtype, pd.StringDtype):
+        return True
+    return col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
 
 
 def _kleene(values: np.ndarray, known: np.ndarray) -> pd.arrays.BooleanArray:
@@ -519,10 +533,14 @@ def _eval(node: Node, df: pd.DataFrame, cols: dict[int, str]) -> pd.arrays.Boole
         return _kleene(_NUMERIC_OPS[op](x, node.value.number), known)
 
 
-def compile_filter(filter_: str | Node, features: pd.DataFrame) -> pd.Series:
-    """Boolean mask (index of `features`) of the accounts matching the filter; unknown -> False."""
+def compile_filter(filter_: str | Node, features: pd.DataFrame, columns=None) -> pd.Series:
+    """Boolean mask (index of `features`) of the accounts matching the filter; unknown -> False.
+
+    `columns`: the names attributes are resolved against (default: the columns of `features`), so a
+    frame holding only the columns the filter uses resolves exactly as the whole mart would.
+    """
     node = parse_filter(filter_) if isinstance(filter_, str) else filter_
-    cols = _columns_of(node, [str(c) for c in features.columns])
+    cols = _columns_of(node, [str(c) for c in (features.columns if columns is None else columns)])
     if len(features) == 0:
         return pd.Series(np.zeros(0, bool), index=features.index)
     result = _eval(node, features, cols)

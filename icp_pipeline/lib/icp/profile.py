@@ -18,7 +18,7 @@ import pandas as pd
 
 from icp_pipeline.lib.model.settings import family_of
 
-from .attributes import attribute_kind, numbers, select_attributes, texts
+from .attributes import attribute_kind, numbers, select_attributes, text_codes, texts
 from .formatting import fmt_num, fmt_pct, human_name
 
 PROFILE_COLUMNS = [
@@ -66,13 +66,18 @@ def _numeric(name: str, x: pd.Series, best: pd.Series, attribute: str) -> tuple[
     return text, inside, f"have {what}"
 
 
-def _levels(key: pd.Series, best: pd.Series) -> list[str]:
+def _levels(codes: np.ndarray, code_of: dict[str, int], best: np.ndarray) -> list[str]:
     """Levels over-represented among best customers (else the commonest), by count among them,
-    added until they cover half of the best customers (at most three)."""
+    added until they cover half of the best customers (at most three); the texts are coded as
+    `codes` (-1 = missing; `code_of`: {text: code})."""
     n_best = int(best.sum())
-    counts = key[best].dropna().value_counts()
-    counts = counts.sort_index().sort_values(ascending=False, kind="stable")
-    share_others = key[~best].value_counts() / max(int((~best).sum()), 1)
+    labels = list(code_of)
+    known = codes >= 0
+    in_best = np.bincount(codes[best & known], minlength=len(labels))
+    in_others = np.bincount(codes[~best & known], minlength=len(labels))
+    counts = pd.Series(in_best, index=pd.Index(labels, dtype=object))
+    counts = counts[counts > 0].sort_index().sort_values(ascending=False, kind="stable")
+    share_others = dict(zip(labels, in_others / max(int((~best).sum()), 1), strict=True))
     over = [lv for lv in counts.index if counts[lv] / n_best >= share_others.get(lv, 0.0)]
     levels, covered = [], 0
     for level in over or list(counts.index):
@@ -84,10 +89,11 @@ def _levels(key: pd.Series, best: pd.Series) -> list[str]:
 
 
 def _categorical(name: str, x: pd.Series, best: pd.Series, attribute: str) -> tuple[str, pd.Series, str]:
-    key = pd.Series([None if pd.isna(v) else v.casefold() for v in x], index=x.index, dtype=object)
-    levels = _levels(key, best)
-    inside = key.isin(levels)
-    shown = [x[best & (key == lv)].mode().iloc[0] for lv in levels]
+    codes, code_of = text_codes(x, casefold=True)  # x is trimmed text already: its case-folded keys
+    is_best = best.to_numpy(bool)
+    levels = _levels(codes, code_of, is_best)
+    inside = pd.Series(np.isin(codes, [code_of[lv] for lv in levels]), index=x.index)
+    shown = [x[is_best & (codes == code_of[lv])].mode().iloc[0] for lv in levels]
     text = f"{name}: {', '.join(shown)} ({fmt_pct(inside[best].mean())})"
     joined = " or ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else shown[0]
     human = human_name(attribute)

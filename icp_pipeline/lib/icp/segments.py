@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 
-from .attributes import attribute_kind, numbers, select_attributes, texts
+from .attributes import attribute_kind, numbers, select_attributes, text_codes, texts
 from .formatting import fmt_num, fmt_pct, human_name
 
 SEGMENT_COLUMNS = [
@@ -87,23 +87,23 @@ class _Design:
 
     @staticmethod
     def _keys(col: pd.Series) -> pd.Series:
-        return pd.Series(
-            [None if v is None else v.casefold() for v in texts(col)], index=col.index, dtype=object
-        )
+        return texts(col, casefold=True)
 
     def transform(self, df: pd.DataFrame) -> np.ndarray:
         out = np.zeros((len(df), len(self.columns)))
-        keys: dict[str, pd.Series] = {}
+        keys: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
         for j, col in enumerate(self.columns):
             if col.kind == "level":
-                k = keys.setdefault(col.attribute, self._keys(df[col.attribute]))
-                raw = (k == col.level).to_numpy(dtype=float)
+                if col.attribute not in keys:
+                    keys[col.attribute] = text_codes(df[col.attribute], casefold=True)
+                codes, code_of = keys[col.attribute]
+                raw = (codes == code_of.get(col.level, -2)).astype(float)  # key == level
             else:
                 x = numbers(df[col.attribute])
                 x = np.log1p(x.clip(lower=0)) if col.log else x
                 raw = x.fillna(col.fill).to_numpy()
             out[:, j] = (raw - col.mean) / col.std
-        return np.clip(out, -CLIP_Z, CLIP_Z)
+        return np.clip(out, -CLIP_Z, CLIP_Z, out=out)
 
 
 def high_value_customers(features: pd.DataFrame, value_col: str) -> pd.Series:
@@ -168,14 +168,21 @@ def build_segments(
         segments["segment_name"].tolist(), segments["_qualifier"].tolist()
     )
     segments = segments[SEGMENT_COLUMNS]
-    names = dict(zip(order, segments["segment_name"], strict=True))
-    assignment[:] = [names[k] for k in all_labels]
+    names = np.empty(n, dtype=object)
+    names[order] = segments["segment_name"].to_numpy(dtype=object)
+    assignment[:] = names[all_labels]
     return segments, assignment
 
 
-def _nearest(z: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    d = ((z[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
-    return d.argmin(axis=1)
+def _nearest(z: np.ndarray, centers: np.ndarray, block: int = 8192) -> np.ndarray:
+    """Index of the nearest centre per row, in row blocks (the distances of a block at a time)."""
+    out = np.empty(len(z), dtype=np.intp)
+    for start in range(0, len(z), block):
+        part = z[start : start + block]
+        out[start : start + block] = (
+            ((part[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+        )
+    return out
 
 
 def _column_of(df: pd.DataFrame, *names: str) -> str | None:

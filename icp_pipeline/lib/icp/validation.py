@@ -7,11 +7,13 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from icp_pipeline.lib.tiering import TIER_ORDER
 
 from .attributes import truthy
-from .domains import normalize_domains
+from .domains import normalize_domains, normalized_text
 
 ICP_TIERS = ("Tier 1", "Tier 2")
 Z95 = 1.959963984540054
@@ -50,8 +52,9 @@ def tier_lift(
         1,
     }
     y = truthy(col).astype(float) if flag else pd.to_numeric(col, errors="coerce").fillna(0.0)
-    tiers = [t for t in TIER_ORDER if t in set(data["tier"])] + sorted(
-        set(data["tier"].dropna()) - set(TIER_ORDER)
+    present = set(data["tier"].unique())
+    tiers = [t for t in TIER_ORDER if t in present] + sorted(
+        set(data["tier"].dropna().unique()) - set(TIER_ORDER)
     )
     n_all, total = len(data), float(y.sum())
     overall_rate = total / n_all if n_all else np.nan
@@ -97,19 +100,32 @@ def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     return float(centre - half), float(centre + half)
 
 
+def _tier_lookup(keys: pd.Series, tiers: pd.Series, wanted: pd.Series) -> dict:
+    """{key: tier} for the keys in `wanted` (the last target wins when a key repeats, as in a dict
+    of every target); keys that nobody looks up are left out, which keeps the dict small."""
+    looked_up = np.asarray(wanted.dropna().unique(), dtype=object)
+    if isinstance(keys.dtype, pd.StringDtype) and keys.dtype.storage == "pyarrow":
+        text = pa.array(keys.array)  # Arrow-backed text: look the keys up in Arrow
+        keep = pc.is_in(text, value_set=pa.array(looked_up, type=text.type)).to_numpy(zero_copy_only=False)
+    else:
+        keep = pd.Series(keys.to_numpy(dtype=object), dtype=object).isin(looked_up).to_numpy(bool)
+    keep = np.asarray(keep, bool) & keys.notna().to_numpy(bool)
+    return dict(zip(keys[keep].to_numpy(dtype=object), tiers[keep].to_numpy(dtype=object), strict=True))
+
+
 def _attach_tiers(members: pd.DataFrame, targets: pd.DataFrame) -> pd.Series:
     """Tier of each member by account_key, else crm_account_id, else normalised domain."""
     for col in ("account_key", "crm_account_id"):
         if col in members.columns and col in targets.columns:
-            known = targets.dropna(subset=[col])
-            lookup = dict(zip(known[col].astype(str).str.strip(), known["tier"], strict=True))
-            return members[col].astype("string").str.strip().map(lookup).astype(object)
+            known = targets[col].notna().to_numpy(bool)
+            wanted = members[col].astype("string").str.strip()
+            keys = targets.loc[known, col].astype(str).str.strip()
+            lookup = _tier_lookup(keys, targets.loc[known, "tier"], wanted)
+            return wanted.map(lookup).astype(object)
     if "domain" in members.columns:
-        t_dom = normalize_domains(
-            targets["domain"] if "domain" in targets.columns else targets["account_key"]
-        )
-        lookup = dict(zip(t_dom.dropna(), targets.loc[t_dom.notna(), "tier"], strict=True))
-        return normalize_domains(members["domain"]).map(lookup)
+        t_dom = normalized_text(targets["domain"] if "domain" in targets.columns else targets["account_key"])
+        m_dom = normalize_domains(members["domain"])
+        return m_dom.map(_tier_lookup(t_dom, targets["tier"], m_dom))
     raise ValueError("campaign members need account_key, crm_account_id or domain to find their tier")
 
 
@@ -269,15 +285,14 @@ def _lead_tiers(leads: pd.DataFrame, targets: pd.DataFrame) -> pd.Series:
     if leads.empty:
         return tier
     if "converted_account_id" in leads.columns and "crm_account_id" in targets.columns:
-        t = targets.dropna(subset=["crm_account_id"])
-        by_id = dict(zip(t["crm_account_id"].astype(str).str.strip(), t["tier"], strict=True))
+        known = targets["crm_account_id"].notna().to_numpy(bool)
         ids = leads["converted_account_id"].astype("string").str.strip()
+        keys = targets.loc[known, "crm_account_id"].astype(str).str.strip()
+        by_id = _tier_lookup(keys, targets.loc[known, "tier"], ids)
         tier = ids.map(by_id).astype(object).where(ids.notna(), np.nan)
     web = next((c for c in ("website", "domain") if c in leads.columns), None)
     if web is not None:
-        t_dom = normalize_domains(
-            targets["domain"] if "domain" in targets.columns else targets["account_key"]
-        )
-        by_domain = dict(zip(t_dom[t_dom.notna()], targets.loc[t_dom.notna(), "tier"], strict=True))
-        tier = tier.where(tier.notna(), normalize_domains(leads[web]).map(by_domain))
+        t_dom = normalized_text(targets["domain"] if "domain" in targets.columns else targets["account_key"])
+        l_dom = normalize_domains(leads[web])
+        tier = tier.where(tier.notna(), l_dom.map(_tier_lookup(t_dom, targets["tier"], l_dom)))
     return tier
