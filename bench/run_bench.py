@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--merge-from",
         help="a previous results JSON: systems not run now are taken from it for the same sizes "
-        "(e.g. rerun only --systems pandas)",
+        "(e.g. rerun only --systems pandas), and sizes not run now are kept whole",
     )
     args = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -461,6 +461,12 @@ def main(argv: list[str] | None = None) -> int:
         results.append(res)
         if not args.keep:
             shutil.rmtree(runs / str(size), ignore_errors=True)
+    results += [
+        {**r, "merged_from": {s: args.merge_from for s in ("pipeline", "floor", "pandas") if s in r}}
+        for size, r in previous.items()
+        if size not in sizes
+    ]
+    results.sort(key=lambda r: r["size"])
     env["load_after"] = load_average()
     doc = {"started": started, "args": vars(args), "environment": env, "results": results}
     doc["analysis"] = analyse(results)
