@@ -107,11 +107,8 @@ class ValueModel:
     n_train: int
     cv: RoundSelection | None = None  # folds and out-of-fold log predictions of the round selection
 
-    def predict_log(self, X: pd.DataFrame) -> np.ndarray:
-        return self.booster.predict(X)
-
     def predict(self, X: pd.DataFrame) -> np.ndarray:
-        return np.maximum(np.expm1(self.predict_log(X)), 0.0)
+        return np.maximum(np.expm1(self.booster.predict(X)), 0.0)
 
 
 def value_target(value: pd.Series) -> np.ndarray:
@@ -148,11 +145,6 @@ class WinModel:
     num_rounds: int = 0
     n_train: int = 0
     cv: RoundSelection | None = None  # folds and out-of-fold probabilities of the round selection
-
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        if self.booster is None:
-            return np.full(len(X), self.prior)
-        return self.booster.predict(X)
 
 
 def win_labels(
