@@ -394,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         "--data-dir", default=str(ROOT / "data" / "bench"), help="landing data cache and run folders"
     )
     ap.add_argument("--keep", action="store_true", help="keep the run folders (warehouses, exports, logs)")
+    ap.add_argument("--results-dir", default=str(BENCH / "results"), help="where the JSON and .md go")
     ap.add_argument("--summary", help="also write the Markdown summary to this file (e.g. bench/RESULTS.md)")
     ap.add_argument(
         "--merge-from",
@@ -470,8 +471,8 @@ def main(argv: list[str] | None = None) -> int:
     env["load_after"] = load_average()
     doc = {"started": started, "args": vars(args), "environment": env, "results": results}
     doc["analysis"] = analyse(results)
-    out = BENCH / "results"
-    out.mkdir(exist_ok=True)
+    out = Path(args.results_dir)
+    out.mkdir(parents=True, exist_ok=True)
     (out / f"{started}.json").write_text(json.dumps(doc, indent=1))
     text = markdown(doc)
     (out / f"{started}.md").write_text(text)
