@@ -76,21 +76,27 @@ def reason_codes(
 
 
 def describe(attribute: str, values: pd.Series, kind: str, reference: pd.Series) -> list[str]:
-    """Human-readable state of one attribute for the given rows."""
+    """Human-readable state of one attribute for the given rows (each distinct value worded once;
+    -0.0 reads as 0)."""
+    if kind != "categorical":
+        values = values.astype(float) + 0.0  # -0.0 + 0.0 == +0.0
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    worded = _describe_known(attribute, pd.Series(uniques), kind, reference)
+    texts = np.array([*worded, f"{display_name(attribute)} unknown"], dtype=object)
+    return texts[codes].tolist()  # code -1 (missing) picks the last entry
+
+
+def _describe_known(attribute: str, values: pd.Series, kind: str, reference: pd.Series) -> list[str]:
     name = display_name(attribute)
-    missing = values.isna().to_numpy()
     if kind == "categorical":
-        out = [f"{name} = {v}" for v in values.astype(object)]
-    elif kind == "binary":
+        return [f"{name} = {v}" for v in values.astype(object)]
+    if kind == "binary":
         on = values.to_numpy(dtype=float) == 1
         if attribute.startswith(("tech__", "techcat__")):
-            out = [f"uses {name}" if o else f"does not use {name}" for o in on]
-        else:
-            out = [f"{name}: yes" if o else f"{name}: no" for o in on]
-    else:
-        ref = reference.astype(float).dropna()
-        lo, hi = (ref.quantile(0.25), ref.quantile(0.75)) if len(ref) else (np.nan, np.nan)
-        v = values.to_numpy(dtype=float)
-        level = np.where(v >= hi, "high", np.where(v <= lo, "low", "typical"))
-        out = [f"{name} {fmt_num(x)} ({lv})" for x, lv in zip(v, level, strict=True)]
-    return [f"{name} unknown" if m else t for t, m in zip(out, missing, strict=True)]
+            return [f"uses {name}" if o else f"does not use {name}" for o in on]
+        return [f"{name}: yes" if o else f"{name}: no" for o in on]
+    ref = reference.astype(float).dropna()
+    lo, hi = (ref.quantile(0.25), ref.quantile(0.75)) if len(ref) else (np.nan, np.nan)
+    v = values.to_numpy(dtype=float)
+    level = np.where(v >= hi, "high", np.where(v <= lo, "low", "typical"))
+    return [f"{name} {fmt_num(x)} ({lv})" for x, lv in zip(v, level, strict=True)]
