@@ -58,3 +58,18 @@ def test_reason_codes_format():
     r = reason_codes(shap, X, kinds, n_reasons=3)
     assert r[0] == f"{PLUS} uses snowflake; {PLUS} employee_count 1,200 (high); {PLUS} industry = software"
     assert r[1] == f"{MINUS} does not use snowflake; {MINUS} employee_count 10 (low); {PLUS} industry unknown"
+
+
+def test_describe_words_equal_values_alike_and_missing_as_unknown():
+    from icp_pipeline.lib.model.reasons import describe
+
+    values = pd.Series([-0.0, 0.0, np.nan, 5.0, 0.0])
+    reference = pd.Series([0.0, 1.0, 2.0, 3.0, 4.0])
+    out = describe("sit__employee_growth_12m", values, "numeric", reference)
+    assert out == [
+        "employee_growth_12m 0 (low)",
+        "employee_growth_12m 0 (low)",
+        "employee_growth_12m unknown",
+        "employee_growth_12m 5 (high)",
+        "employee_growth_12m 0 (low)",
+    ]
