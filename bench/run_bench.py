@@ -88,20 +88,28 @@ def python() -> str:
     return str(venv if venv.exists() else sys.executable)
 
 
-def bench_pipeline(landing: Path, workdir: Path, rows: int) -> dict:
+def _run_child(what: str, script: str, args: list[str], workdir: Path, env: dict[str, str]):
+    """Run `bench/<script> *args <workdir>/report.json` in a fresh, measured subprocess; returns the
+    measurement and the child's report. Raises when the child fails or writes no report."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     report = workdir / "report.json"
     m = run_measured(
-        [python(), str(BENCH / "pipeline_child.py"), str(landing), str(workdir), str(report)],
+        [python(), str(BENCH / script), *args, str(report)],
         report,
-        env={**os.environ, "DO_NOT_TRACK": "1"},
+        env={**os.environ, **env},
         cwd=ROOT,
         log_path=workdir / "child.log",
     )
-    r = m.report
-    if m.returncode != 0 or not r:
-        raise RuntimeError(f"pipeline run failed (exit {m.returncode}); see {workdir / 'child.log'}")
+    if m.returncode != 0 or not m.report:
+        raise RuntimeError(f"{what} failed (exit {m.returncode}); see {workdir / 'child.log'}")
+    return m, m.report
+
+
+def bench_pipeline(landing: Path, workdir: Path, rows: int) -> dict:
+    m, r = _run_child(
+        "pipeline run", "pipeline_child.py", [str(landing), str(workdir)], workdir, {"DO_NOT_TRACK": "1"}
+    )
     by_stage: dict[str, list[tuple[float, float]]] = {s: [] for s in STAGES}
     steps = {}
     for key, step in r["steps"].items():
@@ -137,19 +145,13 @@ def bench_pipeline(landing: Path, workdir: Path, rows: int) -> dict:
 
 
 def bench_floor(landing: Path, dbt_target: Path, workdir: Path, rows: int, accounts: int) -> dict:
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    report = workdir / "report.json"
-    m = run_measured(
-        [python(), str(BENCH / "floor_child.py"), str(landing), str(dbt_target), str(workdir), str(report)],
-        report,
-        env={**os.environ, "DO_NOT_TRACK": "1"},
-        cwd=ROOT,
-        log_path=workdir / "child.log",
+    m, r = _run_child(
+        "floor run",
+        "floor_child.py",
+        [str(landing), str(dbt_target), str(workdir)],
+        workdir,
+        {"DO_NOT_TRACK": "1"},
     )
-    r = m.report
-    if m.returncode != 0 or not r:
-        raise RuntimeError(f"floor run failed (exit {m.returncode}); see {workdir / 'child.log'}")
     st = r["stages"]
     raw_rows = sum(r["info"]["raw_rows"].values())
     stage_rows = {
@@ -168,21 +170,15 @@ def bench_floor(landing: Path, dbt_target: Path, workdir: Path, rows: int, accou
 
 
 def bench_pandas(landing: Path, workdir: Path, rows: int) -> dict:
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    report = workdir / "report.json"
-    m = run_measured(
-        [python(), str(BENCH / "pandas_baseline.py"), str(landing), str(workdir / "out"), str(report)],
-        report,
+    m, r = _run_child(
+        "pandas baseline",
+        "pandas_baseline.py",
+        [str(landing), str(workdir / "out")],
+        workdir,
         # the same OpenMP wait policy the pipeline sets for itself (icp_pipeline/__init__.py), so a busy
         # machine does not slow scikit-learn's OpenMP loops more than LightGBM's
-        env={**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")},
-        cwd=ROOT,
-        log_path=workdir / "child.log",
+        {"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")},
     )
-    r = m.report
-    if m.returncode != 0 or not r:
-        raise RuntimeError(f"pandas baseline failed (exit {m.returncode}); see {workdir / 'child.log'}")
     st = r["stages"]
     return {
         "total": _total(m, rows),
