@@ -55,10 +55,10 @@ def cv_folds(
     k = int(min(settings.cv_folds, n // min_fold_rows))
     if y is not None:
         k = int(min(k, y.sum(), len(y) - y.sum()))
-        splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=settings.seed) if k >= 2 else None
-    else:
-        splitter = KFold(n_splits=k, shuffle=True, random_state=settings.seed) if k >= 2 else None
-    return list(splitter.split(np.zeros((n, 1)), y)) if splitter is not None else []
+    if k < 2:
+        return []
+    splitter = StratifiedKFold if y is not None else KFold
+    return list(splitter(n_splits=k, shuffle=True, random_state=settings.seed).split(np.zeros((n, 1)), y))
 
 
 @dataclass
