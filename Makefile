@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs
+.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs browser
 
 install: $(VENV)/.installed
 
@@ -49,3 +49,7 @@ clean:
 dbt-docs: install manifest  ## dbt docs (every model and column) on http://127.0.0.1:8080
 	cd dbt_project && ICP_DUCKDB_PATH=$${ICP_DUCKDB_PATH:-$(CURDIR)/data/warehouse/icp_warehouse.duckdb} \
 		../$(BIN)/dbt docs generate --profiles-dir . && ../$(BIN)/dbt docs serve --profiles-dir . --port 8080
+
+browser:  ## Debian's headless Chromium for the report's rendering test (needs root; skipped tests say so without it)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
