@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.landing_contract import TABLES
+from icp_pipeline.lib.landing.contract import TABLES
 from icp_pipeline.lib.warehouse import table_exists
 
 COVERAGE_COLUMNS = ["area", "name", "available", "row_count", "quarantined_rows", "detail"]

@@ -2,8 +2,9 @@
 
 import dagster as dg
 
-from icp_pipeline.lib.landing_contract import TABLES, Table
-from icp_pipeline.lib.raw_loader import load_table, record_load
+from icp_pipeline.lib.landing.contract import TABLES, Table
+from icp_pipeline.lib.landing.loader import load_table
+from icp_pipeline.lib.landing.quarantine import record_load
 from icp_pipeline.lib.run_config import icp_config_for
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 

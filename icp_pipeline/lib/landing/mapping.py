@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from icp_pipeline.lib.landing_contract import TABLES_BY_NAME
+from icp_pipeline.lib.landing.contract import TABLES_BY_NAME
 
 _SAFE_FORMAT = re.compile(r"^[%A-Za-z0-9 /:.\-_,TZ]+$")
 

@@ -1,0 +1,190 @@
+"""Reading and sniffing landing files: the table's files, read as text with each row's file and line,
+and the encoding, delimiter and header problems named with their line and fix.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+from icp_pipeline.lib.landing.contract import Table
+from icp_pipeline.lib.landing.files import LandingDataError, TableFiles, find_table_files
+from icp_pipeline.lib.landing.mapping import TableMapping
+from icp_pipeline.lib.sql import sql_literal
+
+# Delimiters other than the contract's comma that exports commonly use.
+_OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+# Columns the loader adds to a landing file's own (its name and each row's line).
+INTERNAL = ("_source_file", "_line")
+
+
+def resolve_files(landing_dir: Path, table: Table, mapping: TableMapping | None) -> TableFiles:
+    """The table's files: the mapping's `path` (file, folder or glob) or the contract layout."""
+    if mapping is None or mapping.path is None:
+        return find_table_files(landing_dir, table)
+    target = Path(landing_dir) / mapping.path
+    if target.is_dir():
+        files = sorted(p for p in target.iterdir() if p.suffix.lower() in (".csv", ".parquet"))
+    else:
+        files = sorted(Path(landing_dir).glob(mapping.path))
+    formats = {p.suffix.lower().lstrip(".") for p in files}
+    if len(formats) > 1:
+        raise LandingDataError(f"{table.full_name}: mapping path {mapping.path!r} mixes CSV and Parquet")
+    return TableFiles(table, tuple(files), formats.pop() if formats else None)
+
+
+def read_as_text(con: duckdb.DuckDBPyConnection, found: TableFiles) -> None:
+    for path in found.files:
+        if path.stat().st_size == 0:
+            raise LandingDataError(
+                f"{found.table.full_name}: {path} is empty (0 bytes). Export it again with its header row, "
+                "or delete the file if the table has no data"
+                + (
+                    " (the table is optional, so the run goes on without it)."
+                    if not found.table.required
+                    else "."
+                )
+            )
+    reader = reader_sql(found)
+    try:
+        con.execute(f"create or replace temp table _landing_in as select * from {reader}")
+    except duckdb.Error as exc:
+        raise LandingDataError(_unreadable_message(found, exc)) from exc
+    if found.file_format == "csv":
+        check_csv_headers(found)
+    # rowid follows insertion order, so it gives each row its line in its file (CSV: header = line 1;
+    # a quoted newline inside a value is not counted) or its row number (Parquet, from 1).
+    first = 2 if found.file_format == "csv" else 1
+    # one file: its rows are rowids 0..n-1, so no window over the whole table is needed
+    offset = "rowid" if len(found.files) == 1 else "(rowid - min(rowid) over (partition by filename))"
+    con.execute(
+        "create or replace temp table _landing as select * exclude (filename), filename as _source_file, "
+        f"({offset} + {first})::bigint as _line from _landing_in"
+    )
+    con.execute("drop table _landing_in")
+
+
+def reader_sql(found: TableFiles) -> str:
+    """The table function reading every file of the table as text (CSV) or as stored (Parquet)."""
+    files = "[" + ", ".join(sql_literal(str(p)) for p in found.files) + "]"
+    if found.file_format == "csv":
+        return (
+            f"read_csv({files}, all_varchar=true, header=true, union_by_name=true, filename=true, "
+            "delim=',', quote='\"', escape='\"', strict_mode=false)"
+        )
+    return f"read_parquet({files}, union_by_name=true, filename=true)"
+
+
+def _unreadable_message(found: TableFiles, exc: duckdb.Error) -> str:
+    """Why the files could not be read, naming the file, line and fix where they can be found."""
+    name = found.table.full_name
+    if found.file_format == "parquet":
+        return (
+            f"{name}: could not read {', '.join(map(str, found.files))} as Parquet: {exc}. "
+            "Export the table again as Parquet (or as a UTF-8 CSV with a header row)."
+        )
+    for path in found.files:
+        problem = _csv_file_problem(path)
+        if problem:
+            return f"{name}: {path}: {problem}"
+    return (
+        f"{name}: could not read {', '.join(map(str, found.files))}: {exc}. "
+        "Files must be UTF-8, comma separated, with a header row (RFC 4180)."
+    )
+
+
+def _csv_file_problem(path: Path) -> str | None:
+    """The first encoding or delimiter problem of a CSV file, as a sentence with its line and fix."""
+    bad = _first_non_utf8(path)
+    if bad is not None:
+        line, offset, byte = bad
+        return (
+            f"line {line} is not UTF-8 (byte 0x{byte.hex().upper()} at offset {offset}, "
+            f"{byte.decode('latin-1')!r} in Latin-1/Windows-1252). The landing contract expects UTF-8: save "
+            f"the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8 {path.name} > {path.stem}.utf8.csv`, or "
+            "'CSV UTF-8' in Excel) and replace it."
+        )
+    with path.open(encoding="utf-8-sig") as f:
+        return _delimiter_problem(f.readline())
+
+
+def _first_non_utf8(path: Path, chunk_size: int = 1 << 24) -> tuple[int, int, bytes] | None:
+    """(line, byte offset, byte) of the first byte that is not valid UTF-8, read in chunks."""
+    carry, offset, line = b"", 0, 1
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(chunk_size)
+            data = carry + chunk
+            if not data:
+                return None
+            try:
+                data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as err:
+                if chunk and err.reason == "unexpected end of data":  # a character split by the chunk
+                    carry, data = data[err.start :], data[: err.start]
+                else:
+                    line += data.count(b"\n", 0, err.start)
+                    return line, offset + err.start, data[err.start : err.start + 1]
+            line += data.count(b"\n")
+            offset += len(data)
+
+
+def _delimiter_problem(header: str) -> str | None:
+    if "," in header:
+        return None
+    for delim, label in _OTHER_DELIMITERS.items():
+        if delim in header:
+            return (
+                f"the header {header.strip()[:120]!r} is {label} separated ({delim!r}); the landing contract "
+                "expects comma-separated CSV. Export the file again with ',' as the delimiter."
+            )
+    return None
+
+
+def check_csv_headers(found: TableFiles) -> None:
+    """Each file's header: comma separated, and no column name twice (case-insensitively).
+
+    DuckDB would read a header in another delimiter as one column, and rename a repeated name
+    (`Industry`, `INDUSTRY` → `INDUSTRY_1`); both are refused here with the file named.
+    """
+    for path in found.files:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+            first = f.readline()
+            f.seek(0)
+            header = next(csv.reader(f), [])
+        problem = _delimiter_problem(first) if len(header) <= 1 else None
+        if problem:
+            raise LandingDataError(f"{found.table.full_name}: {path}: {problem}")
+        seen: dict[str, str] = {}
+        for name in header:
+            key = name.strip().lower()
+            if key in seen:
+                same = "appear twice" if seen[key] == name else "differ only in case"
+                raise LandingDataError(
+                    f"{found.table.full_name}: {path}: columns {seen[key]!r} and {name!r} {same}; column names "
+                    "are case-insensitive, so keep one."
+                )
+            seen[key] = name
+
+
+def landing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("describe _landing").fetchall() if r[0] not in INTERNAL]
+
+
+def source_columns(names: list[str], table: Table) -> dict[str, str]:
+    """Lower-cased name → actual column name of the landing file(s)."""
+    by_lower: dict[str, str] = {}
+    for name in names:
+        key = name.strip().lower()
+        if key in by_lower:
+            raise LandingDataError(
+                f"{table.full_name}: columns {by_lower[key]!r} and {name!r} differ only in case; "
+                "column names are case-insensitive, so keep one."
+            )
+        by_lower[key] = name
+    return by_lower
