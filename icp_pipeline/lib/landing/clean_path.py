@@ -13,6 +13,7 @@ from icp_pipeline.lib.landing.files import LandingDataError, TableFiles
 from icp_pipeline.lib.landing.mapping import TableMapping
 from icp_pipeline.lib.landing.plausibility import plausibility_rules
 from icp_pipeline.lib.landing.quarantine import RAW_SCHEMA, LoadReport, reset_quarantine
+from icp_pipeline.lib.landing.ragged import clear_rejects, has_rejects
 from icp_pipeline.lib.landing.reading import INTERNAL, check_csv_headers, reader_sql, source_columns
 from icp_pipeline.lib.landing.transforms import (
     check_mapped_columns_exist,
@@ -79,6 +80,7 @@ def _plan_clean_load(
     """The general path's header and mapping checks on the files' columns (read by DuckDB's sniffer)."""
     report = LoadReport(table.full_name, True, [str(p) for p in found.files])
     reader = reader_sql(found)
+    clear_rejects(con)
     names = [r[0] for r in con.execute(f"describe select * from {reader}").fetchall()]
     if names[-1:] != ["filename"] or {n.strip().lower() for n in names[:-1]} & {"filename", *INTERNAL}:
         return None
@@ -117,11 +119,14 @@ def _write_clean(
     columns += [f"{quote_ident(name)}::varchar as {quote_ident(name)}" for name in extras]
     raw = f"{RAW_SCHEMA}.{table.raw_table}"
     reset_quarantine(con, table)
+    clear_rejects(con)
     with single_threaded(con):
         report.rows = con.execute(
             f"create or replace table {raw} as select {', '.join(columns)}, {source_file} as _source_file "
             f"from {source}"
         ).fetchone()[0]
+    if has_rejects(con):  # a row whose field count differs from the header, or a report footer
+        return None
 
     checks = []
     if table.key:  # every row has a key of its own (a null or repeated key: the general path decides)

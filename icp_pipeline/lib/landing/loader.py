@@ -26,6 +26,7 @@ import duckdb
 
 from icp_pipeline.lib.landing.clean_path import load_clean
 from icp_pipeline.lib.landing.contract import Table
+from icp_pipeline.lib.landing.encoding import utf8_copies
 from icp_pipeline.lib.landing.files import LandingDataError, TableFiles
 from icp_pipeline.lib.landing.mapping import TableMapping
 from icp_pipeline.lib.landing.plausibility import repair_implausible
@@ -33,7 +34,9 @@ from icp_pipeline.lib.landing.quarantine import (
     MAX_EXAMPLES,
     LoadReport,
     clear_quarantine,
+    log_lines,
     quarantine_missing_required,
+    reset_quarantine,
 )
 from icp_pipeline.lib.landing.reading import landing_columns, read_as_text, resolve_files, source_columns
 from icp_pipeline.lib.landing.transforms import (
@@ -59,11 +62,14 @@ def load_table(
     """
     found = resolve_files(landing_dir, table, mapping)
     today = today or dt.datetime.now(dt.UTC).date()
-    if found.present:
-        report = load_clean(con, found, table, mapping or TableMapping(), today)
-        if report is not None:
-            return report
-    return load_checked(con, landing_dir, found, table, mapping, today)
+    with utf8_copies(found) as (readable, originals):
+        if found.present and not originals:
+            report = load_clean(con, readable, table, mapping or TableMapping(), today)
+            if report is not None:
+                return report
+        report = load_checked(con, landing_dir, readable, table, mapping, today, originals)
+    report.files = [str(p) for p in found.files]
+    return report
 
 
 def load_checked(
@@ -73,8 +79,12 @@ def load_checked(
     table: Table,
     mapping: TableMapping | None,
     today: dt.date,
+    originals: dict[str, str] | None = None,
 ) -> LoadReport:
-    """The general path: a text copy of the files that every rule reads, repairs and reports from."""
+    """The general path: a text copy of the files that every rule reads, repairs and reports from.
+
+    `originals` maps converted copies among `found.files` to the user's files (`encoding.utf8_copies`).
+    """
     report = LoadReport(table.full_name, found.present, [str(p) for p in found.files])
     if not found.present:
         if table.required:
@@ -86,7 +96,22 @@ def load_checked(
         clear_quarantine(con, table)
         return report
 
-    read_as_text(con, found)
+    footers = read_as_text(con, found, originals)
+    reset_quarantine(con, table)
+    log_lines(
+        con,
+        table,
+        "report_footer",
+        "report footer line skipped (a blank line, then lines with fewer fields than the header)",
+        [(f.file, f.line, f.text) for f in footers],
+    )
+    report.skipped_lines = len(footers)
+    report.count("report_footer", len(footers))
+    if footers:
+        report.warnings.append(
+            f"{table.full_name}: skipped {len(footers)} report footer line(s) at the end of "
+            f"{', '.join(sorted({Path(f.file).name for f in footers}))} (see raw._quarantine)"
+        )
     source_cols = source_columns(landing_columns(con), table)
     mapping = mapping or TableMapping()
     check_mapped_columns_exist(table, mapping, source_cols)
@@ -105,6 +130,7 @@ def load_checked(
         )
     check_types(con, table)
     report.quarantined = quarantine_missing_required(con, table)
+    report.count("missing_required", report.quarantined)
     repair_implausible(con, table, today, report)
     _check_unique_key(con, table)
     if table.required:

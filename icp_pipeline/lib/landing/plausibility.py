@@ -11,7 +11,7 @@ import datetime as dt
 import duckdb
 
 from icp_pipeline.lib.landing.contract import Column, Table
-from icp_pipeline.lib.landing.quarantine import QUARANTINE_TABLE, LoadReport
+from icp_pipeline.lib.landing.quarantine import QUARANTINE_COLUMNS, QUARANTINE_TABLE, LoadReport
 from icp_pipeline.lib.landing.typecheck import typed_expr
 from icp_pipeline.lib.sql import quote_ident, sql_literal
 
@@ -92,16 +92,18 @@ def repair_implausible(
         if not n:
             continue
         con.execute(
-            f"insert into {QUARANTINE_TABLE} select ?, _source_file, _line, {reason}, to_json(t) "
-            f"from _mapped t where {condition}",
+            f"insert into {QUARANTINE_TABLE} ({QUARANTINE_COLUMNS}) select ?, _source_file, _line, "
+            f"{reason}, to_json(t), 'implausible' from _mapped t where {condition}",
             [table.full_name],
         )
         if col.required:
             con.execute(f"delete from _mapped where {condition}")
             report.quarantined += int(n)
+            report.count("implausible", n)
         else:
             con.execute(f"update _mapped set {name} = null where {condition}")
             report.repaired += int(n)
+            report.count("implausible", n)
         report.warnings.append(
             f"{table.full_name}: {n} value(s) of {col.name} {problem}: {action} (see raw._quarantine)"
         )

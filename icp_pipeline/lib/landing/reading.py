@@ -10,8 +10,10 @@ from pathlib import Path
 import duckdb
 
 from icp_pipeline.lib.landing.contract import Table
+from icp_pipeline.lib.landing.encoding import encoding_problem
 from icp_pipeline.lib.landing.files import LandingDataError, TableFiles, find_table_files
 from icp_pipeline.lib.landing.mapping import TableMapping
+from icp_pipeline.lib.landing.ragged import CSV_OPTIONS, FooterLine, check_rejects, clear_rejects
 from icp_pipeline.lib.sql import sql_literal
 
 # Delimiters other than the contract's comma that exports commonly use.
@@ -37,7 +39,15 @@ def resolve_files(landing_dir: Path, table: Table, mapping: TableMapping | None)
     return TableFiles(table, tuple(files), formats.pop() if formats else None)
 
 
-def read_as_text(con: duckdb.DuckDBPyConnection, found: TableFiles) -> None:
+def read_as_text(
+    con: duckdb.DuckDBPyConnection, found: TableFiles, originals: dict[str, str] | None = None
+) -> list[FooterLine]:
+    """Temp table `_landing`: every file's columns as text, plus `_source_file` and `_line`.
+
+    Returns the report-footer lines skipped (to count); any other row whose field count differs from
+    the header raises (see `ragged`). `originals` maps converted copies to the user's files, whose
+    names `_source_file` then carries.
+    """
     for path in found.files:
         if path.stat().st_size == 0:
             raise LandingDataError(
@@ -50,36 +60,53 @@ def read_as_text(con: duckdb.DuckDBPyConnection, found: TableFiles) -> None:
                 )
             )
     reader = reader_sql(found)
+    clear_rejects(con)
     try:
         con.execute(f"create or replace temp table _landing_in as select * from {reader}")
     except duckdb.Error as exc:
-        raise LandingDataError(_unreadable_message(found, exc)) from exc
+        raise LandingDataError(_unreadable_message(found, exc, originals or {})) from exc
+    footers: list[FooterLine] = []
     if found.file_format == "csv":
-        check_csv_headers(found)
+        check_csv_headers(found, originals or {})
+        footers = check_rejects(con, found.table.full_name, originals)
+        clear_rejects(con)
     # rowid follows insertion order, so it gives each row its line in its file (CSV: header = line 1;
     # a quoted newline inside a value is not counted) or its row number (Parquet, from 1).
     first = 2 if found.file_format == "csv" else 1
     # one file: its rows are rowids 0..n-1, so no window over the whole table is needed
     offset = "rowid" if len(found.files) == 1 else "(rowid - min(rowid) over (partition by filename))"
+    source = "filename"
+    if originals:
+        cases = " ".join(f"when {sql_literal(k)} then {sql_literal(v)}" for k, v in originals.items())
+        source = f"(case filename {cases} else filename end)"
     con.execute(
-        "create or replace temp table _landing as select * exclude (filename), filename as _source_file, "
+        f"create or replace temp table _landing as select * exclude (filename), {source} as _source_file, "
         f"({offset} + {first})::bigint as _line from _landing_in"
     )
     con.execute("drop table _landing_in")
+    return footers
 
 
 def reader_sql(found: TableFiles) -> str:
-    """The table function reading every file of the table as text (CSV) or as stored (Parquet)."""
-    files = "[" + ", ".join(sql_literal(str(p)) for p in found.files) + "]"
+    """The table function reading every file of the table as text (CSV) or as stored (Parquet).
+
+    CSV files are read one by one (DuckDB keeps rejected rows only without `union_by_name`) and
+    stacked by column name; the file name comes last, as `filename`.
+    """
     if found.file_format == "csv":
-        return (
-            f"read_csv({files}, all_varchar=true, header=true, union_by_name=true, filename=true, "
-            "delim=',', quote='\"', escape='\"', strict_mode=false)"
-        )
+        reads = [
+            f"select * from read_csv({sql_literal(str(p))}, all_varchar=true, header=true, filename=true, "
+            f"{CSV_OPTIONS})"
+            for p in found.files
+        ]
+        if len(reads) == 1:
+            return f"({reads[0]})"
+        return f"(select * exclude (filename), filename from ({' union all by name '.join(reads)}))"
+    files = "[" + ", ".join(sql_literal(str(p)) for p in found.files) + "]"
     return f"read_parquet({files}, union_by_name=true, filename=true)"
 
 
-def _unreadable_message(found: TableFiles, exc: duckdb.Error) -> str:
+def _unreadable_message(found: TableFiles, exc: duckdb.Error, originals: dict[str, str]) -> str:
     """Why the files could not be read, naming the file, line and fix where they can be found."""
     name = found.table.full_name
     if found.file_format == "parquet":
@@ -90,7 +117,7 @@ def _unreadable_message(found: TableFiles, exc: duckdb.Error) -> str:
     for path in found.files:
         problem = _csv_file_problem(path)
         if problem:
-            return f"{name}: {path}: {problem}"
+            return f"{name}: {originals.get(str(path), path)}: {problem}"
     return (
         f"{name}: could not read {', '.join(map(str, found.files))}: {exc}. "
         "Files must be UTF-8, comma separated, with a header row (RFC 4180)."
@@ -99,39 +126,11 @@ def _unreadable_message(found: TableFiles, exc: duckdb.Error) -> str:
 
 def _csv_file_problem(path: Path) -> str | None:
     """The first encoding or delimiter problem of a CSV file, as a sentence with its line and fix."""
-    bad = _first_non_utf8(path)
-    if bad is not None:
-        line, offset, byte = bad
-        return (
-            f"line {line} is not UTF-8 (byte 0x{byte.hex().upper()} at offset {offset}, "
-            f"{byte.decode('latin-1')!r} in Latin-1/Windows-1252). The landing contract expects UTF-8: save "
-            f"the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8 {path.name} > {path.stem}.utf8.csv`, or "
-            "'CSV UTF-8' in Excel) and replace it."
-        )
+    problem = encoding_problem(path)
+    if problem is not None:
+        return problem
     with path.open(encoding="utf-8-sig") as f:
         return _delimiter_problem(f.readline())
-
-
-def _first_non_utf8(path: Path, chunk_size: int = 1 << 24) -> tuple[int, int, bytes] | None:
-    """(line, byte offset, byte) of the first byte that is not valid UTF-8, read in chunks."""
-    carry, offset, line = b"", 0, 1
-    with path.open("rb") as f:
-        while True:
-            chunk = f.read(chunk_size)
-            data = carry + chunk
-            if not data:
-                return None
-            try:
-                data.decode("utf-8")
-                carry = b""
-            except UnicodeDecodeError as err:
-                if chunk and err.reason == "unexpected end of data":  # a character split by the chunk
-                    carry, data = data[err.start :], data[: err.start]
-                else:
-                    line += data.count(b"\n", 0, err.start)
-                    return line, offset + err.start, data[err.start : err.start + 1]
-            line += data.count(b"\n")
-            offset += len(data)
 
 
 def _delimiter_problem(header: str) -> str | None:
@@ -146,7 +145,7 @@ def _delimiter_problem(header: str) -> str | None:
     return None
 
 
-def check_csv_headers(found: TableFiles) -> None:
+def check_csv_headers(found: TableFiles, originals: dict[str, str] | None = None) -> None:
     """Each file's header: comma separated, and no column name twice (case-insensitively).
 
     DuckDB would read a header in another delimiter as one column, and rename a repeated name
@@ -157,16 +156,17 @@ def check_csv_headers(found: TableFiles) -> None:
             first = f.readline()
             f.seek(0)
             header = next(csv.reader(f), [])
+        shown = (originals or {}).get(str(path), path)
         problem = _delimiter_problem(first) if len(header) <= 1 else None
         if problem:
-            raise LandingDataError(f"{found.table.full_name}: {path}: {problem}")
+            raise LandingDataError(f"{found.table.full_name}: {shown}: {problem}")
         seen: dict[str, str] = {}
         for name in header:
             key = name.strip().lower()
             if key in seen:
                 same = "appear twice" if seen[key] == name else "differ only in case"
                 raise LandingDataError(
-                    f"{found.table.full_name}: {path}: columns {seen[key]!r} and {name!r} {same}; column names "
+                    f"{found.table.full_name}: {shown}: columns {seen[key]!r} and {name!r} {same}; column names "
                     "are case-insensitive, so keep one."
                 )
             seen[key] = name

@@ -4,6 +4,7 @@ constants, differences, value maps, date formats, multipliers) and picks the ext
 
 from __future__ import annotations
 
+import csv
 import difflib
 import re
 
@@ -85,13 +86,13 @@ def check_parts_have_required_columns(
     problems = []
     for path in found.files:
         if found.file_format == "csv":
-            reader = (
-                f"read_csv({sql_literal(str(path))}, all_varchar=true, header=true, delim=',', "
-                "quote='\"', escape='\"', strict_mode=false)"
-            )
+            with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+                columns = {c.strip().lower() for c in next(csv.reader(f), [])}
         else:
             reader = f"read_parquet({sql_literal(str(path))})"
-        columns = {r[0].strip().lower() for r in con.execute(f"describe select * from {reader}").fetchall()}
+            columns = {
+                r[0].strip().lower() for r in con.execute(f"describe select * from {reader}").fetchall()
+            }
         missing = sorted(needed - columns)
         if missing:
             problems.append(f"{path.name} lacks {missing}")
