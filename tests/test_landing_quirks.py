@@ -5,15 +5,19 @@ the load with file, line and fix; never a silently wrong value. Loader level, on
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
+import yaml
 
 from icp_pipeline.lib.landing.contract import get_table
 from icp_pipeline.lib.landing.files import LandingDataError
 from icp_pipeline.lib.landing.loader import load_table
+from icp_pipeline.lib.landing.mapping import parse_mappings
 from icp_pipeline.lib.landing.quarantine import record_load
 
 ACCOUNTS = get_table("crm/accounts")
@@ -178,3 +182,176 @@ def test_bytes_that_are_not_latin1_do_not_get_the_latin1_fix(tmp_path, con):
         load_table(con, tmp_path, ACCOUNTS)
     assert "line 2 is not UTF-8" in str(err.value) and "iconv -f cp932 -t utf-8" in str(err.value)
     assert "iconv -f latin1" not in str(err.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabularies that drive labels (invoice status, contract status, opportunity stage)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    """`icp demo-data --accounts 800 --seed 3`: the issue's base data."""
+    from icp_pipeline.demo.generator import generate_demo_data
+
+    out = tmp_path_factory.mktemp("demo800")
+    generate_demo_data(out, n_accounts=800, seed=3)
+    return out
+
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def _respelled(demo: Path, tmp_path: Path, table: str, column: str, spelling: dict[str, str]) -> Path:
+    """A landing folder with `table` copied from the demo data and `column` spelled another way."""
+    frame = pd.read_csv(demo / f"{table}.csv", dtype=str, keep_default_na=False)
+    frame[column] = frame[column].map(lambda v: spelling.get(v, v))
+    (tmp_path / table).parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(tmp_path / f"{table}.csv", index=False)
+    return tmp_path
+
+
+def _paid(con, landing: Path, mapping=None) -> tuple[int, float]:
+    load_table(con, landing, get_table("erp/invoices"), mapping, today=TODAY)
+    n, total = con.execute(
+        "select count(*), sum(amount) from raw.erp__invoices where status = 'paid'"
+    ).fetchone()
+    return n, round(total, 2)
+
+
+def test_netsuite_invoice_statuses_keep_every_paid_invoice(demo, tmp_path, con):
+    base = _paid(con, demo)
+    netsuite = {"paid": "Paid In Full", "open": "Open", "void": "Voided"}
+    landing = _respelled(demo, tmp_path, "erp/invoices", "status", netsuite)
+    report = load_table(con, landing, get_table("erp/invoices"), today=TODAY)
+    assert _paid(con, landing) == base and base[0] > 5000  # 5,089 paid invoices, none lost
+    counts = dict(con.execute("select status, count(*) from raw.erp__invoices group by 1").fetchall())
+    assert report.counts["vocabulary_synonym"] == counts["paid"] + counts["void"]
+
+
+def test_an_unknown_invoice_status_stops_with_its_values_and_the_config_that_maps_them(demo, tmp_path, con):
+    base = _paid(con, demo)
+    landing = _respelled(demo, tmp_path, "erp/invoices", "status", {"open": "Awaiting Payment"})
+    with pytest.raises(LandingDataError) as err:
+        load_table(con, landing, get_table("erp/invoices"), today=TODAY)
+    message = str(err.value)
+    assert "column 'status' decides which invoices count as revenue" in message
+    assert "'Awaiting Payment' (164 row(s))" in message
+    # the message's config lines, with the placeholder filled in, load the file
+    config = yaml.safe_load(message[message.index("mappings:") :].replace("<paid|open|void>", "open"))
+    mapping = parse_mappings(config["mappings"])["erp/invoices"]
+    assert _paid(con, landing, mapping) == base
+
+
+def test_salesforce_contract_statuses_are_read_as_the_contract_values(demo, tmp_path, con):
+    contracts = get_table("erp/contracts")
+    load_table(con, demo, contracts, today=TODAY)
+    base = con.execute("select status, count(*) from raw.erp__contracts group by 1 order by 1").fetchall()
+    spelled = {"active": "Activated", "ended": "Expired", "churned": "Terminated"}
+    load_table(con, _respelled(demo, tmp_path, "erp/contracts", "status", spelled), contracts, today=TODAY)
+    assert (
+        con.execute("select status, count(*) from raw.erp__contracts group by 1 order by 1").fetchall()
+        == base
+    )
+
+
+def test_a_stage_that_looks_closed_but_is_in_neither_list_stops_the_load(demo, tmp_path, con):
+    opportunities = get_table("crm/opportunities")
+    landing = _respelled(demo, tmp_path, "crm/opportunities", "stage", {"Closed Won": "Closed - Won"})
+    with pytest.raises(LandingDataError) as err:
+        load_table(con, landing, opportunities, today=TODAY)
+    message = str(err.value)
+    assert "look closed but are in neither the won nor the lost list: 'Closed - Won' (310 row(s))" in message
+    stages = yaml.safe_load(message[message.index("stages:") :])["stages"]
+    assert "closed - won" in stages["won"] and "closed won" in stages["won"]
+    report = load_table(con, landing, opportunities, today=TODAY, stages=(stages["won"], stages["lost"]))
+    assert report.rows == 866  # every deal of the base data
+
+
+# ---------------------------------------------------------------------------------------------
+# Mapped columns are checked like any column
+
+
+def test_a_date_format_also_reads_dates_that_carry_a_time(tmp_path, con):
+    rows = ["id,customer,Date,Sales"]
+    for i in range(761):
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=i % 300)
+        date = f"{day.month}/{day.day}/{day.year}" + (f" {i % 24}:{i % 60:02d}" if i % 3 == 0 else "")
+        rows.append(f"I{i},C{i % 40},{date},{100 + i}")
+    _write(tmp_path, "SaaS.csv", "\n".join(rows) + "\n")
+    mapping = parse_mappings(
+        {
+            "erp/invoices": {
+                "path": "SaaS.csv",
+                "columns": {
+                    "invoice_id": "id",
+                    "erp_customer_id": "customer",
+                    "invoice_date": {"column": "Date", "date_format": "%m/%d/%Y"},
+                    "amount": "Sales",
+                },
+            }
+        }
+    )["erp/invoices"]
+    assert sum(" " in r.split(",")[2] for r in rows[1:]) == 254
+    report = load_table(con, tmp_path, get_table("erp/invoices"), mapping, today=TODAY)
+    assert report.rows == 761 and report.quarantined == 0
+    assert con.execute("select count(invoice_date), min(invoice_date) from raw.erp__invoices").fetchone() == (
+        761,
+        dt.date(2024, 1, 1),
+    )
+    assert con.execute("select invoice_date from raw.erp__invoices where invoice_id = 'I3'").fetchone() == (
+        dt.date(2024, 1, 4),
+    )
+
+
+def _revenue_mapping(**extra) -> object:
+    columns = {"account_id": "account", "account_name": "account", **extra}
+    return parse_mappings({"crm/accounts": {"path": "accounts.csv", "columns": columns}})["crm/accounts"]
+
+
+def test_multiply_reads_thousands_separators_and_counts_them(tmp_path, con):
+    lines = ["account,revenue"] + [
+        f'Co {i},"{25 + i},{928 + i % 50}"' if i % 144 else f"Co {i},{i + 1}.5" for i in range(432)
+    ]
+    _write(tmp_path, "accounts.csv", "\n".join(lines) + "\n")
+    mapping = _revenue_mapping(annual_revenue={"column": "revenue", "multiply": 1000})
+    report = load_table(con, tmp_path, ACCOUNTS, mapping, today=TODAY)
+    assert report.counts == {"thousands_separator": 429}
+    revenue = dict(con.execute("select account_id, annual_revenue from raw.crm__accounts").fetchall())
+    assert sum(v is None for v in revenue.values()) == 0
+    assert revenue["Co 1"] == 26_929_000 and revenue["Co 0"] == 1_500
+
+
+def test_an_unparsable_mapped_value_stops_the_load_with_its_line(tmp_path, con):
+    _write(tmp_path, "accounts.csv", "account,revenue\nA,12\nB,n/a\nC,1,5\n".replace("1,5", '"1,5"'))
+    mapping = _revenue_mapping(annual_revenue={"column": "revenue", "multiply": 1000000})
+    with pytest.raises(LandingDataError) as err:
+        load_table(con, tmp_path, ACCOUNTS, mapping, today=TODAY)
+    assert "column 'annual_revenue' is mapped with multiply 1e+06 from ['revenue']" in str(err.value)
+    assert "2 row(s) do not parse (accounts.csv line 3: 'n/a'; accounts.csv line 4: '1,5')" in str(err.value)
+
+
+def test_an_empty_operand_of_subtract_is_counted_not_silently_null(tmp_path, con):
+    text = "id,customer,day,Sales,Profit\nI1,C1,2024-01-02,100,20\nI2,C1,2024-01-03,50,\nI3,C2,2024-01-04,80,10\n"
+    _write(tmp_path, "lines.csv", text)
+    mapping = parse_mappings(
+        {
+            "erp/invoices": {
+                "path": "lines.csv",
+                "columns": {
+                    "invoice_id": "id",
+                    "erp_customer_id": "customer",
+                    "invoice_date": "day",
+                    "amount": "Sales",
+                    "cost": {"subtract": ["Sales", "Profit"]},
+                },
+            }
+        }
+    )["erp/invoices"]
+    report = load_table(con, tmp_path, get_table("erp/invoices"), mapping, today=TODAY)
+    assert report.rows == 3 and report.counts == {"mapped_operand_missing": 1} and report.repaired == 1
+    assert con.execute("select invoice_id, cost from raw.erp__invoices order by 1").fetchall() == [
+        ("I1", 80.0),
+        ("I2", None),
+        ("I3", 70.0),
+    ]
+    assert con.execute("select line, kind from raw._quarantine").fetchall() == [(3, "mapped_operand_missing")]

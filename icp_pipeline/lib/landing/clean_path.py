@@ -10,6 +10,8 @@ import duckdb
 
 from icp_pipeline.lib.landing.contract import Table
 from icp_pipeline.lib.landing.files import LandingDataError, TableFiles
+from icp_pipeline.lib.landing.mapped_checks import clean_path_flags as mapped_value_flags
+from icp_pipeline.lib.landing.mapped_checks import companions
 from icp_pipeline.lib.landing.mapping import TableMapping
 from icp_pipeline.lib.landing.plausibility import plausibility_rules
 from icp_pipeline.lib.landing.quarantine import RAW_SCHEMA, LoadReport, reset_quarantine
@@ -21,6 +23,7 @@ from icp_pipeline.lib.landing.transforms import (
     mapped_columns,
 )
 from icp_pipeline.lib.landing.typecheck import typed_expr
+from icp_pipeline.lib.landing.vocabularies import clean_path_flags, stage_flag
 from icp_pipeline.lib.landing.writing import single_threaded
 from icp_pipeline.lib.sql import quote_ident, sql_literal
 
@@ -28,7 +31,12 @@ _NEEDS_GENERAL_PATH = "icp: a row needs the loader's general path"
 
 
 def load_clean(
-    con: duckdb.DuckDBPyConnection, found: TableFiles, table: Table, mapping: TableMapping, today: dt.date
+    con: duckdb.DuckDBPyConnection,
+    found: TableFiles,
+    table: Table,
+    mapping: TableMapping,
+    today: dt.date,
+    stages: tuple[list[str], list[str]] = ([], []),
 ) -> LoadReport | None:
     """The common case, clean files, in one read of the files and no text copy of them.
 
@@ -57,7 +65,7 @@ def load_clean(
     except duckdb.Error:  # the caller's transaction is open: leave it to the general path
         return None
     try:
-        report = _write_clean(con, table, today, *plan)
+        report = _write_clean(con, table, today, stages, *plan)
     except BaseException as exc:
         con.execute("rollback")
         if isinstance(exc, (LandingDataError, duckdb.Error)) and not isinstance(
@@ -98,6 +106,7 @@ def _write_clean(
     con: duckdb.DuckDBPyConnection,
     table: Table,
     today: dt.date,
+    stages: tuple[list[str], list[str]],
     report: LoadReport,
     source: str,
     extras: dict[str, str],
@@ -111,6 +120,8 @@ def _write_clean(
     ]
     flags += [f"{quote_ident(c)} is null" for c in table.required_columns]
     flags += [f"({cond})" for _, cond, _ in plausibility_rules(table, today)]
+    flags += clean_path_flags(table) + stage_flag(table, stages)
+    flags += mapped_value_flags(companions(con, f"select * from {source}"))
     source_file = "_source_file"
     if flags:  # the first such row stops the write (and the caller rolls back)
         stop = f"error({sql_literal(_NEEDS_GENERAL_PATH)})"

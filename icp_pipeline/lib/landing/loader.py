@@ -28,6 +28,7 @@ from icp_pipeline.lib.landing.clean_path import load_clean
 from icp_pipeline.lib.landing.contract import Table
 from icp_pipeline.lib.landing.encoding import utf8_copies
 from icp_pipeline.lib.landing.files import LandingDataError, TableFiles
+from icp_pipeline.lib.landing.mapped_checks import check_mapped_values
 from icp_pipeline.lib.landing.mapping import TableMapping
 from icp_pipeline.lib.landing.plausibility import repair_implausible
 from icp_pipeline.lib.landing.quarantine import (
@@ -45,6 +46,7 @@ from icp_pipeline.lib.landing.transforms import (
     mapped_columns,
 )
 from icp_pipeline.lib.landing.typecheck import check_types
+from icp_pipeline.lib.landing.vocabularies import apply_vocabularies, check_stages, default_stages
 from icp_pipeline.lib.landing.writing import create_empty_raw_table, write_typed
 from icp_pipeline.lib.sql import quote_ident
 
@@ -55,19 +57,22 @@ def load_table(
     table: Table,
     mapping: TableMapping | None = None,
     today: dt.date | None = None,
+    stages: tuple[list[str], list[str]] | None = None,
 ) -> LoadReport:
     """Load `table` from `landing_dir` into the warehouse and return what happened.
 
-    `today` (default: the current UTC date) is the day after which a date counts as in the future.
+    `today` (default: the current UTC date) is the day after which a date counts as in the future;
+    `stages` the (won, lost) stage spellings of the ICP config (default: its defaults).
     """
+    stages = stages or default_stages()
     found = resolve_files(landing_dir, table, mapping)
     today = today or dt.datetime.now(dt.UTC).date()
     with utf8_copies(found) as (readable, originals):
         if found.present and not originals:
-            report = load_clean(con, readable, table, mapping or TableMapping(), today)
+            report = load_clean(con, readable, table, mapping or TableMapping(), today, stages)
             if report is not None:
                 return report
-        report = load_checked(con, landing_dir, readable, table, mapping, today, originals)
+        report = load_checked(con, landing_dir, readable, table, mapping, today, originals, stages)
     report.files = [str(p) for p in found.files]
     return report
 
@@ -80,6 +85,7 @@ def load_checked(
     mapping: TableMapping | None,
     today: dt.date,
     originals: dict[str, str] | None = None,
+    stages: tuple[list[str], list[str]] | None = None,
 ) -> LoadReport:
     """The general path: a text copy of the files that every rule reads, repairs and reports from.
 
@@ -128,6 +134,9 @@ def load_checked(
             f"create or replace temp table _mapped as select * from _mapped "
             f"qualify row_number() over (partition by {key} order by _line) = 1"
         )
+    check_mapped_values(con, table, mapping, report)
+    apply_vocabularies(con, table, mapping, report)
+    check_stages(con, table, stages or default_stages())
     check_types(con, table)
     report.quarantined = quarantine_missing_required(con, table)
     report.count("missing_required", report.quarantined)

@@ -123,7 +123,9 @@ def _mapped_text_columns(
             exprs.append(f"null::varchar as {quote_ident(col.name)}")
             continue
         used.update(source_cols[c.strip().lower()] for c in src.source_columns)
-        exprs.append(f"{_text_expr(src, source_cols)} as {quote_ident(col.name)}")
+        expr, operands = _text_expr(src, source_cols)
+        exprs.append(f"{expr} as {quote_ident(col.name)}")
+        exprs += [f"{o} as {quote_ident(companion_name(col.name, i))}" for i, o in enumerate(operands)]
     if missing_required:
         hints = _renamed_column_hints(missing_required, list(source_cols.values()))
         raise LandingDataError(
@@ -145,14 +147,44 @@ def _renamed_column_hints(missing: list[str], found: list[str]) -> str:
     return f" Did you mean {', '.join(hints)}?" if hints else ""
 
 
-def _text_expr(src: ColumnSource, source_cols: dict[str, str]) -> str:
+# A number written with comma thousands separators (`25,928`, `-1,234,567.50`): read without them.
+THOUSANDS = r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?"
+# Time parts a `date_format` without one also accepts (exports add a time to dates: `11/9/2023 0:00`).
+_TIME_SUFFIXES = (" %H:%M:%S", " %H:%M", "T%H:%M:%S", " %I:%M:%S %p", " %I:%M %p")
+SOURCE_PREFIX = "__src__"  # companion columns: a transformed column's operands as found, for the checks
+
+
+def number_expr(text: str) -> str:
+    """SQL: `text` as a double, also when written with comma thousands separators; null if not a number."""
+    return (
+        f"coalesce(try_cast({text} as double), case when regexp_full_match({text}, {sql_literal(THOUSANDS)}) "
+        f"then try_cast(replace({text}, ',', '') as double) end)"
+    )
+
+
+def date_formats(date_format: str) -> list[str]:
+    """The mapping's format, and the same followed by a time part when it has none."""
+    if any(code in date_format for code in ("%H", "%I", "%M", "%S", "%p")):
+        return [date_format]
+    return [date_format] + [date_format + suffix for suffix in _TIME_SUFFIXES]
+
+
+def companion_name(column: str, i: int) -> str:
+    return f"{SOURCE_PREFIX}{column}__{i}"
+
+
+def _text_expr(src: ColumnSource, source_cols: dict[str, str]) -> tuple[str, list[str]]:
+    """The column's text-level SQL, and its operands' SQL when a transform could turn them into null."""
+
     def col(name: str) -> str:
         return f"nullif(trim({quote_ident(source_cols[name.strip().lower()])}::varchar), '')"
 
+    operands: list[str] = []
     if src.constant is not None:
         expr = sql_literal(src.constant)
     elif src.subtract is not None:
-        first, *rest = (f"try_cast({col(c)} as double)" for c in src.subtract)
+        operands = [col(c) for c in src.subtract]
+        first, *rest = (number_expr(o) for o in operands)
         expr = f"({first} - {' - '.join(rest)})::varchar"
     else:
         expr = col(src.column)  # type: ignore[arg-type]
@@ -163,7 +195,10 @@ def _text_expr(src: ColumnSource, source_cols: dict[str, str]) -> str:
         )
         expr = f"(case {cases} else {expr} end)"
     if src.date_format:
-        expr = f"strftime(try_strptime({expr}, {sql_literal(src.date_format)}), '%Y-%m-%dT%H:%M:%S')"
+        operands = operands or [expr]
+        formats = "[" + ", ".join(sql_literal(f) for f in date_formats(src.date_format)) + "]"
+        expr = f"strftime(try_strptime({expr}, {formats}), '%Y-%m-%dT%H:%M:%S')"
     if src.multiply is not None:
-        expr = f"(try_cast({expr} as double) * {src.multiply!r})::varchar"
-    return expr
+        operands = operands or [expr]
+        expr = f"({number_expr(expr)} * {src.multiply!r})::varchar"
+    return expr, operands
