@@ -355,3 +355,69 @@ def test_an_empty_operand_of_subtract_is_counted_not_silently_null(tmp_path, con
         ("I3", 70.0),
     ]
     assert con.execute("select line, kind from raw._quarantine").fetchall() == [(3, "mapped_operand_missing")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Line-level exports deduplicated into entities
+
+
+def _lines(tmp_path: Path) -> Path:
+    text = (
+        "Order,Line,Customer ID,Customer,Country,Order Date,Sales\n"
+        "O1,1,7,Acme,Ireland,1/5/2024,100\n"
+        "O1,2,7,Acme,Germany,1/5/2024,50\n"
+        "O2,1,7,Acme,Germany,3/9/2024,25\n"
+        "O3,1,8,Beta,France,2/1/2024,10\n"
+    )
+    _write(tmp_path, "lines.csv", text)
+    return tmp_path
+
+
+def test_deduplicated_invoice_lines_sum_their_amounts(tmp_path, con):
+    mapping = parse_mappings(
+        {
+            "erp/invoices": {
+                "path": "lines.csv",
+                "deduplicate_on": "invoice_id",
+                "columns": {
+                    "invoice_id": "Order",
+                    "erp_customer_id": "Customer ID",
+                    "invoice_date": {"column": "Order Date", "date_format": "%m/%d/%Y"},
+                    "amount": "Sales",
+                },
+                "extra_columns": [],
+            }
+        }
+    )["erp/invoices"]
+    report = load_table(con, _lines(tmp_path), get_table("erp/invoices"), mapping, today=TODAY)
+    amounts = con.execute("select invoice_id, amount from raw.erp__invoices order by 1").fetchall()
+    assert amounts == [("O1", 150.0), ("O2", 25.0), ("O3", 10.0)]  # no money discarded
+    assert report.counts == {"merged_duplicate": 1}  # O1's two lines, whose amounts add up
+
+
+def test_deduplicated_customers_take_the_most_frequent_country_and_count_conflicts(tmp_path, con):
+    spec = {
+        "path": "lines.csv",
+        "deduplicate_on": "erp_customer_id",
+        "columns": {"erp_customer_id": "Customer ID", "customer_name": "Customer", "country": "Country"},
+        "extra_columns": [],
+    }
+    customers = get_table("erp/customers")
+    report = load_table(
+        con, _lines(tmp_path), customers, parse_mappings({"erp/customers": spec})["erp/customers"]
+    )
+    assert con.execute("select erp_customer_id, country from raw.erp__customers order by 1").fetchall() == [
+        ("7", "Germany"),  # two of its three lines; the first line says Ireland
+        ("8", "France"),
+    ]
+    assert report.counts == {"merged_duplicate": 2, "dedup_conflict": 1}
+    logged = con.execute(
+        "select kind, line, record->>'kept', record->'values' from raw._quarantine"
+    ).fetchall()
+    assert logged == [("dedup_conflict", 2, "Germany", '["Germany","Ireland"]')]
+
+    declared = parse_mappings({"erp/customers": {**spec, "combine": {"country": "first"}}})["erp/customers"]
+    load_table(con, tmp_path, customers, declared)
+    assert con.execute("select country from raw.erp__customers where erp_customer_id = '7'").fetchone() == (
+        "Ireland",
+    )

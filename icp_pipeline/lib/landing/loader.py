@@ -26,6 +26,7 @@ import duckdb
 
 from icp_pipeline.lib.landing.clean_path import load_clean
 from icp_pipeline.lib.landing.contract import Table
+from icp_pipeline.lib.landing.dedup import combine_duplicates
 from icp_pipeline.lib.landing.encoding import utf8_copies
 from icp_pipeline.lib.landing.files import LandingDataError, TableFiles
 from icp_pipeline.lib.landing.mapped_checks import check_mapped_values
@@ -128,12 +129,6 @@ def load_checked(
         "_source_file, _line from _landing"
     )
     con.execute("drop table _landing")  # one text copy of a large file at a time
-    if mapping.deduplicate_on:
-        key = quote_ident(mapping.deduplicate_on)
-        con.execute(
-            f"create or replace temp table _mapped as select * from _mapped "
-            f"qualify row_number() over (partition by {key} order by _line) = 1"
-        )
     check_mapped_values(con, table, mapping, report)
     apply_vocabularies(con, table, mapping, report)
     check_stages(con, table, stages or default_stages())
@@ -141,6 +136,8 @@ def load_checked(
     report.quarantined = quarantine_missing_required(con, table)
     report.count("missing_required", report.quarantined)
     repair_implausible(con, table, today, report)
+    if mapping.deduplicate_on:  # after the row checks, so each line is checked and logged on its own
+        combine_duplicates(con, table, mapping, report)
     _check_unique_key(con, table)
     if table.required:
         _check_not_empty(con, table, report)
@@ -171,7 +168,10 @@ def _check_unique_key(con: duckdb.DuckDBPyConnection, table: Table) -> None:
         )
         raise LandingDataError(
             f"{table.full_name}: key column {table.key!r} must be unique, but {total} value(s) repeat "
-            f"({examples}). Remove the duplicates or set `deduplicate_on: {table.key}` in its mapping."
+            f"({examples}). Remove the duplicates or, when the file has several rows (lines) per entity, set "
+            f"`deduplicate_on: {table.key}` in its mapping: the rows of one key are then combined column by "
+            "column (amounts summed, text by its most frequent value; `combine:` sets a rule per column) "
+            "and counted."
         )
 
 
