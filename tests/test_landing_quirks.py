@@ -421,3 +421,14 @@ def test_deduplicated_customers_take_the_most_frequent_country_and_count_conflic
     assert con.execute("select country from raw.erp__customers where erp_customer_id = '7'").fetchone() == (
         "Ireland",
     )
+
+
+def test_every_quirk_is_documented_in_bad_inputs_md():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "bad-inputs.md").read_text(encoding="utf-8")
+    names = [
+        n
+        for n in globals()
+        if n.startswith("test_") and n != "test_every_quirk_is_documented_in_bad_inputs_md"
+    ]
+    names.append("test_netsuite_statuses_and_a_report_footer_keep_the_base_revenue_and_are_summarised")
+    assert [n for n in names if f"`{n}`" not in doc] == []

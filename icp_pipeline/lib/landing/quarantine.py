@@ -23,6 +23,18 @@ RAW_SCHEMA = "raw"
 QUARANTINE_TABLE = f"{RAW_SCHEMA}._quarantine"
 LOAD_LOG_TABLE = f"{RAW_SCHEMA}._landing_loads"
 MAX_EXAMPLES = 5
+# What each kind of count means, in the run summary and icp.data_coverage.
+KIND_WORDS = {
+    "missing_required": "row(s) missing a required value, quarantined",
+    "implausible": "implausible value(s) (future date, negative size, absurd amount), quarantined or nulled",
+    "report_footer": "report footer line(s) skipped",
+    "vocabulary_synonym": "status value(s) in an ERP's spelling, read as the contract's",
+    "thousands_separator": "number(s) written with thousands separators, read without them",
+    "mapped_operand_missing": "mapped value(s) with an empty operand, set to null",
+    "merged_duplicate": "row(s) merged into another row of the same key (deduplicate_on)",
+    "dedup_conflict": "key(s) whose merged rows differed in a column, combined by rule",
+    "personal_data_column": "personal-data column(s) not loaded",
+}
 # The columns of raw._quarantine, in insert order.
 QUARANTINE_COLUMNS = "landing_table, source_file, line, reason, record, kind"
 
@@ -121,3 +133,25 @@ def quarantine_missing_required(con: duckdb.DuckDBPyConnection, table: Table) ->
     if n:
         con.execute(f"delete from _mapped where {condition}")
     return int(n)
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """`9,895 row(s) merged ...; 99 key(s) whose ...` for the non-zero counts of a load."""
+    return "; ".join(f"{n:,} {KIND_WORDS.get(kind, kind)}" for kind, n in sorted(counts.items()) if n)
+
+
+def set_aside_by_table(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    """{landing table: {kind: count}} of the last loads, non-zero counts only ({} before any load)."""
+    if not table_exists(con, RAW_SCHEMA, "_landing_loads"):
+        return {}
+    columns = {r[0] for r in con.execute(f"describe {LOAD_LOG_TABLE}").fetchall()}
+    if "set_aside" not in columns:
+        return {}
+    result = {}
+    for table, raw in con.execute(
+        f"select landing_table, set_aside from {LOAD_LOG_TABLE} order by 1"
+    ).fetchall():
+        counts = {k: int(v) for k, v in json.loads(raw or "{}").items() if v}
+        if counts:
+            result[table] = counts
+    return result

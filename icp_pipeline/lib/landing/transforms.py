@@ -46,6 +46,7 @@ def mapped_columns(
         personal = sorted(k for k in extras if PERSONAL_DATA_NAME.search(k))
         if personal:
             report.personal_data_columns = personal
+            report.count("personal_data_column", len(personal))
             report.warnings.append(
                 f"{table.full_name}: column(s) {personal} look like personal data and were not loaded "
                 "(personal data never becomes a candidate attribute; see docs/personal-data.md)"
