@@ -9,10 +9,13 @@ tiers were skipped, and why.
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.landing_contract import TABLES
+from icp_pipeline.lib.landing.contract import TABLES
+from icp_pipeline.lib.landing.quarantine import describe_counts
 from icp_pipeline.lib.warehouse import table_exists
 
 COVERAGE_COLUMNS = ["area", "name", "available", "row_count", "quarantined_rows", "detail"]
@@ -56,6 +59,10 @@ def landing_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                         f" {_n(quarantined, 'row')} went to raw._quarantine (a missing required value in "
                         f"{', '.join(table.required_columns)}, or an impossible date or amount; see its reason)."
                     )
+                raw_counts = load.get("set_aside")
+                counts = json.loads(raw_counts) if isinstance(raw_counts, str) else {}
+                if any(counts.values()):
+                    detail += f" Counted by the loader: {describe_counts(counts)} (see raw._quarantine)."
                 missing = list(
                     load["missing_optional_columns"] if load["missing_optional_columns"] is not None else []
                 )

@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from icp_pipeline.lib.icp.definition import IcpDefinition
-from icp_pipeline.lib.source_mapping import TableMapping, parse_mappings
+from icp_pipeline.lib.landing.mapping import TableMapping, parse_mappings
 
 DEFAULT_WON_STAGES = ["closed won", "won", "closed-won", "closedwon", "closed_won"]
 DEFAULT_LOST_STAGES = ["closed lost", "lost", "closed-lost", "closedlost", "closed_lost", "disqualified"]

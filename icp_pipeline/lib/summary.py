@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.warehouse import connect, table_exists
 
@@ -18,6 +19,7 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             "where tier = 'Tier 1' order by icp_score desc, account_key limit ?",
             [top_n],
         ).fetchall()
+        set_aside = set_aside_by_table(con)
         skipped = (
             con.execute(
                 "select name, detail from icp.data_coverage where area = 'capability' and not available"
@@ -37,6 +39,11 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         print("\nNot computed from this data (see icp.data_coverage)")
         for name, detail in skipped:
             print(f"  {name}: {detail}")
+    if set_aside:
+        print("\nSet aside or repaired while loading (raw._quarantine, raw._landing_loads.set_aside)")
+        for table, counts in set_aside.items():
+            for kind, n in sorted(counts.items()):
+                print(f"  {table:<28}{n:>10,}  {KIND_WORDS.get(kind, kind)}")
     print("\nOutputs")
     print(f"  warehouse : {settings.duckdb_path}  (schema icp, e.g. select * from icp.target_accounts)")
     print(f"  exports   : {settings.export_dir}")

@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.landing_contract import TABLES, Table
+from icp_pipeline.lib.landing.contract import TABLES, Table
 from icp_pipeline.lib.quality.gx_validate import ExpectationOutcome, validate_frame
 from icp_pipeline.lib.quality.suites import (
     feature_mart_error_expectations,
