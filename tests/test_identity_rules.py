@@ -77,6 +77,7 @@ TABLES = {
     "crm/contacts": [
         {"contact_id": "C1", "account_id": ALPHA, "created_at": "2022-01-01 00:00:00"},
         {"contact_id": "C2", "account_id": BETA, "created_at": "2022-01-01 00:00:00"},
+        {"contact_id": "C3", "account_id": ALPHA},  # no created_at: left out of point-in-time counts
     ],
     "crm/leads": [
         {"lead_id": "L1", "created_at": "2023-01-01 00:00:00", "converted_account_id": salesforce_18(BETA)},
@@ -85,7 +86,50 @@ TABLES = {
     "erp/customers": [
         {"erp_customer_id": "E1", "customer_name": "Beta Holdings", "crm_account_id": BETA},
         {"erp_customer_id": "E2", "customer_name": "Freemail ERP", "website": "info@yahoo.com"},
+        {"erp_customer_id": "E3", "customer_name": "Beta Services", "crm_account_id": BETA},
     ],
+    # Rows that other dbt rules leave out, one per reason of marts.dropped_values.
+    "erp/invoices": [
+        {
+            "invoice_id": "I1",
+            "erp_customer_id": "E1",
+            "invoice_date": "2023-05-01",
+            "amount": 100.0,
+            "status": "paid",
+        },
+        {
+            "invoice_id": "I2",
+            "erp_customer_id": "E1",
+            "invoice_date": "2023-06-01",
+            "amount": 50.0,
+            "status": "Paid In Full",
+        },
+    ],
+    "erp/contracts": [
+        {
+            "contract_id": "K1",
+            "erp_customer_id": "E1",
+            "start_date": "2023-01-01",
+            "annual_value": 10.0,
+            "status": "cancelled",
+        },
+    ],
+    "erp/fx_rates": [
+        {"currency": "EUR", "rate_to_reporting": 1.2, "valid_from": "2020-01-01"},
+        {"currency": "EUR", "rate_to_reporting": 1.1, "valid_from": "2020-01-01"},
+        {"currency": "EUR", "rate_to_reporting": 0.0, "valid_from": "2021-01-01"},
+        {"currency": "USD", "rate_to_reporting": 1.0},
+    ],
+    "enrichment/firmographics": [
+        {"domain": "alpha.com", "company_name": "Alpha"},
+        {"domain": "https://www.alpha.com", "company_name": "Alpha", "industry": "Software"},
+    ],
+    "enrichment/technographics": [
+        {"domain": "alpha.com", "technology": "Snowflake", "first_seen": "2022-01-01"},
+        {"domain": "alpha.com", "technology": "Tableau"},
+        {"domain": "alpha.com", "technology": "+++", "first_seen": "2022-01-01"},
+    ],
+    "enrichment/events": [{"domain": "alpha.com", "event_type": "???", "event_date": "2022-01-01"}],
 }
 
 
@@ -157,7 +201,7 @@ def test_match_rates_count_blank_keys_apart_and_list_unmatched_values(identity):
     )
     # An unconverted lead has no key: not unmatched.
     assert rates["crm/leads.converted_account_id -> crm/accounts"][1:5] == (2, 1, 1, pytest.approx(1.0))
-    assert rates["erp/customers.crm_account_id -> crm/accounts"][1:5] == (2, 1, 1, pytest.approx(1.0))
+    assert rates["erp/customers.crm_account_id -> crm/accounts"][1:5] == (3, 1, 2, pytest.approx(1.0))
     assert rates["crm/accounts.parent_account_id -> crm/accounts"][1:5] == (8, 7, 1, pytest.approx(1.0))
 
 
@@ -187,3 +231,34 @@ def test_a_child_table_below_the_minimum_rate_fails_the_blocking_check_with_its_
         f"below the minimum 95%. Unmatched values: {ALPHA.upper()}." in check.description
     )
     assert "min_child_match_rate" in check.description
+
+
+def test_every_row_or_value_the_models_leave_out_is_counted_per_table_and_reason(identity):
+    dropped = {
+        (table, reason): (outcome, n)
+        for table, reason, outcome, n in identity.query(
+            "select source_table, reason, outcome, row_count from marts.dropped_values"
+        )
+    }
+    assert {
+        ("crm/opportunities", "unknown_account_id"): ("dropped", 1),
+        ("crm/accounts", "shared_domain"): ("nulled", 6),
+        ("erp/customers", "shared_domain"): ("nulled", 1),
+        ("erp/customers", "shares_account_key"): ("merged", 1),
+        ("erp/fx_rates", "duplicate_rate"): ("dropped", 1),
+        ("erp/fx_rates", "non_positive_rate"): ("dropped", 1),
+        ("erp/fx_rates", "reporting_currency_rate"): ("dropped", 1),
+        ("erp/invoices", "unrecognised_status"): ("dropped", 1),
+        ("erp/contracts", "unrecognised_status"): ("repaired", 1),
+        ("enrichment/firmographics", "duplicate_domain"): ("merged", 1),
+        ("enrichment/technographics", "no_first_seen"): ("dropped", 1),
+        ("enrichment/technographics", "missing_technology"): ("dropped", 1),
+        ("enrichment/events", "missing_event_type"): ("dropped", 1),
+        ("crm/contacts", "no_created_at"): ("dropped", 1),
+    }.items() <= dropped.items()
+    # The counts are what the models really left out: I2 is not revenue, the 1.1 EUR rate is used.
+    assert identity.feature("crm:" + BETA, "label_revenue") == pytest.approx(100.0)
+    assert identity.one(
+        "select rate_to_reporting from intermediate.int_fx_rates where currency = 'EUR' "
+        "and valid_from = '2020-01-01'"
+    ) == (pytest.approx(1.1),)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from icp_pipeline.lib.dropped_values import dropped_values
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.warehouse import connect, table_exists
 
@@ -25,6 +26,7 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             if table_exists(con, "icp", "data_coverage")
             else []
         )
+        dropped = dropped_values(con)
     print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
     print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{'prospect expected value':>26}")
     for tier, prospects, customers, value in tiers:
@@ -37,6 +39,10 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         print("\nNot computed from this data (see icp.data_coverage)")
         for name, detail in skipped:
             print(f"  {name}: {detail}")
+    if dropped:
+        print("\nLeft out or changed by the models (see marts.dropped_values)")
+        for table, reason, outcome, n, _ in dropped:
+            print(f"  {table}: {n:,} {reason} ({outcome})")
     print("\nOutputs")
     print(f"  warehouse : {settings.duckdb_path}  (schema icp, e.g. select * from icp.target_accounts)")
     print(f"  exports   : {settings.export_dir}")
