@@ -66,6 +66,15 @@ TABLES = {
             }
             for account_id, website in zip(GMAIL_IDS, FREE_MAIL, strict=True)
         ),
+        # A shared website, and no website: enrichment gives both their domain by company name, and
+        # that domain beats a stale crm_account_id in ERP (below).
+        {
+            "account_id": "F1",
+            "account_name": "Foxwood Supply",
+            "website": "https://www.linkedin.com/company/foxwood",
+            "created_at": "2020-03-01 00:00:00",
+        },
+        {"account_id": "V1", "account_name": "Vectorview Health", "created_at": "2020-03-02 00:00:00"},
     ],
     "crm/opportunities": [
         _won("O1", ALPHA, 1000.0),
@@ -87,6 +96,18 @@ TABLES = {
         {"erp_customer_id": "E1", "customer_name": "Beta Holdings", "crm_account_id": BETA},
         {"erp_customer_id": "E2", "customer_name": "Freemail ERP", "website": "info@yahoo.com"},
         {"erp_customer_id": "E3", "customer_name": "Beta Services", "crm_account_id": BETA},
+        {
+            "erp_customer_id": "C1",
+            "customer_name": "FOXWOOD SUPPLY S.A.S.",
+            "website": "foxwoodsupply.com",
+            "crm_account_id": "V1",
+        },
+        {
+            "erp_customer_id": "C2",
+            "customer_name": "Vectorview Health Inc.",
+            "website": "vectorviewhealth.com",
+            "crm_account_id": "V1",
+        },
     ],
     # Rows that other dbt rules leave out, one per reason of marts.dropped_values.
     "erp/invoices": [
@@ -121,6 +142,8 @@ TABLES = {
         {"currency": "USD", "rate_to_reporting": 1.0},
     ],
     "enrichment/firmographics": [
+        {"domain": "foxwoodsupply.com", "company_name": "Foxwood Supply"},
+        {"domain": "vectorviewhealth.com", "company_name": "Vectorview Health"},
         {"domain": "alpha.com", "company_name": "Alpha"},
         {"domain": "https://www.alpha.com", "company_name": "Alpha", "industry": "Software"},
     ],
@@ -170,7 +193,11 @@ def test_free_mail_websites_never_merge_customers(identity):
     shared = identity.query(
         "select source_table, record_id from marts.unmatched_records where reason = 'shared_domain' order by 2"
     )
-    assert shared == [("erp/customers", "E2"), *(("crm/accounts", g) for g in GMAIL_IDS)]
+    assert shared == [
+        ("erp/customers", "E2"),
+        ("crm/accounts", "F1"),
+        *(("crm/accounts", g) for g in GMAIL_IDS),
+    ]
     # The email's local part does not pass staging.
     assert identity.one("select website from staging.stg_crm__accounts where account_id = 'G1'") == (
         "*@gmail.com",
@@ -178,7 +205,21 @@ def test_free_mail_websites_never_merge_customers(identity):
     assert identity.one(
         "select row_count, blank_key_count, matched_count, unmatched_count from marts.identity_match_rates "
         "where source_pair = 'crm/accounts.website -> web domain'"
-    ) == (8, 1, 1, 6)
+    ) == (10, 2, 1, 7)
+
+
+def test_an_account_without_own_domain_takes_enrichments_and_it_beats_a_stale_erp_id(identity):
+    matches = dict(
+        (r[0], r[1:])
+        for r in identity.query(
+            "select erp_customer_id, matched_crm_account_id, match_method, has_stale_crm_account_id "
+            "from intermediate.int_erp_customers_matched where erp_customer_id in ('C1', 'C2')"
+        )
+    )
+    assert matches == {"C1": ("F1", "domain", True), "C2": ("V1", "domain", False)}
+    assert identity.feature("foxwoodsupply.com", "crm_account_id") == "F1"
+    assert identity.feature("foxwoodsupply.com", "erp_customer_id") == "C1"
+    assert identity.feature("vectorviewhealth.com", "crm_account_id") == "V1"
 
 
 def test_match_rates_count_blank_keys_apart_and_list_unmatched_values(identity):
@@ -201,8 +242,8 @@ def test_match_rates_count_blank_keys_apart_and_list_unmatched_values(identity):
     )
     # An unconverted lead has no key: not unmatched.
     assert rates["crm/leads.converted_account_id -> crm/accounts"][1:5] == (2, 1, 1, pytest.approx(1.0))
-    assert rates["erp/customers.crm_account_id -> crm/accounts"][1:5] == (3, 1, 2, pytest.approx(1.0))
-    assert rates["crm/accounts.parent_account_id -> crm/accounts"][1:5] == (8, 7, 1, pytest.approx(1.0))
+    assert rates["erp/customers.crm_account_id -> crm/accounts"][1:5] == (5, 1, 4, pytest.approx(1.0))
+    assert rates["crm/accounts.parent_account_id -> crm/accounts"][1:5] == (10, 9, 1, pytest.approx(1.0))
 
 
 def test_a_child_table_below_the_minimum_rate_fails_the_blocking_check_with_its_values(identity, tmp_path):
@@ -242,7 +283,8 @@ def test_every_row_or_value_the_models_leave_out_is_counted_per_table_and_reason
     }
     assert {
         ("crm/opportunities", "unknown_account_id"): ("dropped", 1),
-        ("crm/accounts", "shared_domain"): ("nulled", 6),
+        ("crm/accounts", "shared_domain"): ("nulled", 7),
+        ("erp/customers", "stale_crm_account_id"): ("repaired", 1),
         ("erp/customers", "shared_domain"): ("nulled", 1),
         ("erp/customers", "shares_account_key"): ("merged", 1),
         ("erp/fx_rates", "duplicate_rate"): ("dropped", 1),
