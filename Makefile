@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs browser
+.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs browser shared-domains
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,9 @@ status: install
 
 bench: install manifest  ## scale benchmark: 10k/100k/1M accounts vs engines' floor and pandas (bench/results/)
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
+
+shared-domains: install  ## regenerate dbt seed shared_domains from its libraries
+	$(BIN)/python -m icp_pipeline.lib.shared_domains
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from icp_pipeline.lib.dropped_values import dropped_values
 from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.warehouse import connect, table_exists
@@ -27,6 +28,7 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             if table_exists(con, "icp", "data_coverage")
             else []
         )
+        dropped = dropped_values(con)
     print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
     print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{'prospect expected value':>26}")
     for tier, prospects, customers, value in tiers:
@@ -44,6 +46,10 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         for table, counts in set_aside.items():
             for kind, n in sorted(counts.items()):
                 print(f"  {table:<28}{n:>10,}  {KIND_WORDS.get(kind, kind)}")
+    if dropped:
+        print("\nLeft out or changed by the models (see marts.dropped_values)")
+        for table, reason, outcome, n, _ in dropped:
+            print(f"  {table}: {n:,} {reason} ({outcome})")
     print("\nOutputs")
     print(f"  warehouse : {settings.duckdb_path}  (schema icp, e.g. select * from icp.target_accounts)")
     print(f"  exports   : {settings.export_dir}")
