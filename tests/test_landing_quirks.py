@@ -134,6 +134,35 @@ def test_a_row_with_a_missing_field_in_the_middle_is_not_taken_for_a_footer(tmp_
         load_table(con, tmp_path, ACCOUNTS)
 
 
+def test_line_endings_that_change_within_the_file_are_read_and_still_checked(tmp_path, con):
+    """Rows appended with `\\n` to a `\\r\\n` file: DuckDB's strict reader refuses the file; the loader
+    checks every row with Python's csv module, then reads a rewritten copy."""
+    crlf = _accounts_csv(30_000).replace("\n", "\r\n")
+    path = _write(
+        tmp_path, "crm/accounts.csv", crlf + "A90001,Late Co,late.com,Software,US,5,1,,2024-01-02,a,b,c\n"
+    )
+    report = load_table(con, tmp_path, ACCOUNTS)
+    assert report.rows == 30_001 and report.files == [str(path)]
+    assert con.execute(
+        "select account_name, _source_file from raw.crm__accounts where account_id = 'A90001'"
+    ).fetchone() == (
+        "Late Co",
+        str(path),
+    )
+    _write(
+        tmp_path,
+        "crm/accounts.csv",
+        crlf + "A90001,Acmelight Industries, Inc.,x.com,Software,US,5,1,,,a,b,c\n",
+    )
+    with pytest.raises(
+        LandingDataError, match=r"accounts\.csv: line 30002 has 13 field\(s\) where the header has 12"
+    ):
+        load_table(con, tmp_path, ACCOUNTS)
+    _write(tmp_path, "crm/accounts.csv", crlf + SALESFORCE_FOOTER)
+    report = load_table(con, tmp_path, ACCOUNTS)
+    assert report.rows == 30_000 and report.skipped_lines == 5
+
+
 NAMES = ["Łódź Żółć Sp. z o.o.", "Αθήνα Ναυτιλιακή ΑΕ", "Café Noir"]
 
 
