@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from icp_pipeline.lib.coverage import landing_rows
 from icp_pipeline.lib.landing.contract import get_table
 from icp_pipeline.lib.landing.files import LandingDataError
 from icp_pipeline.lib.landing.loader import load_table
@@ -113,6 +114,8 @@ def test_a_salesforce_report_footer_is_skipped_and_counted(tmp_path, con):
     assert logged[2][2] == '"Confidential Information - Do Not Distribute"'
     assert con.execute("select sum(amount) from raw.crm__opportunities").fetchone()[0] == 1750
     assert con.execute("select skipped_lines from raw._landing_loads").fetchone()[0] == 5
+    coverage = landing_rows(con).set_index("name").loc["crm/opportunities", "detail"]
+    assert "Counted by the loader: 5 report footer line(s) skipped (see raw._quarantine)." in coverage
 
 
 @pytest.mark.parametrize("line", [3, 25_001], ids=["near_the_top", "past_the_sniff_sample"])

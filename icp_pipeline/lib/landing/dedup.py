@@ -81,6 +81,12 @@ def combine_duplicates(
             f"columns: {sorted(columns)}"
         )
     rules = {c: mapping.combine.get(c) or default_rule(table, c) for c in columns}
+    discarding = sorted(c for c, r in rules.items() if (table.full_name, c) in SUMMED_MONEY and r != "sum")
+    if discarding:
+        report.warnings.append(
+            f"{table.full_name}: `combine` keeps one row's {discarding} per {key} instead of the sum: the "
+            "other rows' amounts are discarded (counted as dedup_conflict where they differ)"
+        )
     for c, rule in rules.items():
         col = table.column(c)
         if rule == "sum" and (col is None or col.type not in ("decimal", "integer")):
