@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from icp_pipeline.lib.coverage import landing_rows
 from icp_pipeline.lib.landing.contract import get_table
 from icp_pipeline.lib.landing.files import LandingDataError
 from icp_pipeline.lib.landing.loader import load_table
@@ -113,6 +114,8 @@ def test_a_salesforce_report_footer_is_skipped_and_counted(tmp_path, con):
     assert logged[2][2] == '"Confidential Information - Do Not Distribute"'
     assert con.execute("select sum(amount) from raw.crm__opportunities").fetchone()[0] == 1750
     assert con.execute("select skipped_lines from raw._landing_loads").fetchone()[0] == 5
+    coverage = landing_rows(con).set_index("name").loc["crm/opportunities", "detail"]
+    assert "Counted by the loader: 5 report footer line(s) skipped (see raw._quarantine)." in coverage
 
 
 @pytest.mark.parametrize("line", [3, 25_001], ids=["near_the_top", "past_the_sniff_sample"])
@@ -132,6 +135,35 @@ def test_a_row_with_a_missing_field_in_the_middle_is_not_taken_for_a_footer(tmp_
     _write(tmp_path, "crm/accounts.csv", "\n".join(text))
     with pytest.raises(LandingDataError, match=r"line 21 has 2 field\(s\) where the header has 12"):
         load_table(con, tmp_path, ACCOUNTS)
+
+
+def test_line_endings_that_change_within_the_file_are_read_and_still_checked(tmp_path, con):
+    """Rows appended with `\\n` to a `\\r\\n` file: DuckDB's strict reader refuses the file; the loader
+    checks every row with Python's csv module, then reads a rewritten copy."""
+    crlf = _accounts_csv(30_000).replace("\n", "\r\n")
+    path = _write(
+        tmp_path, "crm/accounts.csv", crlf + "A90001,Late Co,late.com,Software,US,5,1,,2024-01-02,a,b,c\n"
+    )
+    report = load_table(con, tmp_path, ACCOUNTS)
+    assert report.rows == 30_001 and report.files == [str(path)]
+    assert con.execute(
+        "select account_name, _source_file from raw.crm__accounts where account_id = 'A90001'"
+    ).fetchone() == (
+        "Late Co",
+        str(path),
+    )
+    _write(
+        tmp_path,
+        "crm/accounts.csv",
+        crlf + "A90001,Acmelight Industries, Inc.,x.com,Software,US,5,1,,,a,b,c\n",
+    )
+    with pytest.raises(
+        LandingDataError, match=r"accounts\.csv: line 30002 has 13 field\(s\) where the header has 12"
+    ):
+        load_table(con, tmp_path, ACCOUNTS)
+    _write(tmp_path, "crm/accounts.csv", crlf + SALESFORCE_FOOTER)
+    report = load_table(con, tmp_path, ACCOUNTS)
+    assert report.rows == 30_000 and report.skipped_lines == 5
 
 
 NAMES = ["Łódź Żółć Sp. z o.o.", "Αθήνα Ναυτιλιακή ΑΕ", "Café Noir"]

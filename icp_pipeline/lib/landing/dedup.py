@@ -81,6 +81,24 @@ def combine_duplicates(
             f"columns: {sorted(columns)}"
         )
     rules = {c: mapping.combine.get(c) or default_rule(table, c) for c in columns}
+    discarding = sorted(c for c, r in rules.items() if (table.full_name, c) in SUMMED_MONEY and r != "sum")
+    if discarding:
+        report.warnings.append(
+            f"{table.full_name}: `combine` keeps one row's {discarding} per {key} instead of the sum: the "
+            "other rows' amounts are discarded (counted as dedup_conflict where they differ)"
+        )
+    for c, rule in rules.items():
+        col = table.column(c)
+        if rule == "sum" and (col is None or col.type not in ("decimal", "integer")):
+            q = quote_ident(c)
+            bad = con.execute(
+                f"select count(*), any_value({q}) from _mapped where {q} is not null and try_cast({q} as double) is null"
+            ).fetchone()
+            if bad[0]:
+                raise LandingDataError(
+                    f"{table.full_name}: `combine: {{{c}: sum}}`, but {bad[0]} value(s) of {c} are not numbers "
+                    f"(e.g. {bad[1]!r}); a sum would drop them. Choose another rule for {c}."
+                )
     k = quote_ident(key)
     counts = [
         f"count(*) over (partition by {k}, {quote_ident(c)}) as {quote_ident(f'__n__{c}')}"

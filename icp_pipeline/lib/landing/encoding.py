@@ -60,7 +60,7 @@ def utf16_encoding(path: Path) -> str | None:
     return None
 
 
-def _write_utf8_copy(path: Path, encoding: str, target: Path) -> None:
+def rewrite_csv(path: Path, encoding: str, target: Path) -> None:
     """Decode `path` and write it as UTF-8 CSV with commas (a tab-separated header: tab-separated rows)."""
     with path.open(encoding=encoding, newline="") as src:
         first = src.readline().lstrip("\ufeff")
@@ -93,7 +93,7 @@ def utf8_copies(found: TableFiles) -> Iterator[tuple[TableFiles, dict[str, str]]
         for i, path in enumerate(found.files):
             if path in converted:
                 copy = folder / f"{i:04d}_{path.name}"
-                _write_utf8_copy(path, converted[path], copy)
+                rewrite_csv(path, converted[path], copy)
                 originals[str(copy)] = str(path)
                 path = copy
             files.append(path)

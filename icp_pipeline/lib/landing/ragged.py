@@ -183,23 +183,64 @@ def _reject_message(table_name: str, path: Path, shown: Path, n_fields: int, rej
     )
     text = first.text.strip("\r\n")
     if first.error_type in _FIELD_COUNT_ERRORS:
-        found = _fields(text)
-        if found > n_fields:
-            fix = (
-                "A value probably holds an unquoted comma (e.g. `Acme, Inc.`): quote every value that "
-                'contains a comma (RFC 4180: "Acme, Inc.") or export the file again as CSV with quoting.'
-            )
-        else:
-            fix = (
-                "Fields are missing (or the line is a report's footer or note without the blank line "
-                "that opens a footer): complete or delete the line, or export the file again."
-            )
-        return (
-            f"{where}: line {numbers[first.offset]} has {found} field(s) where the header has {n_fields} "
-            f"({text[:160]!r}). Every row must have as many fields as the header. {fix}{more}"
-        )
+        return field_count_message(where, numbers[first.offset], _fields(text), n_fields, text, more)
     return (
         f"{where}: line {numbers[first.offset]} is not valid RFC 4180 CSV ({first.error_type.lower()}: "
         f"{text[:160]!r}). Quote values that contain commas, quotes or line breaks, doubling any quote "
         f'inside a quoted value (""), and export the file again.{more}'
     )
+
+
+def field_count_message(where: str, line: int, found: int, n_fields: int, text: str, more: str) -> str:
+    """The error for a row of `found` fields where the header has `n_fields`, with the fix."""
+    if found > n_fields:
+        fix = (
+            "A value probably holds an unquoted comma (e.g. `Acme, Inc.`): quote every value that "
+            'contains a comma (RFC 4180: "Acme, Inc.") or export the file again as CSV with quoting.'
+        )
+    else:
+        fix = (
+            "Fields are missing (or the line is a report's footer or note without the blank line "
+            "that opens a footer): complete or delete the line, or export the file again."
+        )
+    return (
+        f"{where}: line {line} has {found} field(s) where the header has {n_fields} "
+        f"({text[:160]!r}). Every row must have as many fields as the header. {fix}{more}"
+    )
+
+
+def scan_field_counts(path: Path, shown: Path, table_name: str) -> None:
+    """Python's csv module over the whole file: raise for a row whose field count differs from the header.
+
+    The loader's fallback when DuckDB's strict reader cannot read the file at all (e.g. line endings
+    that change within the file); a trailing report footer (see `trailing_footer`) is not an error.
+    """
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        n_fields = len(next(reader, []))
+        bad: list[tuple[int, int, str]] = []
+        after_blank: list[tuple[int, int, str]] | None = None  # short rows since a blank line
+        for row in reader:
+            if not row:
+                after_blank = [] if after_blank is None else after_blank
+                continue
+            if len(row) == n_fields:
+                bad += after_blank or []
+                after_blank = None
+                continue
+            entry = (reader.line_num, len(row), ",".join(row))
+            if after_blank is not None and len(row) < n_fields:
+                after_blank.append(entry)
+            else:
+                bad.append(entry)
+    if bad:
+        line, found, text = bad[0]
+        more = (
+            f" {len(bad)} line(s) in all: "
+            + ", ".join(f"line {b[0]}" for b in bad[:_MAX_EXAMPLES])
+            + (", ..." if len(bad) > _MAX_EXAMPLES else "")
+            + "."
+        )
+        raise LandingDataError(
+            field_count_message(f"{table_name}: {shown}", line, found, n_fields, text, more)
+        )

@@ -5,15 +5,22 @@ and the encoding, delimiter and header problems named with their line and fix.
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 
 import duckdb
 
 from icp_pipeline.lib.landing.contract import Table
-from icp_pipeline.lib.landing.encoding import encoding_problem
+from icp_pipeline.lib.landing.encoding import encoding_problem, rewrite_csv
 from icp_pipeline.lib.landing.files import LandingDataError, TableFiles, find_table_files
 from icp_pipeline.lib.landing.mapping import TableMapping
-from icp_pipeline.lib.landing.ragged import CSV_OPTIONS, FooterLine, check_rejects, clear_rejects
+from icp_pipeline.lib.landing.ragged import (
+    CSV_OPTIONS,
+    FooterLine,
+    check_rejects,
+    clear_rejects,
+    scan_field_counts,
+)
 from icp_pipeline.lib.sql import sql_literal
 
 # Delimiters other than the contract's comma that exports commonly use.
@@ -59,24 +66,20 @@ def read_as_text(
                     else "."
                 )
             )
-    reader = reader_sql(found)
-    clear_rejects(con)
-    try:
-        con.execute(f"create or replace temp table _landing_in as select * from {reader}")
-    except duckdb.Error as exc:
-        raise LandingDataError(_unreadable_message(found, exc, originals or {})) from exc
-    footers: list[FooterLine] = []
-    if found.file_format == "csv":
-        check_csv_headers(found, originals or {})
-        footers = check_rejects(con, found.table.full_name, originals)
-        clear_rejects(con)
+    with tempfile.TemporaryDirectory(prefix="icp-landing-rewritten-") as folder:
+        found, originals = _read_files(con, found, originals or {}, Path(folder))
+        footers: list[FooterLine] = []
+        if found.file_format == "csv":
+            check_csv_headers(found, originals)
+            footers = check_rejects(con, found.table.full_name, originals)
+            clear_rejects(con)
     # rowid follows insertion order, so it gives each row its line in its file (CSV: header = line 1;
     # a quoted newline inside a value is not counted) or its row number (Parquet, from 1).
     first = 2 if found.file_format == "csv" else 1
     # one file: its rows are rowids 0..n-1, so no window over the whole table is needed
     offset = "rowid" if len(found.files) == 1 else "(rowid - min(rowid) over (partition by filename))"
     source = "filename"
-    if originals:
+    if originals:  # the user's file names, not those of converted copies
         cases = " ".join(f"when {sql_literal(k)} then {sql_literal(v)}" for k, v in originals.items())
         source = f"(case filename {cases} else filename end)"
     con.execute(
@@ -85,6 +88,45 @@ def read_as_text(
     )
     con.execute("drop table _landing_in")
     return footers
+
+
+def _read_files(
+    con: duckdb.DuckDBPyConnection, found: TableFiles, originals: dict[str, str], folder: Path
+) -> tuple[TableFiles, dict[str, str]]:
+    """Temp table `_landing_in` from the files; the files and originals actually read.
+
+    When DuckDB's strict CSV reader cannot read a file at all (e.g. its line endings change from
+    `\\r\\n` to `\\n` within the file), the file's encoding and delimiter are checked, then every row's
+    field count (Python's csv module, `ragged.scan_field_counts`), and the files are read again from
+    copies rewritten row by row (`encoding.rewrite_csv`) into `folder`.
+    """
+    clear_rejects(con)
+    try:
+        con.execute(f"create or replace temp table _landing_in as select * from {reader_sql(found)}")
+        return found, originals
+    except duckdb.Error as exc:
+        if found.file_format != "csv":
+            raise LandingDataError(_unreadable_message(found, exc, originals)) from exc
+        error = exc
+    for path in found.files:
+        shown = Path(originals.get(str(path), path))
+        problem = _csv_file_problem(path)
+        if problem:
+            raise LandingDataError(f"{found.table.full_name}: {shown}: {problem}") from error
+        scan_field_counts(path, shown, found.table.full_name)
+    files, rewritten = [], {}
+    for i, path in enumerate(found.files):
+        copy = folder / f"{i:04d}_{path.name}"
+        rewrite_csv(path, "utf-8-sig", copy)
+        rewritten[str(copy)] = originals.get(str(path), str(path))
+        files.append(copy)
+    found = TableFiles(found.table, tuple(files), "csv")
+    clear_rejects(con)
+    try:
+        con.execute(f"create or replace temp table _landing_in as select * from {reader_sql(found)}")
+    except duckdb.Error as exc:
+        raise LandingDataError(_unreadable_message(found, exc, rewritten)) from exc
+    return found, rewritten
 
 
 def reader_sql(found: TableFiles) -> str:
