@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from icp_pipeline.defs.model.checks import card_metadata
 from icp_pipeline.lib.filter_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
 from icp_pipeline.lib.model.settings import ModelSettings
@@ -62,6 +63,12 @@ class ModelConfig(dg.Config):
             description="Honest validation: grouped CV and time hold-out metrics beside linear and rules baselines, "
             "plus excluded attributes (leakage, high cardinality) with reasons.",
         ),
+        dg.AssetSpec(
+            [MODEL_SCHEMA, "model_card"],
+            deps=MARTS,
+            description="One row per refresh: the candidate that scored the list, its hold-out metrics with 90 % "
+            "bootstrap intervals and n, the baselines', strength (strong / moderate / weak / none) and a verdict.",
+        ),
     ],
     group_name="model",
     can_subset=False,
@@ -102,6 +109,7 @@ def icp_models(
         write_frame(con, f"{MODEL_SCHEMA}.attribute_exclusions", exclusions)
         # which model components were trained and why not (read by icp.data_coverage)
         write_frame(con, f"{MODEL_SCHEMA}.model_status", model_status(result))
+        write_frame(con, f"{MODEL_SCHEMA}.model_card", result.card.assign(run_id=context.run_id))
     plots = {name: image_markdown(png) for name, png in result.plots.items()}
     yield dg.MaterializeResult(
         asset_key=[MODEL_SCHEMA, "account_scores"],
@@ -131,6 +139,7 @@ def icp_models(
             **{f"plot_{k}": dg.MetadataValue.md(v) for k, v in plots.items() if "importance" not in k},
         },
     )
+    yield dg.MaterializeResult(asset_key=[MODEL_SCHEMA, "model_card"], metadata=card_metadata(result.card))
 
 
 def holdout_predictions(result: ModelResult, account_keys: pd.Series) -> pd.DataFrame:
