@@ -36,6 +36,11 @@ class ModelConfig(dg.Config):
     n_bootstrap: int | None = None
     cv_folds: int | None = None
     min_customers: int | None = None
+    n_metric_bootstrap: int | None = None  # resamples behind the model card's 90 % intervals
+    min_holdout_n: int | None = None  # fewer held-out customers: strength `none`
+    moderate_spearman_low: float | None = None  # Spearman lower bound below it: `weak`
+    strong_spearman_low: float | None = None  # Spearman lower bound from it: `strong`
+    near_duplicate_spearman: float | None = None  # |Spearman| from which attributes form one group
 
     def to_settings(self, default_label: str) -> ModelSettings:
         fields = {f.name for f in dataclasses.fields(ModelSettings)}

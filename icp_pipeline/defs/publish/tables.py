@@ -94,7 +94,7 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
     "model_card": PublishedTable(
         "One row per refresh: which model scored the list, its hold-out metrics with 90 % bootstrap intervals "
         "and n beside the baselines', the strength of the evidence (strong, moderate, weak, none) and a "
-        "one-sentence verdict; whether the win model was learnt.",
+        "one-sentence verdict; whether the win model was learnt. The rules: docs/model-card.md.",
         MODEL_CARD_COLUMNS,
     ),
     "tier_summary": PublishedTable(

@@ -373,7 +373,7 @@ MODEL_CARD_COLUMNS: dict[str, str] = {
     "`plain_lightgbm` (default LightGBM on every attribute), `linear` or `rules` (baselines; used when "
     "strength is weak or none).",
     "strength": "`strong`, `moderate`, `weak` or `none`, by the documented rule on the 90 % intervals and the "
-    "baselines (docs/data_dictionary.md, 'Model card').",
+    "baselines (docs/model-card.md).",
     "verdict": "One sentence for a sales leader: how far to trust the list, with the figure behind it.",
     "strength_reason": "The rule that decided the strength, in words.",
     "evaluation_split": "`time_holdout` (latest customers by first win, fitted on the earlier ones) or `cv` "

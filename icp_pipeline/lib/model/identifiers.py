@@ -2,8 +2,7 @@
 
 An industry code (SIC 7372 is not "more" than SIC 2834), a postal code or a record id must not be
 split by LightGBM as a number, nor summarised as "top quartile of sic_code (>= 7,736)". The rule,
-applied to every numeric, non-binary candidate attribute (source: docs/data_dictionary.md,
-"Identifier-like attributes"):
+applied to every numeric, non-binary candidate attribute (source: docs/model-card.md):
 
 1. **Ids** - the name's last word is `id`, `key`, `uuid`, `guid` or `number`/`no` (e.g. `x__row_id`,
    `x__customer_number`) and the values are integers: left out ("identifier, no meaning as number

@@ -246,12 +246,19 @@ def model_status(result: ModelResult) -> pd.DataFrame:
         {"component": "value_model", "available": True, "detail": "; ".join(value_notes)},
         {
             "component": "win_model",
-            "available": result.win_model.booster is not None,
-            "detail": result.win_model.note,
+            # learnt per the model card: trained, and better than a coin on held-out accounts
+            "available": _win_learnt(result),
+            "detail": result.card.iloc[0]["win_model_reason"] if len(result.card) else result.win_model.note,
         },
         {"component": "value_label", "available": True, "detail": result.value_label},
     ]
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+
+
+def _win_learnt(result: ModelResult) -> bool:
+    if len(result.card):
+        return bool(result.card.iloc[0]["win_model_status"] == "learnt")
+    return result.win_model.booster is not None
 
 
 def metric_value(metrics: pd.DataFrame, metric: str, model: str = "lightgbm", split: str = "cv") -> float:
