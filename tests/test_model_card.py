@@ -23,10 +23,15 @@ def test_a_dataset_without_signal_gets_strength_none_and_is_scored_by_a_baseline
     customers = f["label_annualised_value"].notna()
     shuffled = f.loc[customers, "label_annualised_value"].sample(frac=1.0, random_state=3).to_numpy()
     f.loc[customers, "label_annualised_value"] = shuffled  # value no longer depends on any attribute
+    f["x__headcount_copy"] = f["firmo__employee_count"]  # grouped: the baselines see more columns
     r = run_models(f, d.catalog, d.closed_opportunities, FAST)
     card = r.card.iloc[0]
     assert card["strength"] == "none", card[["strength_reason", "holdout_spearman_lo"]].to_dict()
     assert card["value_model"] in ("linear", "rules")
+    # the win model still learnt who buys, and scales the baseline's value
+    assert card["win_model_status"] == "learnt" and card["expected_value_uses_win"]
+    assert r.scores["win_probability"].nunique() > 10
+    assert not np.allclose(r.scores["expected_value"], r.scores["predicted_ltv"])
     assert card["verdict"].startswith("None:")
     assert card["holdout_n"] >= 30 and card["holdout_spearman_lo"] <= 0 <= card["holdout_spearman_hi"]
 
@@ -159,3 +164,23 @@ def test_a_more_complex_candidate_wins_only_with_support():
 
     assert choose(intervals(np.linspace(-0.02, 0.12, 200))) == "rules"  # gain interval includes 0: tie
     assert choose(intervals(np.linspace(0.01, 0.12, 200))) == "lightgbm"
+
+
+def test_the_plain_candidate_scores_the_list_when_it_is_chosen(monkeypatch):
+    from icp_pipeline.lib.model import card as card_module
+
+    monkeypatch.setattr(card_module, "choose", lambda iv: "plain_lightgbm")
+    monkeypatch.setattr(card_module, "strength_of", lambda iv, chosen, rules: ("moderate", "forced"))
+    d = make_synthetic(n_customers=200, n_prospects=600, seed=27)
+    f = d.features.assign(x__headcount_copy=d.features["firmo__employee_count"])
+    r = run_models(f, d.catalog, d.closed_opportunities, FAST)
+    assert r.card.iloc[0]["value_model"] == "plain_lightgbm"
+    assert "x__headcount_copy" not in r.features_used  # the pipeline's model fits one per group ...
+    assert (
+        r.scores["top_reasons"].str.contains("headcount_copy").any()
+        or r.scores["predicted_ltv"].nunique() > 50
+    )
+    assert r.scores["win_probability"].nunique() > 10  # ... and the win model scores beside the plain one
+    np.testing.assert_allclose(
+        r.scores["expected_value"], r.scores["predicted_ltv"] * r.scores["win_probability"]
+    )

@@ -143,7 +143,6 @@ def test_maven_model_card_says_when_lightgbm_is_below_its_baselines(maven):
 def test_aws_model_card_is_weak_or_none_and_the_constant_win_rate_is_not_learnt(aws):
     card = _card(aws)
     assert card["strength"] in ("weak", "none"), card[["strength_reason", "verdict"]].to_dict()
-    assert card["value_model"] in ("linear", "rules")
     assert card["verdict"].split(":")[0] in ("Weak", "None")
     _assert_win_not_learnt(aws)
 

@@ -20,7 +20,10 @@ the held-out customers):
 - `strong`: a LightGBM candidate with Spearman lower bound >= `strong_spearman_low` (0.5) and a
   top-decile lift lower bound above 1;
 - `moderate`: otherwise.
-When the strength is `weak` or `none`, the list is scored by the best baseline (`value_model`).
+A LightGBM candidate scores the list only when it beat the simpler candidates with support; otherwise
+the choice, and `value_model`, is the best-supported baseline. So a `weak` or `none` LightGBM result
+means the list is scored by a baseline, unless LightGBM beat the baselines with support and only its
+own interval is wide (then the baselines are worse still, and LightGBM stays, graded `weak`).
 
 **Win model**: `not_learnt` when no win model was trained (too few won / lost accounts: the win
 probability is a constant prior), when its predictions are constant, or when the 90 % interval of its
@@ -276,8 +279,12 @@ LABEL = {
 }
 
 
-def verdict(iv: Intervals, strength: str, value_model: str, best_baseline: str | None) -> str:
-    """One sentence for a sales leader."""
+def verdict(
+    iv: Intervals, strength: str, value_model: str, best_baseline: str | None, chosen: str | None = None
+) -> str:
+    """One sentence for a sales leader. `chosen`: the candidate the choice rule picked (it differs
+    from `value_model` when a weak choice fell back to the best baseline)."""
+    chosen = chosen or value_model
     p, lo, hi = (
         iv.point[value_model]["spearman"],
         iv.low[value_model]["spearman"],
@@ -296,9 +303,11 @@ def verdict(iv: Intervals, strength: str, value_model: str, best_baseline: str |
     if strength == "moderate":
         return f"Moderate: {LABEL[value_model]} ranks unseen customers better than the simple baselines but with a wide margin of error ({figure}); use the tiers as a guide beside the team's judgement."
     if strength == "weak":
-        lead = (
-            below
-            or "no LightGBM model ranked unseen customers better than the simpler baselines with support, "
+        lead = below or (
+            "no LightGBM model ranked unseen customers better than the simpler baselines with support, "
+            if chosen in BASELINES
+            else f"the best model ({LABEL[chosen]}) ranks unseen customers only weakly (Spearman lower bound "
+            f"{_fmt(iv.low[chosen]['spearman'])}), "
         )
         return f"Weak: {lead}so the list is scored by {LABEL[value_model]} ({figure}); treat the tiers as a rough guide, not a ranking to trust."
     return f"None: {below}no model shows it ranks customers better than chance ({figure}); do not prioritise by these tiers, use the team's rules."
@@ -321,13 +330,16 @@ def card_row(iv: Intervals, split: str, rules: CardRules, value_label: str) -> t
     chosen = choose(iv)
     strength, why = strength_of(iv, chosen, rules)
     best_baseline = best_of(iv, BASELINES)
-    value_model = chosen if strength in ("strong", "moderate") or best_baseline is None else best_baseline
+    # A LightGBM candidate is chosen only when it beat the simpler candidates with support, so a
+    # weak or none strength never makes a baseline the better choice: the baseline fallback is
+    # the choice rule itself (a tie goes to the simpler candidate).
+    value_model = chosen
     learnt = best_of(iv, LEARNT)
     row: dict = {
         "value_label": value_label,
         "value_model": value_model,
         "strength": strength,
-        "verdict": verdict(iv, strength, value_model, best_baseline),
+        "verdict": verdict(iv, strength, value_model, best_baseline, chosen),
         "strength_reason": why,
         "evaluation_split": split,
         "holdout_n": iv.n,

@@ -165,8 +165,8 @@ def run_models(
         plain = plain_model(X_all.loc[train], value_target(value[train]), settings)
         value_log, win_probability, top_reasons, _ = score_and_explain(X_all, plain, scoring_win, *args)
     else:
-        scorer = BaselineScorer(chosen, X, value, settings)
-        value_log, win_probability, top_reasons = score_with_baseline(X, scorer, scoring_win, *args)
+        scorer = BaselineScorer(chosen, X_all, value, settings)  # baselines see every attribute
+        value_log, win_probability, top_reasons = score_with_baseline(X_all, scorer, scoring_win, *args)
     if value_shap_train is None:  # importance always explains the LightGBM model of the groups
         value_shap_train = shap_matrix(value_model.booster, X.loc[train])
     scores = score_accounts(

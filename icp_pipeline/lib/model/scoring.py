@@ -46,6 +46,19 @@ def score_accounts(
     )
 
 
+def _win_shap(win_model: WinModel, block: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(win SHAP in `block`'s column order, zeros for columns the win model does not use; win
+    probability). The win model is fitted on the attribute groups' representatives, which may be
+    fewer columns than the value model that scores the list."""
+    names = win_model.booster.feature_name()
+    shap, logit = shap_and_raw_score(win_model.booster, block[names])
+    if names != list(block.columns):
+        full = np.zeros((len(block), block.shape[1]))
+        full[:, block.columns.get_indexer(names)] = shap
+        shap = full
+    return shap, 1.0 / (1.0 + np.exp(-logit))
+
+
 def score_and_explain(
     X: pd.DataFrame,
     value_model: ValueModel,
@@ -70,8 +83,7 @@ def score_and_explain(
         value_shap, value_log[rows] = shap_and_raw_score(value_model.booster, block)
         win_shap = None
         if win_model.booster is not None:
-            win_shap, win_logit = shap_and_raw_score(win_model.booster, block)
-            win_probability[rows] = 1.0 / (1.0 + np.exp(-win_logit))
+            win_shap, win_probability[rows] = _win_shap(win_model, block)
         in_train = train[rows]
         train_shap.append(pd.DataFrame(value_shap[in_train], index=block.index[in_train], columns=X.columns))
         contrib = score_contributions(value_shap, win_shap, win_probability[rows])
@@ -102,7 +114,7 @@ def score_with_baseline(
         rows = slice(start, start + len(block))
         value_log[rows], contrib = scorer.score(block)
         if win_model.booster is not None:
-            win_probability[rows] = win_model.booster.predict(block)
+            win_probability[rows] = win_model.booster.predict(block[win_model.booster.feature_name()])
         reasons.append(reason_codes(contrib, block, kinds, reference, n_reasons))
     top_reasons = pd.concat(reasons) if reasons else pd.Series([], index=X.index, dtype=object)
     return value_log, win_probability, top_reasons

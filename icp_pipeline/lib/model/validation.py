@@ -54,12 +54,15 @@ def _fit_predict_value(
 ) -> dict[str, np.ndarray]:
     """Log-space predictions of LightGBM (same params and rounds as `model`; `lightgbm` when the
     round selection already made them), of the linear baseline and, given `plain` = (train, test)
-    frames of every observable attribute, of the plain default LightGBM."""
+    frames of every observable attribute, of the plain default LightGBM. The baselines see every
+    observable attribute (`plain` when given), as a script would; only the pipeline's LightGBM is
+    fitted on one representative per attribute group."""
     if lightgbm is None:
         lightgbm = fit_booster(Xtr, ytr, model.params, model.num_rounds).predict(Xte)
-    rows = linear_rows(len(Xtr), settings.linear_max_rows, settings.seed)
-    lin = linear_model(Xtr, seed=settings.seed).fit(linear_frame(Xtr.iloc[rows]), ytr[rows])
-    out = {"lightgbm": lightgbm, "linear_baseline": lin.predict(linear_frame(Xte))}
+    Btr, Bte = plain if plain is not None else (Xtr, Xte)
+    rows = linear_rows(len(Btr), settings.linear_max_rows, settings.seed)
+    lin = linear_model(Btr, seed=settings.seed).fit(linear_frame(Btr.iloc[rows]), ytr[rows])
+    out = {"lightgbm": lightgbm, "linear_baseline": lin.predict(linear_frame(Bte))}
     if plain is not None:
         out["plain_lightgbm"] = plain_model(plain[0], ytr, settings).booster.predict(plain[1])
     return out
@@ -89,7 +92,7 @@ def validate_value(
     Xc, actual = X.loc[mask], value[mask].to_numpy(dtype=float)
     Xp = X_plain.loc[mask] if X_plain is not None else None
     y = value_target(value[mask])
-    rules = rules_scores(Xc, settings.rules_baseline)
+    rules = rules_scores(Xc if Xp is None else Xp, settings.rules_baseline)
     folds, lightgbm_oof = _folds(model, len(y), settings)
     rows: list[dict] = []
     oof = pd.DataFrame({"actual": actual}, index=Xc.index)
@@ -127,7 +130,7 @@ def _time_holdout(
     plain = None if Xp is None else (Xp.iloc[tr], Xp.iloc[te])
     preds = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings, plain=plain)
     # the rules' medians come from the training customers only, as any fitted candidate's
-    preds["rules_baseline"] = _rules_on_test(Xc, tr, te, rules, settings)
+    preds["rules_baseline"] = _rules_on_test(Xc if Xp is None else Xp, tr, te, rules, settings)
     rows = []
     for m, p in preds.items():
         rows += _rows(ranking_metrics(actual[te], p), m, "time_holdout")
