@@ -302,14 +302,20 @@ def verdict(
         return f"Strong: {LABEL[value_model]} ranks customers it has not seen well ({figure}) and beats the simpler baselines, so the tiers can be worked in order."
     if strength == "moderate":
         return f"Moderate: {LABEL[value_model]} ranks unseen customers better than the simple baselines but with a wide margin of error ({figure}); use the tiers as a guide beside the team's judgement."
-    if strength == "weak":
-        lead = below or (
-            "no LightGBM model ranked unseen customers better than the simpler baselines with support, "
-            if chosen in BASELINES
-            else f"the best model ({LABEL[chosen]}) ranks unseen customers only weakly (Spearman lower bound "
-            f"{_fmt(iv.low[chosen]['spearman'])}), "
+    if strength == "weak" and chosen not in BASELINES and not below:
+        return (
+            f"Weak: {LABEL[value_model]} ranks unseen customers better than the baselines but only weakly "
+            f"({figure}); treat the tiers as a rough guide, not a ranking to trust."
         )
-        return f"Weak: {lead}so the list is scored by {LABEL[value_model]} ({figure}); treat the tiers as a rough guide, not a ranking to trust."
+    if strength == "weak":
+        lead = (
+            below
+            or "no LightGBM model ranked unseen customers better than the simpler baselines with support, "
+        )
+        return (
+            f"Weak: {lead}so the list is scored by {LABEL[value_model]} ({figure}); treat the tiers as a rough "
+            "guide, not a ranking to trust."
+        )
     return f"None: {below}no model shows it ranks customers better than chance ({figure}); do not prioritise by these tiers, use the team's rules."
 
 
