@@ -51,6 +51,7 @@ def _fit_predict_value(
     settings: ModelSettings,
     lightgbm: np.ndarray | None = None,
     plain: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    fit_plain: bool = True,
 ) -> dict[str, np.ndarray]:
     """Log-space predictions of LightGBM (same params and rounds as `model`; `lightgbm` when the
     round selection already made them), of the linear baseline and, given `plain` = (train, test)
@@ -63,7 +64,7 @@ def _fit_predict_value(
     rows = linear_rows(len(Btr), settings.linear_max_rows, settings.seed)
     lin = linear_model(Btr, seed=settings.seed).fit(linear_frame(Btr.iloc[rows]), ytr[rows])
     out = {"lightgbm": lightgbm, "linear_baseline": lin.predict(linear_frame(Bte))}
-    if plain is not None:
+    if plain is not None and fit_plain:
         out["plain_lightgbm"] = plain_model(plain[0], ytr, settings).booster.predict(plain[1])
     return out
 
@@ -86,34 +87,41 @@ def validate_value(
     """K-fold out-of-fold predictions (one row per account) and, when `first_won_date` allows,
     a time hold-out (train on the earliest 75 % of customers, test on the latest 25 %; its test rows'
     predictions are the third value). Metrics compare predicted ranking with realised value (value
-    units). `X_plain`: every observable attribute, for the plain LightGBM candidate."""
+    units). `X_plain`: every observable attribute, for the plain LightGBM candidate and the baselines;
+    the plain candidate is cross-validated only when the time hold-out has fewer than
+    `min_holdout_n` customers (the model card then judges on the k-fold predictions)."""
     value = value.reindex(X.index)
     mask = value.notna().to_numpy()
     Xc, actual = X.loc[mask], value[mask].to_numpy(dtype=float)
     Xp = X_plain.loc[mask] if X_plain is not None else None
     y = value_target(value[mask])
     rules = rules_scores(Xc if Xp is None else Xp, settings.rules_baseline)
-    folds, lightgbm_oof = _folds(model, len(y), settings)
     rows: list[dict] = []
-    oof = pd.DataFrame({"actual": actual}, index=Xc.index)
-    if folds:
-        preds: dict[str, np.ndarray] = {}
-        for tr, te in folds:
-            known = None if lightgbm_oof is None else lightgbm_oof[te]
-            plain = None if Xp is None else (Xp.iloc[tr], Xp.iloc[te])
-            fold = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings, known, plain)
-            for m, p in fold.items():
-                preds.setdefault(m, np.zeros(len(y)))[te] = p
-        preds["rules_baseline"] = rules
-        for m, p in preds.items():
-            oof[m] = p
-            rows += _rows(ranking_metrics(actual, p), m, "cv")
     holdout = pd.DataFrame()
     if first_won_date is not None:
         holdout_rows, holdout = _time_holdout(
             Xc, y, actual, rules, first_won_date.reindex(Xc.index), model, settings, Xp
         )
         rows += holdout_rows
+    # The plain candidate's k-fold predictions only matter when the model card falls back to them
+    # (a time hold-out below `min_holdout_n`): five more fits saved on large data otherwise.
+    plain_in_cv = len(holdout) < settings.min_holdout_n
+    folds, lightgbm_oof = _folds(model, len(y), settings)
+    oof = pd.DataFrame({"actual": actual}, index=Xc.index)
+    if folds:
+        preds: dict[str, np.ndarray] = {}
+        for tr, te in folds:
+            known = None if lightgbm_oof is None else lightgbm_oof[te]
+            plain = None if Xp is None else (Xp.iloc[tr], Xp.iloc[te])
+            fold = _fit_predict_value(
+                Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings, known, plain, fit_plain=plain_in_cv
+            )
+            for m, p in fold.items():
+                preds.setdefault(m, np.zeros(len(y)))[te] = p
+        preds["rules_baseline"] = rules
+        for m, p in preds.items():
+            oof[m] = p
+            rows += _rows(ranking_metrics(actual, p), m, "cv")
     return rows, oof, holdout
 
 
