@@ -62,7 +62,11 @@ def _assert_prioritised_list(run: PipelineRun, n_accounts: int) -> None:
     by_score = targets.sort_values("icp_score", ascending=False)
     tier_rank = by_score["tier"].map(TIERS.index)
     assert tier_rank.is_monotonic_increasing
-    assert targets["icp_score"].nunique() > n_accounts // 4
+    strength = run.query("select strength from icp.model_card")["strength"].iloc[0]
+    if strength in ("strong", "moderate"):
+        assert targets["icp_score"].nunique() > n_accounts // 4
+    else:  # a weak model (a baseline, or few categorical attributes) ranks in a few honest levels
+        assert targets["icp_score"].nunique() > 1
     assert targets["top_reasons"].notna().all()
     ordered = run.query("select icp_score from icp.target_accounts")["icp_score"]  # published order
     assert ordered.is_monotonic_decreasing

@@ -416,5 +416,4 @@ MODEL_CARD_COLUMNS: dict[str, str] = {
     "win_n": "Accounts with a closed opportunity behind win_auc.",
     "expected_value_uses_win": "Whether expected_value is scaled by win_probability (false when not learnt: "
     "expected_value = predicted_ltv).",
-    "run_id": "The Dagster run that trained the models.",
 }
