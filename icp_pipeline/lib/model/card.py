@@ -198,9 +198,14 @@ def auc_interval(
             return ((W * r * y).sum(axis=1) - n1 * (n1 + 1) / 2) / (n1 * n0)
 
     rng = np.random.default_rng(seed)
-    W = rng.multinomial(n, np.full(n, 1.0 / n), size=resamples(n, n_boot)).astype(float)
+    total, chunk = resamples(n, n_boot), max(1, 2_000_000 // n)  # chunks bound memory
+    d = np.concatenate(
+        [
+            aucs(rng.multinomial(n, np.full(n, 1.0 / n), size=min(chunk, total - start)).astype(float))
+            for start in range(0, total, chunk)
+        ]
+    )
     q = (1 - level) / 2
-    d = aucs(W)
     return float(aucs(np.ones((1, n)))[0]), _quantile(d, q), _quantile(d, 1 - q)
 
 
