@@ -151,25 +151,27 @@ def test_bootstrap_resamples_by_counts_equal_the_metrics_of_the_expanded_sample(
     assert iv.draws["m"]["top_decile_lift"][0] == pytest.approx(expanded["top_decile_lift"])
 
 
-def test_a_more_complex_candidate_wins_only_with_support():
-    def intervals(gain_draws):
-        base = np.full(200, 0.5)
-        return Intervals(
-            200,
-            {c: {"spearman": 0.5 + (0.05 if c == "lightgbm" else 0.0)} for c in ("rules", "lightgbm")},
-            {},
-            {},
-            {"rules": {"spearman": base}, "lightgbm": {"spearman": base + gain_draws}},
-        )
+def test_the_best_hold_out_candidate_wins_and_a_tie_goes_to_the_simpler_one():
+    def intervals(spearman: dict[str, float]) -> Intervals:
+        return Intervals(200, {c: {"spearman": v} for c, v in spearman.items()}, {}, {}, {})
 
-    assert choose(intervals(np.linspace(-0.02, 0.12, 200))) == "rules"  # gain interval includes 0: tie
-    assert choose(intervals(np.linspace(0.01, 0.12, 200))) == "lightgbm"
+    assert (
+        choose(intervals({"rules": 0.60, "linear": 0.65, "lightgbm": 0.655, "plain_lightgbm": 0.66}))
+        == "linear"
+    )
+    assert (
+        choose(intervals({"rules": 0.60, "linear": 0.65, "lightgbm": 0.70, "plain_lightgbm": 0.705}))
+        == "lightgbm"
+    )
+    assert choose(
+        intervals({"rules": float("nan"), "linear": 0.1, "lightgbm": 0.3, "plain_lightgbm": 0.5})
+    ) == ("plain_lightgbm")
 
 
 def test_the_plain_candidate_scores_the_list_when_it_is_chosen(monkeypatch):
     from icp_pipeline.lib.model import card as card_module
 
-    monkeypatch.setattr(card_module, "choose", lambda iv: "plain_lightgbm")
+    monkeypatch.setattr(card_module, "choose", lambda iv, margin: "plain_lightgbm")
     monkeypatch.setattr(card_module, "strength_of", lambda iv, chosen, rules: ("moderate", "forced"))
     d = make_synthetic(n_customers=200, n_prospects=600, seed=27)
     f = d.features.assign(x__headcount_copy=d.features["firmo__employee_count"])

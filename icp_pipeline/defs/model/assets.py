@@ -37,6 +37,7 @@ class ModelConfig(dg.Config):
     cv_folds: int | None = None
     min_customers: int | None = None
     n_metric_bootstrap: int | None = None  # resamples behind the model card's 90 % intervals
+    tie_margin_spearman: float | None = None  # candidates within it of the best: the simplest wins
     min_holdout_n: int | None = None  # fewer held-out customers: strength `none`
     moderate_spearman_low: float | None = None  # Spearman lower bound below it: `weak`
     strong_spearman_low: float | None = None  # Spearman lower bound from it: `strong`

@@ -7,23 +7,22 @@ on every observable attribute: the one-page script). All are scored on the same 
 the time hold-out (latest `time_holdout_share` of customers by first win) when it has at least
 `min_holdout_n` customers, else the k-fold out-of-fold predictions.
 
-**Choice** (source of the rule: this module): walking from the simplest candidate, a more complex one
-replaces the current choice only when it ranks better *with support*: the 5th percentile of the paired
-bootstrap difference of hold-out Spearman is above 0. Ties go to the simpler candidate.
+**Choice** (source of the rule: this module): the candidate with the highest hold-out Spearman wins;
+a tie - any simpler candidate within `tie_margin` (0.01) of the best - goes to the simplest of them
+(a difference below 0.01 Spearman does not change a ranked list materially).
 
 **Strength** of the chosen candidate, from 90 % bootstrap intervals (`n_metric_bootstrap` resamples of
 the held-out customers):
 - `none`: fewer than `min_holdout_n` held-out customers, or the Spearman or normalised Gini interval
   includes 0 (no evidence of ranking better than chance);
-- `weak`: the choice is a baseline (`linear` or `rules`: no LightGBM candidate beat the best baseline
-  with support), or the Spearman lower bound is below `moderate_spearman_low` (0.2);
-- `strong`: a LightGBM candidate with Spearman lower bound >= `strong_spearman_low` (0.5) and a
-  top-decile lift lower bound above 1;
+- `weak`: the choice is a baseline (`linear` or `rules`: no LightGBM candidate ranked better than them
+  by more than the tie margin), or the Spearman lower bound is below `moderate_spearman_low` (0.2);
+- `strong`: a LightGBM candidate that beats the best baseline *with support* (the 5th percentile of the
+  paired bootstrap gain of Spearman is above 0), with Spearman lower bound >= `strong_spearman_low`
+  (0.5) and a top-decile lift lower bound above 1;
 - `moderate`: otherwise.
-A LightGBM candidate scores the list only when it beat the simpler candidates with support; otherwise
-the choice, and `value_model`, is the best-supported baseline. So a `weak` or `none` LightGBM result
-means the list is scored by a baseline, unless LightGBM beat the baselines with support and only its
-own interval is wide (then the baselines are worse still, and LightGBM stays, graded `weak`).
+The chosen candidate scores the list (`value_model`): when no LightGBM ranks better than the
+baselines by more than the tie margin, that is the best baseline, and the strength is at most `weak`.
 
 **Win model**: `not_learnt` when no win model was trained (too few won / lost accounts: the win
 probability is a constant prior), when its predictions are constant, or when the 90 % interval of its
@@ -211,6 +210,7 @@ def auc_interval(
 
 @dataclass(frozen=True)
 class CardRules:
+    tie_margin: float = 0.01
     min_holdout_n: int = 30
     moderate_spearman_low: float = 0.2
     strong_spearman_low: float = 0.5
@@ -223,17 +223,13 @@ def _supported_gain(iv: Intervals, better: str, than: str) -> tuple[float, float
     return float(point), _quantile(d, 0.05), _quantile(d, 0.95)
 
 
-def choose(iv: Intervals) -> str:
-    """The simplest candidate no more complex candidate beats with support (see module doc)."""
+def choose(iv: Intervals, tie_margin: float = 0.01) -> str:
+    """The simplest candidate within `tie_margin` of the best hold-out Spearman (see module doc)."""
     present = [c for c in CANDIDATES if c in iv.point and np.isfinite(iv.point[c]["spearman"])]
     if not present:
         return "rules"
-    current = present[0]
-    for c in present[1:]:
-        _, low, _ = _supported_gain(iv, c, current)
-        if np.isfinite(low) and low > 0:
-            current = c
-    return current
+    best = max(iv.point[c]["spearman"] for c in present)
+    return next(c for c in present if iv.point[c]["spearman"] >= best - tie_margin)
 
 
 def best_of(iv: Intervals, names: tuple[str, ...]) -> str | None:
@@ -258,16 +254,23 @@ def strength_of(iv: Intervals, chosen: str, rules: CardRules) -> tuple[str, str]
                 "no evidence that the ranking beats chance"
             )
     if chosen in BASELINES:
-        return (
-            "weak",
-            "no LightGBM candidate ranked held-out customers better than the baselines with support",
+        return "weak", (
+            f"no LightGBM candidate ranked held-out customers better than {LABEL[chosen]} by more than "
+            f"{rules.tie_margin} Spearman"
         )
     if lo["spearman"] < rules.moderate_spearman_low:
         return "weak", f"Spearman lower bound {_fmt(lo['spearman'])} < {rules.moderate_spearman_low}"
-    if lo["spearman"] >= rules.strong_spearman_low and lo["top_decile_lift"] > 1:
+    best_baseline = best_of(iv, BASELINES)
+    supported = best_baseline is None or _supported_gain(iv, chosen, best_baseline)[1] > 0
+    if supported and lo["spearman"] >= rules.strong_spearman_low and lo["top_decile_lift"] > 1:
         return "strong", (
             f"beats the baselines with support, Spearman lower bound {_fmt(lo['spearman'])} >= "
             f"{rules.strong_spearman_low} and top-decile lift lower bound {_fmt(lo['top_decile_lift'])} > 1"
+        )
+    if not supported:
+        return "moderate", (
+            f"ranks best but its gain over {LABEL[best_baseline]} is within the bootstrap noise; Spearman lower "
+            f"bound {_fmt(lo['spearman'])}"
         )
     return "moderate", f"beats the baselines with support, Spearman lower bound {_fmt(lo['spearman'])}"
 
@@ -306,7 +309,7 @@ def verdict(
     if strength == "strong":
         return f"Strong: {LABEL[value_model]} ranks customers it has not seen well ({figure}) and beats the simpler baselines, so the tiers can be worked in order."
     if strength == "moderate":
-        return f"Moderate: {LABEL[value_model]} ranks unseen customers better than the simple baselines but with a wide margin of error ({figure}); use the tiers as a guide beside the team's judgement."
+        return f"Moderate: {LABEL[value_model]} ranks unseen customers best of the candidates, but with a wide margin of error or a small lead over the simple baselines ({figure}); use the tiers as a guide beside the team's judgement."
     if strength == "weak" and chosen not in BASELINES and not below:
         return (
             f"Weak: {LABEL[value_model]} ranks unseen customers better than the baselines but only weakly "
@@ -314,8 +317,7 @@ def verdict(
         )
     if strength == "weak":
         lead = (
-            below
-            or "no LightGBM model ranked unseen customers better than the simpler baselines with support, "
+            below or "no LightGBM model ranked unseen customers clearly better than the simpler baselines, "
         )
         return (
             f"Weak: {lead}so the list is scored by {LABEL[value_model]} ({figure}); treat the tiers as a rough "
@@ -338,12 +340,11 @@ def win_status(win_learnt: bool, reason: str, auc: tuple[float, float, float], n
 
 def card_row(iv: Intervals, split: str, rules: CardRules, value_label: str) -> tuple[dict, str]:
     """(model card fields without the win model's, the candidate that scores the list)."""
-    chosen = choose(iv)
+    chosen = choose(iv, rules.tie_margin)
     strength, why = strength_of(iv, chosen, rules)
     best_baseline = best_of(iv, BASELINES)
-    # A LightGBM candidate is chosen only when it beat the simpler candidates with support, so a
-    # weak or none strength never makes a baseline the better choice: the baseline fallback is
-    # the choice rule itself (a tie goes to the simpler candidate).
+    # The baseline fallback is the choice rule itself: a LightGBM candidate scores the list only
+    # when it ranks better than every simpler candidate by more than the tie margin.
     value_model = chosen
     learnt = best_of(iv, LEARNT)
     row: dict = {

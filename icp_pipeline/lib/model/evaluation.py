@@ -14,6 +14,7 @@ from .validation import Validation
 
 def card_rules(settings: ModelSettings) -> CardRules:
     return CardRules(
+        tie_margin=settings.tie_margin_spearman,
         min_holdout_n=settings.min_holdout_n,
         moderate_spearman_low=settings.moderate_spearman_low,
         strong_spearman_low=settings.strong_spearman_low,

@@ -105,6 +105,7 @@ class ModelSettings:
 
     # model card (rules: lib/model/card.py)
     n_metric_bootstrap: int = 200  # resamples of the held-out customers for the 90 % intervals
+    tie_margin_spearman: float = 0.01  # candidates within it of the best: the simplest wins
     min_holdout_n: int = 30  # fewer held-out customers: strength `none`; time hold-out below it -> CV
     moderate_spearman_low: float = 0.2  # Spearman lower bound below it: `weak`
     strong_spearman_low: float = 0.5  # Spearman lower bound from it (and lift bound > 1): `strong`
