@@ -34,7 +34,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 CANDIDATES = ("rules", "linear", "lightgbm", "plain_lightgbm")  # simplest first
 METRICS_NAME = {  # candidate -> its `model` in the metrics table
@@ -371,10 +370,6 @@ def card_row(iv: Intervals, split: str, rules: CardRules, value_label: str) -> t
             row[f"{c}_{m}_lo"] = iv.low[c][m] if known else float("nan")
             row[f"{c}_{m}_hi"] = iv.high[c][m] if known else float("nan")
     return row, value_model
-
-
-def card_frame(row: dict) -> pd.DataFrame:
-    return pd.DataFrame([row])
 
 
 def _metric_docs(prefix: str, whose: str) -> dict[str, str]:
