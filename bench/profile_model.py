@@ -29,6 +29,13 @@ PHASES = (
     "score_and_explain",
     "attribute_importance",
     "validate",
+    "attribute_groups",
+    "value_card",
+    "win_card",
+    "plain_model",
+    "score_with_baseline",
+    "shap_matrix",
+    "with_groups",
 )
 
 

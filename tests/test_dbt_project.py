@@ -393,6 +393,40 @@ def test_the_catalogue_lists_every_attribute_column_with_its_family(full):
     )
 
 
+def test_the_catalogue_says_what_each_derived_attribute_derives_from(full):
+    """Declared in the family models' YAML (intermediate/features); read by the model's groups."""
+    derived = dict(full.query("select attribute, derived_from from marts.attribute_catalog"))
+    assert derived["firmo__employee_band"] == "firmo__employee_count"
+    assert derived["firmo__revenue_band"] == "firmo__annual_revenue"
+    assert derived["firmo__region"] == "firmo__country"
+    assert derived["tech__cat_data_warehouse"] == "tech__snowflake"
+    assert derived["tech__cat_bi"] == "tech__tableau"
+    assert derived["tech__count"] == "tech__snowflake, tech__tableau"  # never the category counts
+    assert set(derived["sit__events_total_12m"].split(", ")) == {
+        "sit__events_funding_round_12m",
+        "sit__events_hiring_surge_12m",
+    }
+    assert derived["firmo__employee_count"] is None and derived["tech__snowflake"] is None
+
+
+def test_the_mart_is_the_join_of_one_model_per_attribute_family(full):
+    for family, prefix in (
+        ("firmographic", "firmo__"),
+        ("technographic", "tech__"),
+        ("business_situation", "sit__"),
+        ("behavioural", "beh__"),
+        ("extra", "x__"),
+    ):
+        columns = [
+            c
+            for (c,) in full.query(
+                "select column_name from information_schema.columns where table_schema = 'intermediate' "
+                f"and table_name = 'int_account_features_{family}' and column_name <> 'account_key'"
+            )
+        ]
+        assert columns and all(c.startswith(prefix) for c in columns), family
+
+
 def test_firmographics_prefer_enrichment_over_crm(full):
     assert full.one(
         "select firmo__employee_count, firmo__employee_band, firmo__country, firmo__region "

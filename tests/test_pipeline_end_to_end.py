@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 
+import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
@@ -230,3 +231,31 @@ def test_lightgbm_beats_both_baselines_on_the_time_holdout(demo):
         row = metrics.loc[metric]
         assert row["lightgbm"] > row["linear_baseline"], (metric, row.to_dict())
         assert row["lightgbm"] > row["rules_baseline"], (metric, row.to_dict())
+
+
+def test_the_model_card_says_the_demo_model_is_strong_or_moderate_and_at_least_the_plain_one(demo):
+    run, _, _ = demo
+    card = run.query("select * from icp.model_card")
+    assert len(card) == 1
+    card = card.iloc[0]
+    assert card["strength"] in ("strong", "moderate"), card[["strength_reason", "verdict"]].to_dict()
+    assert card["value_model"] in ("lightgbm", "plain_lightgbm")
+    assert card["holdout_spearman"] >= card["plain_lightgbm_spearman"]
+    assert card["holdout_spearman_lo"] > 0 and card["holdout_n"] >= 30
+    assert card["win_model_status"] == "learnt" and card["expected_value_uses_win"]
+    importance = run.query("select attribute, attribute_group from icp.attribute_importance")
+    groups = importance.set_index("attribute")["attribute_group"]
+    # every technology-category count is ranked with one of its own technologies
+    catalog = run.query(
+        "select attribute, derived_from from marts.attribute_catalog where attribute like 'tech__cat_%'"
+    )
+    for row in catalog.dropna().itertuples():
+        assert groups[row.attribute] in row.derived_from.split(", "), row.attribute
+    # the model's asset checks ran, with the hold-out metrics as numeric metadata (plotted by the UI)
+    evaluations = {e.check_name: e for e in run.result.get_asset_check_evaluations()}
+    beats = evaluations["model_beats_its_baselines"]
+    assert beats.passed
+    assert evaluations["model_strength_is_not_none"].passed
+    spearman = beats.metadata["holdout_spearman"]
+    assert isinstance(spearman, dg.FloatMetadataValue)
+    assert spearman.value == pytest.approx(card["holdout_spearman"])

@@ -3,8 +3,18 @@
     table has after it is built (so dynamic tech__, sit__events_, beh__ and x__ columns are
     included). The family comes from the name prefix; data_type is 'numeric' for number and
     boolean columns, else 'categorical'. Descriptions come from the account_features YAML,
-    else from the naming pattern.
+    else from the naming pattern. derived_from lists (comma separated) the attributes a derived
+    attribute derives from, as the family models declare it in their YAML (column meta
+    `derived_from`, model meta `derived_from_patterns`; see _features__models.yml).
 -#}
+
+{%- set feature_models = [
+    'int_account_features_firmographic',
+    'int_account_features_technographic',
+    'int_account_features_business_situation',
+    'int_account_features_behavioural',
+    'int_account_features_extra',
+] -%}
 
 {%- set families = [
     ('firmo__', 'firmographic', true),
@@ -23,7 +33,56 @@
             {%- do documented.update({name | lower: column.description}) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- for column in adapter.get_columns_in_relation(ref('account_features')) -%}
+    {%- set mart_columns = adapter.get_columns_in_relation(ref('account_features')) -%}
+    {%- set names = mart_columns | map(attribute='name') | map('lower') | list -%}
+    {#- derived-from declarations of the family models -#}
+    {%- set derived = {} -%}
+    {%- set rules = [] -%}
+    {%- for model_name in feature_models -%}
+        {%- set model_node = graph.nodes.get('model.icp.' ~ model_name) -%}
+        {%- if model_node is not none -%}
+            {%- for cname, column in model_node.columns.items() -%}
+                {%- set sources = (column.config.meta if column.config is defined and column.config.meta else column.meta).get('derived_from') -%}
+                {%- if sources -%}
+                    {%- do derived.update({cname | lower: sources | list}) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- set model_meta = model_node.config.meta if model_node.config.meta else model_node.meta -%}
+            {%- for rule in model_meta.get('derived_from_patterns', []) -%}
+                {%- do rules.append(rule) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for rule in rules if rule.get('via') -%}
+        {%- set attribute_sql = "'" ~ rule.attribute.replace('{', "' || ").replace('}', " || '") ~ "'" -%}
+        {%- set source_sql = "'" ~ rule.sources.replace('{', "' || ").replace('}', " || '") ~ "'" -%}
+        {%- set result = run_query(
+            'select ' ~ attribute_sql ~ ' as attribute, string_agg(' ~ source_sql ~ ", ',' order by " ~ source_sql ~ ') as sources from '
+            ~ ref(rule.via) ~ ' where ' ~ rule.get('where', 'true') ~ ' group by 1'
+        ) -%}
+        {%- for row in result.rows if row[0] in names -%}
+            {%- do derived.update({row[0]: row[1].split(',')}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set targets = [] -%}
+    {%- for rule in rules if not rule.get('via') -%}
+        {%- for name in names if modules.re.search(rule.attribute, name) -%}
+            {%- do targets.append(name) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for rule in rules if not rule.get('via') -%}
+        {%- for name in names if modules.re.search(rule.attribute, name) -%}
+            {%- set sources = [] -%}
+            {%- for other in names if other != name and other not in derived and other not in targets
+                and modules.re.search(rule.sources, other) -%}
+                {%- do sources.append(other) -%}
+            {%- endfor -%}
+            {%- if sources -%}
+                {%- do derived.update({name: sources}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for column in mart_columns -%}
         {%- set name = column.name | lower -%}
         {%- for prefix, family, observable in families if name.startswith(prefix) -%}
             {%- set attribute = name[prefix | length:] -%}
@@ -56,12 +115,14 @@
                 'observable': observable,
                 'data_type': 'numeric' if is_numeric_type(column.dtype) else 'categorical',
                 'description': description,
+                'derived_from': (derived.get(name, []) | select('in', names) | join(', ')) or none,
             }) -%}
         {%- endfor -%}
     {%- endfor -%}
 {%- endif %}
 
 -- depends_on: {{ ref('account_features') }}
+-- depends_on: {{ ref('int_technology_support') }} (the `via` relation of derived_from_patterns)
 
 with
 
@@ -73,7 +134,8 @@ attributes as (
         '{{ row.family }}' as family,
         {{ row.observable }} as observable_for_prospects,
         '{{ row.data_type }}' as data_type,
-        '{{ row.description | replace("'", "''") }}' as description
+        '{{ row.description | replace("'", "''") }}' as description,
+        {% if row.derived_from %}'{{ row.derived_from }}'{% else %}cast(null as varchar){% endif %} as derived_from
     {% if not loop.last %}union all{% endif %}
     {%- else %}
     select
@@ -81,7 +143,8 @@ attributes as (
         cast(null as varchar) as family,
         cast(null as boolean) as observable_for_prospects,
         cast(null as varchar) as data_type,
-        cast(null as varchar) as description
+        cast(null as varchar) as description,
+        cast(null as varchar) as derived_from
     where 1 = 0
     {%- endfor %}
 
@@ -94,7 +157,8 @@ final as (
         cast(family as varchar) as family,
         cast(observable_for_prospects as boolean) as observable_for_prospects,
         cast(data_type as varchar) as data_type,
-        cast(description as varchar) as description
+        cast(description as varchar) as description,
+        cast(derived_from as varchar) as derived_from
 
     from attributes
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from icp_pipeline.defs.model.checks import card_metadata
 from icp_pipeline.lib.filter_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
 from icp_pipeline.lib.model.settings import ModelSettings
@@ -35,6 +36,12 @@ class ModelConfig(dg.Config):
     n_bootstrap: int | None = None
     cv_folds: int | None = None
     min_customers: int | None = None
+    n_metric_bootstrap: int | None = None  # resamples behind the model card's 90 % intervals
+    tie_margin_spearman: float | None = None  # candidates within it of the best: the simplest wins
+    min_holdout_n: int | None = None  # fewer held-out customers: strength `none`
+    moderate_spearman_low: float | None = None  # Spearman lower bound below it: `weak`
+    strong_spearman_low: float | None = None  # Spearman lower bound from it: `strong`
+    near_duplicate_spearman: float | None = None  # |Spearman| from which attributes form one group
 
     def to_settings(self, default_label: str) -> ModelSettings:
         fields = {f.name for f in dataclasses.fields(ModelSettings)}
@@ -61,6 +68,12 @@ class ModelConfig(dg.Config):
             deps=MARTS,
             description="Honest validation: grouped CV and time hold-out metrics beside linear and rules baselines, "
             "plus excluded attributes (leakage, high cardinality) with reasons.",
+        ),
+        dg.AssetSpec(
+            [MODEL_SCHEMA, "model_card"],
+            deps=MARTS,
+            description="One row per refresh: the candidate that scored the list, its hold-out metrics with 90 % "
+            "bootstrap intervals and n, the baselines', strength (strong / moderate / weak / none) and a verdict.",
         ),
     ],
     group_name="model",
@@ -102,6 +115,7 @@ def icp_models(
         write_frame(con, f"{MODEL_SCHEMA}.attribute_exclusions", exclusions)
         # which model components were trained and why not (read by icp.data_coverage)
         write_frame(con, f"{MODEL_SCHEMA}.model_status", model_status(result))
+        write_frame(con, f"{MODEL_SCHEMA}.model_card", result.card.assign(run_id=context.run_id))
     plots = {name: image_markdown(png) for name, png in result.plots.items()}
     yield dg.MaterializeResult(
         asset_key=[MODEL_SCHEMA, "account_scores"],
@@ -131,6 +145,7 @@ def icp_models(
             **{f"plot_{k}": dg.MetadataValue.md(v) for k, v in plots.items() if "importance" not in k},
         },
     )
+    yield dg.MaterializeResult(asset_key=[MODEL_SCHEMA, "model_card"], metadata=card_metadata(result.card))
 
 
 def holdout_predictions(result: ModelResult, account_keys: pd.Series) -> pd.DataFrame:

@@ -17,6 +17,7 @@ MODEL_OUTPUTS = [
     dg.AssetKey(["model", "account_scores"]),
     dg.AssetKey(["model", "attribute_importance"]),
     dg.AssetKey(["model", "model_metrics"]),
+    dg.AssetKey(["model", "model_card"]),
     dg.AssetKey(["marts", "account_features"]),
 ]
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from icp_pipeline.defs.publish.model_card import model_card_frame
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
 from icp_pipeline.lib.coverage import data_coverage, model_value_label
 from icp_pipeline.lib.icp import (
@@ -376,6 +377,7 @@ def build_published_frames(
         "target_accounts": targets,
         "attribute_importance": importance,
         "model_metrics": metrics,
+        "model_card": model_card_frame(con),
         "tier_summary": tier_summary(targets),
         "icp_summary": _summary(config, targets, profile),
         "icp_profile": profile,

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from icp_pipeline.lib.model.card import MODEL_CARD_COLUMNS
+
 STAMP_COLUMNS = {
     "icp_version": "Id of the refresh that published the row (the Dagster run id).",
     "published_at": "UTC time the refresh published the table.",
@@ -39,9 +41,11 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "employee_count": "Employees (enrichment preferred over CRM).",
             "is_customer": "True when the account has paid revenue or a won opportunity.",
             "icp_score": "0–100, higher = better fit: percentile rank of expected_value among all accounts.",
-            "expected_value": "win_probability × predicted_ltv, in reporting currency.",
+            "expected_value": "win_probability × predicted_ltv, in reporting currency; predicted_ltv alone when "
+            "the win model was not learnt (icp.model_card.win_model_status).",
             "predicted_ltv": "Predicted value to the seller if the account buys (the configured value label).",
-            "win_probability": "Predicted probability that a deal with the account is won.",
+            "win_probability": "Predicted probability that a deal with the account is won; a constant prior "
+            "when the win model was not learnt.",
             "tier": "`Tier 1`, `Tier 2`, `Tier 3` or `Disqualified`. Cut-offs are set over prospects; "
             "customers get the tier their score reaches but never count toward a prospect tier's quota.",
             "segment": "The segment profile the account belongs to (see icp.segments).",
@@ -66,17 +70,32 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "recommended": "One of the 10–12 strongest observable attributes: the ICP's defining characteristics.",
             "observable_for_prospects": "Whether the attribute is known before a sale (usable to score prospects).",
             "used_in_model": "Whether the value model used the attribute.",
-            "excluded_reason": "Why the attribute was excluded (leakage, high cardinality, constant, ...).",
+            "excluded_reason": "Why the attribute was excluded (leakage, high cardinality, constant, an "
+            "identifier-like number, or grouped with another attribute carrying the same information).",
+            "attribute_group": "The group's representative: attributes carrying the same information (derived "
+            "from one another per marts.attribute_catalog.derived_from, or |Spearman| >= 0.95) are fitted, "
+            "ranked and explained once, as this attribute.",
+            "group_members": "Every attribute of the group, representative first, comma separated.",
+            "treatment": "How an identifier-like number (an industry or postal code) was used: as a category "
+            "(of its leading digits when there are many codes); null for ordinary attributes.",
         },
     ),
     "model_metrics": PublishedTable(
         "Validation metrics of the models beside baselines on the same folds, plus attribute exclusions.",
         {
             "metric": "Metric name (spearman, normalised_gini, top_decile_lift, auc, brier, …).",
-            "model": "lightgbm, linear_baseline or rules_baseline.",
+            "model": "lightgbm, plain_lightgbm (default LightGBM on every attribute), linear_baseline or "
+            "rules_baseline. Metric `win_model_learnt` (split `fit`): 1 when the win model was learnt, 0 when "
+            "not (see icp.model_card.win_model_reason).",
             "split": "cv (grouped cross-validation) or time_holdout (train earlier, test later customers).",
             "value": "The metric's value.",
         },
+    ),
+    "model_card": PublishedTable(
+        "One row per refresh: which model scored the list, its hold-out metrics with 90 % bootstrap intervals "
+        "and n beside the baselines', the strength of the evidence (strong, moderate, weak, none) and a "
+        "one-sentence verdict; whether the win model was learnt. The rules: docs/model-card.md.",
+        MODEL_CARD_COLUMNS,
     ),
     "tier_summary": PublishedTable(
         "Accounts, score range and expected value per tier, prospects and customers apart.",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .identifiers import code_as_category, identifier_kind
 from .settings import IDENTITY_COLUMNS, NON_OBSERVABLE_FAMILIES, ModelSettings, family_of
 
 KINDS = ("numeric", "binary", "categorical")
@@ -23,6 +24,7 @@ class DesignMatrix:
     X: pd.DataFrame
     attributes: pd.DataFrame
     exclusions: list[dict] = field(default_factory=list)
+    treatments: dict[str, str] = field(default_factory=dict)  # attribute -> how it was prepared
 
     def drop(self, reasons: dict[str, str]) -> DesignMatrix:
         """Copy without the given attributes, recording why."""
@@ -31,6 +33,7 @@ class DesignMatrix:
             X=self.X.drop(columns=cols),
             attributes=self.attributes,
             exclusions=self.exclusions + [{"attribute": a, "reason": r} for a, r in reasons.items()],
+            treatments=self.treatments,
         )
 
     def kind(self, attribute: str) -> str:
@@ -78,13 +81,16 @@ def build_design_matrix(
 
     Skipped and reported: non-observable (behavioural) attributes, attributes absent from the
     features, all-missing and constant columns, high-cardinality text (> `max_categories` levels, or
-    > 10 levels with more than `max_unique_share` of non-null values distinct).
+    > 10 levels with more than `max_unique_share` of non-null values distinct), identifier-like
+    numbers (ids; codes that fit no category level, see `identifiers`). Numeric codes (SIC, postal,
+    ...) become categories; `treatments` says so per attribute.
     """
     settings = settings or ModelSettings()
     attrs = candidate_attributes(features, catalog)
     exclusions: list[dict] = []
     columns: dict[str, pd.Series] = {}
     kinds: list[str | None] = []
+    treatments: dict[str, str] = {}
     for row in attrs.itertuples(index=False):
         name = row.attribute
         kind, reason = None, None
@@ -93,7 +99,9 @@ def build_design_matrix(
         elif name not in features.columns:
             reason = "listed in attribute_catalog but absent from account_features"
         else:
-            col, kind, reason = _prepare(features[name], str(row.data_type), settings)
+            col, kind, reason, treatment = _prepare(name, features[name], str(row.data_type), settings)
+            if treatment:
+                treatments[name] = treatment
             if reason is None and not row.observable_for_prospects:
                 reason = f"{row.family}: not observable for prospects, excluded from scoring by design"
             elif reason is None:
@@ -103,15 +111,31 @@ def build_design_matrix(
             exclusions.append({"attribute": name, "reason": reason})
     attrs["kind"] = kinds
     X = pd.DataFrame(columns, index=features.index)
-    return DesignMatrix(X=X, attributes=attrs, exclusions=exclusions)
+    return DesignMatrix(X=X, attributes=attrs, exclusions=exclusions, treatments=treatments)
 
 
-def _prepare(col: pd.Series, data_type: str, settings: ModelSettings) -> tuple[pd.Series, str, str | None]:
+def _prepare(
+    name: str, col: pd.Series, data_type: str, settings: ModelSettings
+) -> tuple[pd.Series, str, str | None, str | None]:
+    """(column, kind, exclusion reason or None, treatment note or None)."""
+    treatment = None
     if data_type == "numeric" or (data_type != "categorical" and _is_numeric_dtype(col)):
         values = to_float(col)
         nn = values.dropna()
         kind = "binary" if len(nn) and nn.isin([0.0, 1.0]).all() else "numeric"
-        return values, kind, _degenerate(values)
+        reason = _degenerate(values)
+        if reason is not None or kind == "binary":
+            return values, kind, reason, None
+        ident, why = identifier_kind(name, values)
+        if ident is None:
+            return values, kind, None, None
+        if ident == "id":
+            return values, kind, f"identifier-like number ({why}): no meaning as a number or a category", None
+        labels, how = code_as_category(values, settings.max_categories)
+        if labels is None:
+            return values, kind, f"identifier-like number ({why}): {how}", None
+        treatment = f"numeric code, not a magnitude ({why}): {how}"
+        col = labels
     values = categorical_strings(col)
     reason = _degenerate(values)
     levels = sorted(values.dropna().unique())
@@ -121,7 +145,12 @@ def _prepare(col: pd.Series, data_type: str, settings: ModelSettings) -> tuple[p
         or (len(levels) > 10 and len(levels) > settings.max_unique_share * n_nonnull)
     ):
         reason = f"high-cardinality text ({len(levels)} distinct values in {n_nonnull} rows)"
-    return pd.Series(pd.Categorical(values, categories=levels), index=col.index), "categorical", reason
+    return (
+        pd.Series(pd.Categorical(values, categories=levels), index=col.index),
+        "categorical",
+        reason,
+        treatment,
+    )
 
 
 def to_float(col: pd.Series) -> pd.Series:

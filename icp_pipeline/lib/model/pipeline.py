@@ -9,11 +9,15 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from .explain import attribute_importance
+from .candidates import BaselineScorer, plain_model
+from .evaluation import value_card, win_card
+from .explain import attribute_importance, shap_matrix
 from .features import build_design_matrix
+from .grouped_importance import with_groups
+from .groups import attribute_groups
 from .leakage import detect_leakage
 from .plots import calibration_chart, importance_chart, lift_gain_chart
-from .scoring import SCORE_COLUMNS, score_accounts, score_and_explain
+from .scoring import SCORE_COLUMNS, score_accounts, score_and_explain, score_with_baseline
 from .settings import ModelSettings
 from .training import (
     ValueModel,
@@ -21,6 +25,7 @@ from .training import (
     deal_win_rate,
     train_value_model,
     train_win_model,
+    value_target,
     win_labels,
 )
 from .validation import METRIC_COLUMNS, Validation, validate
@@ -59,6 +64,9 @@ class ModelResult:
     notes: list[str] = field(default_factory=list)
     features_used: list[str] = field(default_factory=list)
     value_label: str = ""  # the label the value model learnt (the configured one or its fallback)
+    # one row: the candidate that scored the list, strength, verdict, hold-out metrics (lib/model/card.py)
+    card: pd.DataFrame = field(default_factory=pd.DataFrame)
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)  # attribute, attribute_group, ...
 
 
 def _is_customer(features: pd.DataFrame, value: pd.Series) -> pd.Series:
@@ -89,10 +97,15 @@ def run_models(
 
     dm = build_design_matrix(features, catalog, settings)
     dm = dm.drop(detect_leakage(dm.X, is_customer, settings))
-    X = dm.X
-    if X.shape[1] == 0:
+    X_all = dm.X
+    if X_all.shape[1] == 0:
         raise ValueError("no usable observable attributes left after exclusions; see exclusions")
     kinds = dict(zip(dm.attributes["attribute"], dm.attributes["kind"], strict=True))
+    # attributes carrying the same information are fitted once (their representative)
+    groups = attribute_groups(
+        X_all, kinds, catalog, settings.near_duplicate_spearman, settings.group_sample_rows, settings.seed
+    )
+    X = X_all[groups.loc[groups["is_representative"], "attribute"].tolist()]
 
     value_model = train_value_model(X, value, settings)
     won = win_labels(features, closed_opportunities, settings)
@@ -105,15 +118,60 @@ def run_models(
     )
     notes.append(
         f"value model trained on {value_model.n_train} customers with '{settings.value_label}', "
-        f"{value_model.num_rounds} rounds"
+        f"{value_model.num_rounds} rounds, {X.shape[1]} attribute groups of {X_all.shape[1]} attributes"
     )
     notes.append(win_model.note)
 
-    train = value.notna()
-    value_log, win_probability, top_reasons, value_shap_train = score_and_explain(
-        X, value_model, win_model, kinds, train.to_numpy(), settings.n_reasons, settings.shap_block_rows
+    validation = None
+    metrics = pd.DataFrame(columns=METRIC_COLUMNS)
+    if settings.run_validation:
+        dates = features.get("first_won_date")
+        validation = validate(X, value, won, value_model, win_model, settings, dates, X_plain=X_all)
+        metrics = validation.metrics
+    card, chosen = value_card(validation, settings, settings.value_label)
+    win = win_card(win_model, validation, settings)
+    card.update(win)
+    if not win["expected_value_uses_win"]:
+        notes.append(f"win model not learnt ({win['win_model_reason']}): expected value is not scaled by it")
+    notes.append(f"model card: {card['strength']}; list scored by {chosen}. {card['verdict']}")
+    metrics = pd.concat(
+        [
+            metrics,
+            pd.DataFrame(
+                [
+                    {
+                        "metric": "win_model_learnt",
+                        "model": "lightgbm",
+                        "split": "fit",
+                        "value": float(win["expected_value_uses_win"]),
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
     )
-    scores = score_accounts(features["account_key"], value_log, win_probability)
+    scoring_win = (
+        win_model if win["expected_value_uses_win"] else WinModel(None, win_model.prior, win_model.note)
+    )
+
+    train = value.notna()
+    args = (kinds, train.to_numpy(), settings.n_reasons, settings.shap_block_rows)
+    value_shap_train = None
+    if chosen == "lightgbm":
+        value_log, win_probability, top_reasons, value_shap_train = score_and_explain(
+            X, value_model, scoring_win, *args
+        )
+    elif chosen == "plain_lightgbm":
+        plain = plain_model(X_all.loc[train], value_target(value[train]), settings)
+        value_log, win_probability, top_reasons, _ = score_and_explain(X_all, plain, scoring_win, *args)
+    else:
+        scorer = BaselineScorer(chosen, X_all, value, settings)  # baselines see every attribute
+        value_log, win_probability, top_reasons = score_with_baseline(X_all, scorer, scoring_win, *args)
+    if value_shap_train is None:  # importance always explains the LightGBM model of the groups
+        value_shap_train = shap_matrix(value_model.booster, X.loc[train])
+    scores = score_accounts(
+        features["account_key"], value_log, win_probability, scale_by_win=win["expected_value_uses_win"]
+    )
     scores["top_reasons"] = top_reasons
     scores = scores[SCORE_COLUMNS + ["top_reasons"]].reset_index(drop=True)
 
@@ -127,13 +185,9 @@ def run_models(
         settings,
         shap=value_shap_train,
     )
-
-    validation = None
-    metrics = pd.DataFrame(columns=METRIC_COLUMNS)
-    if settings.run_validation:
-        dates = features.get("first_won_date")
-        validation = validate(X, value, won, value_model, win_model, settings, dates)
-        metrics = validation.metrics
+    importance = with_groups(
+        importance, groups, features.loc[train], value[train], dm.attributes, dm.treatments
+    )
 
     plots: dict[str, bytes] = {}
     if settings.make_plots:
@@ -156,6 +210,8 @@ def run_models(
         notes=notes,
         features_used=list(X.columns),
         value_label=settings.value_label,
+        card=pd.DataFrame([card]),
+        groups=groups,
     )
 
 
@@ -190,12 +246,19 @@ def model_status(result: ModelResult) -> pd.DataFrame:
         {"component": "value_model", "available": True, "detail": "; ".join(value_notes)},
         {
             "component": "win_model",
-            "available": result.win_model.booster is not None,
-            "detail": result.win_model.note,
+            # learnt per the model card: trained, and better than a coin on held-out accounts
+            "available": _win_learnt(result),
+            "detail": result.card.iloc[0]["win_model_reason"] if len(result.card) else result.win_model.note,
         },
         {"component": "value_label", "available": True, "detail": result.value_label},
     ]
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+
+
+def _win_learnt(result: ModelResult) -> bool:
+    if len(result.card):
+        return bool(result.card.iloc[0]["win_model_status"] == "learnt")
+    return result.win_model.booster is not None
 
 
 def metric_value(metrics: pd.DataFrame, metric: str, model: str = "lightgbm", split: str = "cv") -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .candidates import BaselineScorer
 from .explain import shap_and_raw_score
 from .reasons import reason_codes, score_contributions
 from .training import ValueModel, WinModel
@@ -25,13 +26,14 @@ def icp_score(expected_value: np.ndarray | pd.Series) -> np.ndarray:
 
 
 def score_accounts(
-    account_key: pd.Series, value_log: np.ndarray, win_probability: np.ndarray
+    account_key: pd.Series, value_log: np.ndarray, win_probability: np.ndarray, scale_by_win: bool = True
 ) -> pd.DataFrame:
     """expected_value = win_probability x predicted_ltv, with predicted_ltv = expm1 of the value
-    model's log-space prediction `value_log` (clipped at 0), as ValueModel.predict does."""
+    model's log-space prediction `value_log` (clipped at 0), as ValueModel.predict does. Without
+    `scale_by_win` (the win model was not learnt) expected_value = predicted_ltv."""
     predicted = np.maximum(np.expm1(np.asarray(value_log, dtype=float)), 0.0)
     win = np.clip(np.asarray(win_probability, dtype=float), 0.0, 1.0)
-    ev = win * predicted
+    ev = win * predicted if scale_by_win else predicted.copy()
     return pd.DataFrame(
         {
             "account_key": account_key.to_numpy(),
@@ -42,6 +44,19 @@ def score_accounts(
         },
         index=account_key.index,
     )
+
+
+def _win_shap(win_model: WinModel, block: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(win SHAP in `block`'s column order, zeros for columns the win model does not use; win
+    probability). The win model is fitted on the attribute groups' representatives, which may be
+    fewer columns than the value model that scores the list."""
+    names = win_model.booster.feature_name()
+    shap, logit = shap_and_raw_score(win_model.booster, block[names])
+    if names != list(block.columns):
+        full = np.zeros((len(block), block.shape[1]))
+        full[:, block.columns.get_indexer(names)] = shap
+        shap = full
+    return shap, 1.0 / (1.0 + np.exp(-logit))
 
 
 def score_and_explain(
@@ -68,8 +83,7 @@ def score_and_explain(
         value_shap, value_log[rows] = shap_and_raw_score(value_model.booster, block)
         win_shap = None
         if win_model.booster is not None:
-            win_shap, win_logit = shap_and_raw_score(win_model.booster, block)
-            win_probability[rows] = 1.0 / (1.0 + np.exp(-win_logit))
+            win_shap, win_probability[rows] = _win_shap(win_model, block)
         in_train = train[rows]
         train_shap.append(pd.DataFrame(value_shap[in_train], index=block.index[in_train], columns=X.columns))
         contrib = score_contributions(value_shap, win_shap, win_probability[rows])
@@ -78,3 +92,29 @@ def score_and_explain(
     top_reasons = pd.concat(reasons) if reasons else pd.Series([], index=X.index, dtype=object)
     value_shap_train = pd.concat(train_shap) if train_shap else pd.DataFrame(columns=X.columns, dtype=float)
     return value_log, win_probability, top_reasons, value_shap_train
+
+
+def score_with_baseline(
+    X: pd.DataFrame,
+    scorer: BaselineScorer,
+    win_model: WinModel,
+    kinds: dict[str, str],
+    train: np.ndarray,
+    n_reasons: int,
+    block_rows: int,
+) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """(log value, win probability, top reasons) when a baseline scores the list; reasons from the
+    baseline's own contributions (value only), in blocks of `block_rows` rows."""
+    value_log = np.empty(len(X))
+    win_probability = np.full(len(X), win_model.prior)
+    reasons = []
+    reference = X.loc[train]
+    for start in range(0, len(X), max(block_rows, 1)):
+        block = X.iloc[start : start + block_rows]
+        rows = slice(start, start + len(block))
+        value_log[rows], contrib = scorer.score(block)
+        if win_model.booster is not None:
+            win_probability[rows] = win_model.booster.predict(block[win_model.booster.feature_name()])
+        reasons.append(reason_codes(contrib, block, kinds, reference, n_reasons))
+    top_reasons = pd.concat(reasons) if reasons else pd.Series([], index=X.index, dtype=object)
+    return value_log, win_probability, top_reasons

@@ -103,6 +103,17 @@ class ModelSettings:
     linear_max_rows: int = 20_000  # linear baselines are fitted on at most this many training rows
     rules_baseline: RulesFn | None = None  # default: count of numeric attributes above the customer median
 
+    # model card (rules: lib/model/card.py)
+    n_metric_bootstrap: int = 200  # resamples of the held-out customers for the 90 % intervals
+    tie_margin_spearman: float = 0.01  # candidates within it of the best: the simplest wins
+    min_holdout_n: int = 30  # fewer held-out customers: strength `none`; time hold-out below it -> CV
+    moderate_spearman_low: float = 0.2  # Spearman lower bound below it: `weak`
+    strong_spearman_low: float = 0.5  # Spearman lower bound from it (and lift bound > 1): `strong`
+
+    # attribute groups (lib/model/groups.py)
+    near_duplicate_spearman: float = 0.95  # |Spearman| from which two attributes form one group
+    group_sample_rows: int = 20_000  # accounts sampled for the correlations
+
     make_plots: bool = True
 
 

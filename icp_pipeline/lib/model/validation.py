@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 
 from .baselines import linear_frame, linear_model, rules_scores
+from .candidates import plain_model
 from .metrics import ranking_metrics, reliability_table, win_metrics
 from .settings import ModelSettings
 from .training import ValueModel, WinModel, cv_folds, fit_booster, value_target
 
 METRIC_COLUMNS = ["metric", "model", "split", "value"]
-MODELS = ("lightgbm", "linear_baseline", "rules_baseline")
+MODELS = ("lightgbm", "linear_baseline", "rules_baseline", "plain_lightgbm")
 MIN_HOLDOUT_TEST = 5
 
 
@@ -23,6 +24,8 @@ class Validation:
 
     metrics: pd.DataFrame
     value_oof: pd.DataFrame = field(default_factory=pd.DataFrame)  # actual + one column per model
+    # time hold-out test customers: actual + one column per model (empty without a time hold-out)
+    value_holdout: pd.DataFrame = field(default_factory=pd.DataFrame)
     win_oof: pd.DataFrame = field(default_factory=pd.DataFrame)  # won, lightgbm, linear_baseline
     calibration: pd.DataFrame = field(default_factory=pd.DataFrame)  # reliability table of win model
 
@@ -41,15 +44,29 @@ def linear_rows(n: int, max_rows: int, seed: int) -> np.ndarray:
 
 
 def _fit_predict_value(
-    Xtr, ytr, Xte, model: ValueModel, settings: ModelSettings, lightgbm: np.ndarray | None = None
+    Xtr,
+    ytr,
+    Xte,
+    model: ValueModel,
+    settings: ModelSettings,
+    lightgbm: np.ndarray | None = None,
+    plain: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    fit_plain: bool = True,
 ) -> dict[str, np.ndarray]:
     """Log-space predictions of LightGBM (same params and rounds as `model`; `lightgbm` when the
-    round selection already made them) and of the linear baseline."""
+    round selection already made them), of the linear baseline and, given `plain` = (train, test)
+    frames of every observable attribute, of the plain default LightGBM. The baselines see every
+    observable attribute (`plain` when given), as a script would; only the pipeline's LightGBM is
+    fitted on one representative per attribute group."""
     if lightgbm is None:
         lightgbm = fit_booster(Xtr, ytr, model.params, model.num_rounds).predict(Xte)
-    rows = linear_rows(len(Xtr), settings.linear_max_rows, settings.seed)
-    lin = linear_model(Xtr, seed=settings.seed).fit(linear_frame(Xtr.iloc[rows]), ytr[rows])
-    return {"lightgbm": lightgbm, "linear_baseline": lin.predict(linear_frame(Xte))}
+    Btr, Bte = plain if plain is not None else (Xtr, Xte)
+    rows = linear_rows(len(Btr), settings.linear_max_rows, settings.seed)
+    lin = linear_model(Btr, seed=settings.seed).fit(linear_frame(Btr.iloc[rows]), ytr[rows])
+    out = {"lightgbm": lightgbm, "linear_baseline": lin.predict(linear_frame(Bte))}
+    if plain is not None and fit_plain:
+        out["plain_lightgbm"] = plain_model(plain[0], ytr, settings).booster.predict(plain[1])
+    return out
 
 
 def _folds(model: ValueModel | WinModel, n: int, settings: ModelSettings, y: np.ndarray | None = None):
@@ -65,48 +82,78 @@ def validate_value(
     model: ValueModel,
     settings: ModelSettings,
     first_won_date: pd.Series | None = None,
-) -> tuple[list[dict], pd.DataFrame]:
+    X_plain: pd.DataFrame | None = None,
+) -> tuple[list[dict], pd.DataFrame, pd.DataFrame]:
     """K-fold out-of-fold predictions (one row per account) and, when `first_won_date` allows,
-    a time hold-out (train on the earliest 75 % of customers, test on the latest 25 %).
-    Metrics compare predicted ranking with realised value (value units)."""
+    a time hold-out (train on the earliest 75 % of customers, test on the latest 25 %; its test rows'
+    predictions are the third value). Metrics compare predicted ranking with realised value (value
+    units). `X_plain`: every observable attribute, for the plain LightGBM candidate and the baselines;
+    the plain candidate is cross-validated only when the time hold-out has fewer than
+    `min_holdout_n` customers (the model card then judges on the k-fold predictions)."""
     value = value.reindex(X.index)
     mask = value.notna().to_numpy()
     Xc, actual = X.loc[mask], value[mask].to_numpy(dtype=float)
+    Xp = X_plain.loc[mask] if X_plain is not None else None
     y = value_target(value[mask])
-    rules = rules_scores(Xc, settings.rules_baseline)
-    folds, lightgbm_oof = _folds(model, len(y), settings)
+    rules = rules_scores(Xc if Xp is None else Xp, settings.rules_baseline)
     rows: list[dict] = []
+    holdout = pd.DataFrame()
+    if first_won_date is not None:
+        holdout_rows, holdout = _time_holdout(
+            Xc, y, actual, rules, first_won_date.reindex(Xc.index), model, settings, Xp
+        )
+        rows += holdout_rows
+    # The plain candidate's k-fold predictions only matter when the model card falls back to them
+    # (a time hold-out below `min_holdout_n`): five more fits saved on large data otherwise.
+    plain_in_cv = len(holdout) < settings.min_holdout_n
+    folds, lightgbm_oof = _folds(model, len(y), settings)
     oof = pd.DataFrame({"actual": actual}, index=Xc.index)
     if folds:
-        preds = {m: np.zeros(len(y)) for m in MODELS[:2]}
+        preds: dict[str, np.ndarray] = {}
         for tr, te in folds:
             known = None if lightgbm_oof is None else lightgbm_oof[te]
-            fold = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings, known)
+            plain = None if Xp is None else (Xp.iloc[tr], Xp.iloc[te])
+            fold = _fit_predict_value(
+                Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings, known, plain, fit_plain=plain_in_cv
+            )
             for m, p in fold.items():
-                preds[m][te] = p
+                preds.setdefault(m, np.zeros(len(y)))[te] = p
         preds["rules_baseline"] = rules
         for m, p in preds.items():
             oof[m] = p
             rows += _rows(ranking_metrics(actual, p), m, "cv")
-    if first_won_date is not None:
-        rows += _time_holdout(Xc, y, actual, rules, first_won_date.reindex(Xc.index), model, settings)
-    return rows, oof
+    return rows, oof, holdout
 
 
-def _time_holdout(Xc, y, actual, rules, dates: pd.Series, model: ValueModel, settings: ModelSettings):
+def _time_holdout(
+    Xc, y, actual, rules, dates: pd.Series, model: ValueModel, settings: ModelSettings, Xp=None
+) -> tuple[list[dict], pd.DataFrame]:
     dates = pd.to_datetime(dates, errors="coerce")
     known = np.flatnonzero(dates.notna().to_numpy())
     n_test = int(round(settings.time_holdout_share * len(known)))
     if len(known) - n_test < settings.min_customers or n_test < MIN_HOLDOUT_TEST:
-        return []
+        return [], pd.DataFrame()
     order = known[np.lexsort((known, dates.to_numpy()[known]))]
     tr, te = order[: len(order) - n_test], order[len(order) - n_test :]
-    preds = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings)
-    preds["rules_baseline"] = rules[te]
+    plain = None if Xp is None else (Xp.iloc[tr], Xp.iloc[te])
+    preds = _fit_predict_value(Xc.iloc[tr], y[tr], Xc.iloc[te], model, settings, plain=plain)
+    # the rules' medians come from the training customers only, as any fitted candidate's
+    preds["rules_baseline"] = _rules_on_test(Xc if Xp is None else Xp, tr, te, rules, settings)
     rows = []
     for m, p in preds.items():
         rows += _rows(ranking_metrics(actual[te], p), m, "time_holdout")
-    return rows
+    frame = pd.DataFrame({"actual": actual[te], **preds}, index=Xc.index[te])
+    return rows, frame
+
+
+def _rules_on_test(Xc: pd.DataFrame, tr, te, rules: np.ndarray, settings: ModelSettings) -> np.ndarray:
+    if settings.rules_baseline is not None:
+        return rules[te]
+    num = [c for c in Xc.columns if not isinstance(Xc[c].dtype, pd.CategoricalDtype)]
+    if not num:
+        return np.zeros(len(te))
+    values = Xc[num].astype(float)
+    return (values.iloc[te] > values.iloc[tr].median()).sum(axis=1).to_numpy(dtype=float)
 
 
 def validate_win(
@@ -147,9 +194,10 @@ def validate(
     win_model: WinModel,
     settings: ModelSettings,
     first_won_date: pd.Series | None = None,
+    X_plain: pd.DataFrame | None = None,
 ) -> Validation:
     """All validation: metrics table with columns metric, model, split, value."""
-    value_rows, value_oof = validate_value(X, value, value_model, settings, first_won_date)
+    value_rows, value_oof, holdout = validate_value(X, value, value_model, settings, first_won_date, X_plain)
     win_rows, win_oof, calibration = validate_win(X, won, win_model, settings)
     metrics = pd.DataFrame(value_rows + win_rows, columns=METRIC_COLUMNS)
-    return Validation(metrics, value_oof, win_oof, calibration)
+    return Validation(metrics, value_oof, value_holdout=holdout, win_oof=win_oof, calibration=calibration)

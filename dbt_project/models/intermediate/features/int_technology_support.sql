@@ -26,7 +26,14 @@ final as (
         min(technologies.technology) as technology,
         min(technologies.category_slug) as category_slug,
         count(distinct accounts.account_key) as account_count,
-        count(distinct accounts.account_key) >= {{ var('min_technology_support') | int }} as is_feature
+        count(distinct accounts.account_key) >= {{ var('min_technology_support') | int }} as is_feature,
+        -- the attribute column of int_account_features_technographic ('t_' avoids a clash with the
+        -- tech__cat_<category> and tech__count columns)
+        'tech__' || case
+            when technologies.technology_slug like 'cat\_%' escape '\' or technologies.technology_slug = 'count'
+                then 't_' || technologies.technology_slug
+            else technologies.technology_slug
+        end as attribute_name
 
     from technologies
     inner join accounts
