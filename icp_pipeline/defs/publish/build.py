@@ -26,12 +26,20 @@ from icp_pipeline.lib.icp import (
     validate_filter,
 )
 from icp_pipeline.lib.icp.attributes import select_attributes
-from icp_pipeline.lib.icp.churn import tier_changes_and_churn
+from icp_pipeline.lib.icp.churn import ChangeContext, tier_changes_and_churn
 from icp_pipeline.lib.icp.overrides import settle_tiers
 from icp_pipeline.lib.icp_config import IcpConfig
 from icp_pipeline.lib.publish_io import arrow_text, read_frame
 from icp_pipeline.lib.sql import quote_ident
-from icp_pipeline.lib.tiering import assign_tiers, tier_labels, tier_summary
+from icp_pipeline.lib.tier_baseline import (
+    Baseline,
+    TierOutcome,
+    baseline_from_history,
+    history_columns,
+    rules_tiers,
+    tier_refresh,
+)
+from icp_pipeline.lib.tiering import assign_tiers, tier_summary
 from icp_pipeline.lib.warehouse import table_exists
 
 # Scored accounts in the published order: icp_score high to low, ties by account_key, missing scores
@@ -54,7 +62,9 @@ FEATURE_BASE_COLUMNS = [
 ]  # fmt: skip
 SEGMENT_ATTRIBUTES = 8  # build_segments' n_attributes
 PROFILE_ATTRIBUTES = (10, 12)  # build_profile's min_rows, max_rows
-CHANGE_SOURCE_COLUMNS = ["account_key", "tier", "icp_score", "disqualified_reason", "override_note"]
+CHANGE_SOURCE_COLUMNS = [
+    "account_key", "tier", "icp_score", "disqualified_reason", "override_note", "expected_value",
+]  # fmt: skip
 
 
 def _previous(
@@ -108,27 +118,64 @@ def _technographic_columns_with_data(con: duckdb.DuckDBPyConnection) -> int:
     )
 
 
-def frozen_cutoffs(
+def last_refresh(history: pd.DataFrame | None) -> pd.Series | None:
+    """The latest row of `icp.refresh_history` (None when there is none)."""
+    if history is None or history.empty:
+        return None
+    return history.sort_values("refreshed_at").iloc[-1]
+
+
+def tier_plan(
     history: pd.DataFrame | None, config: IcpConfig, rebaseline: bool
-) -> tuple[float, float] | None:
-    """The last refresh's cut-offs when the policy is unchanged and no re-baseline was asked for."""
-    if rebaseline or history is None or history.empty or config.tiers.policy == "threshold":
-        return None
-    last = history.sort_values("refreshed_at").iloc[-1]
-    if last["tier_policy"] != config.tiers.model_dump_json():
-        return None
-    return float(last["tier1_cutoff"]), float(last["tier2_cutoff"])
+) -> tuple[Baseline | None, str | None]:
+    """(the frozen baseline to keep, or None with the reason to rebaseline); see `tier_baseline`."""
+    if rebaseline:
+        return None, "a rebaseline was requested (publish config rebaseline: true)"
+    return baseline_from_history(last_refresh(history), config.tiers.model_dump_json())
+
+
+def change_context(last: pd.Series | None, outcome: TierOutcome) -> ChangeContext:
+    """How the previous refresh (its history row) and this one tiered, for `tier_changes` reasons."""
+
+    def num(row, name):
+        value = row.get(name) if row is not None else None
+        return None if value is None or pd.isna(value) else float(value)
+
+    previous_basis = last.get("tier_basis") if last is not None else None
+    if not isinstance(previous_basis, str):
+        previous_basis = None
+    if previous_basis == "icp_score":
+        previous_cuts = (num(last, "tier1_cutoff"), num(last, "tier2_cutoff"))
+    elif last is not None:
+        previous_cuts = (num(last, "tier1_cutoff_relative"), num(last, "tier2_cutoff_relative"))
+    else:
+        previous_cuts = None
+    return ChangeContext(
+        previous_basis=previous_basis if previous_basis is not None else outcome.basis,
+        basis=outcome.basis,
+        previous_cutoffs=previous_cuts,
+        cutoffs=outcome.relative_cutoffs if outcome.basis == "expected value" else outcome.cutoffs,
+        previous_scale=num(last, "value_scale"),
+        scale=outcome.value_scale,
+        frozen=outcome.frozen,
+        rebaseline_reason=outcome.rebaseline_reason,
+    )
 
 
 def build_targets(
     con: duckdb.DuckDBPyConnection,
     features: pd.DataFrame,
     config: IcpConfig,
-    cutoffs: tuple[float, float] | None,
+    plan: tuple[Baseline | None, str | None] = (None, None),
     columns: list[str] | None = None,
     scored: pd.DataFrame | None = None,
+    rule_score: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Scored accounts → tiers → disqualifiers and overrides; returns (targets, warnings).
+
+    `plan`: `tier_plan`'s frozen baseline or the reason to rebaseline. `rule_score`: per row of
+    `features`, the team's rule score when the model is too weak to rank (tiers then follow the
+    rules, `tier_baseline.rules_tiers`). `targets.attrs["tiering"]` is the `TierOutcome`.
 
     `features`: the mart's rows ordered by account_key (unique, as the mart's tests ensure), only
     some of its columns when `columns` lists them all (filters resolve against every column).
@@ -154,12 +201,15 @@ def build_targets(
     by_value = np.lexsort((feature_row, -ev, np.isnan(ev)))
     order = (np.cumsum(free) - 1)[by_value[free[by_value]]]
     ranked = scored[["is_customer", "expected_value", "icp_score"]].iloc[np.flatnonzero(free)]
-    labels, cutoffs_used = tier_labels(ranked, config.tiers, cutoffs, order=order)
+    if rule_score is not None:
+        labels, outcome = rules_tiers(ranked, config.tiers, rule_score[feature_row][free], order=order)
+    else:
+        labels, outcome = tier_refresh(ranked, config.tiers, plan[0], plan[1], order=order)
     tier[free] = labels
     scored["tier"] = tier
     scored["disqualified_reason"] = reason
     scored["override_note"] = notes
-    scored.attrs["cutoffs"] = cutoffs_used
+    scored.attrs["tiering"] = outcome
     return scored, warnings
 
 
@@ -278,7 +328,6 @@ def _history_row(
     metrics: pd.DataFrame,
     changes: pd.DataFrame,
     churn: float,
-    frozen: bool,
 ) -> dict:
     tables = con.execute(
         "select table_name, estimated_size from duckdb_tables() where schema_name = 'raw' order by table_name"
@@ -291,7 +340,10 @@ def _history_row(
         ]
         return float(hit["value"].iloc[0]) if len(hit) else np.nan
 
-    cut1, cut2 = targets.attrs["cutoffs"]
+    outcome: TierOutcome = targets.attrs["tiering"]
+    tiering = history_columns(outcome)
+    if tiering["baseline_refresh_id"] is None and outcome.basis == "expected value":
+        tiering["baseline_refresh_id"] = refresh_id  # this refresh set the cut-offs
     return {
         "refresh_id": refresh_id,
         "refreshed_at": refreshed_at,
@@ -299,9 +351,7 @@ def _history_row(
         "accounts": len(targets),
         "customers": int(targets["is_customer"].sum()),
         "tier_policy": config.tiers.model_dump_json(),
-        "tier1_cutoff": cut1,
-        "tier2_cutoff": cut2,
-        "thresholds_frozen": frozen,
+        **tiering,
         "tier_counts": json.dumps(
             {str(k): int(v) for k, v in prospect_tiers.value_counts().sort_index().items()}
         ),
@@ -336,7 +386,7 @@ def build_published_frames(
     )
     metrics = con.execute("select metric, model, split, value from model.model_metrics").df()
     history = _previous(con, "refresh_history")
-    cutoffs = frozen_cutoffs(history, config, rebaseline)
+    plan = tier_plan(history, config, rebaseline)
     # DuckDB reads the target list (outside the GIL) while pandas works on the features.
     with ThreadPoolExecutor(max_workers=1) as pool, con.cursor() as reader:
         scored = pool.submit(read_frame, reader, TARGET_SOURCE_SQL)
@@ -348,24 +398,24 @@ def build_published_frames(
         )
         hypotheses = test_hypotheses(features, config.hypotheses, value_col, columns=columns)
         targets, warnings = build_targets(
-            con, features, config, cutoffs, columns=columns, scored=scored.result()
+            con, features, config, plan, columns=columns, scored=scored.result()
         )
 
     feature_row = targets["_feature_row"].to_numpy()
     targets["segment"] = _segments_of(targets, features, assignment, feature_row)
-    cutoffs_used = targets.attrs.get("cutoffs")
+    outcome = targets.attrs.get("tiering")
     targets = targets[list(PUBLISHED_TABLES["target_accounts"].columns)]  # already in published order
-    targets.attrs["cutoffs"] = cutoffs_used
+    targets.attrs["tiering"] = outcome
 
     previous = _previous(con, "target_accounts", CHANGE_SOURCE_COLUMNS)
     changes, churn = tier_changes_and_churn(
-        previous if previous is not None else targets.iloc[0:0], targets[CHANGE_SOURCE_COLUMNS]
+        previous if previous is not None else targets.iloc[0:0],
+        targets[CHANGE_SOURCE_COLUMNS],
+        change_context(last_refresh(history), outcome),
     )
     churn = churn if previous is not None else 0.0
     del previous
-    history_row = _history_row(
-        con, refresh_id, refreshed_at, config, targets, metrics, changes, churn, cutoffs is not None
-    )
+    history_row = _history_row(con, refresh_id, refreshed_at, config, targets, metrics, changes, churn)
     new_history = pd.DataFrame([history_row])
     history = (
         new_history

@@ -220,9 +220,24 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "accounts": "Accounts scored.",
             "customers": "Customers among them.",
             "tier_policy": "The tier policy used.",
-            "tier1_cutoff": "Minimum expected value (or score) of Tier 1.",
-            "tier2_cutoff": "Minimum expected value (or score) of Tier 2.",
-            "thresholds_frozen": "Whether the cut-offs were carried over from the previous refresh.",
+            "tier_basis": "What ranked the accounts into tiers: `expected value` (quantile and capacity "
+            "policies), `icp_score` (threshold policy) or `icp.yaml rules` (the model's strength is `none`).",
+            "tier1_cutoff": "Minimum expected value (or icp_score) of Tier 1 in this refresh; null under rules.",
+            "tier2_cutoff": "Minimum expected value (or icp_score) of Tier 2 in this refresh; null under rules.",
+            "tier1_cutoff_relative": "The Tier 1 cut-off in relative value (expected value / value_scale): "
+            "the unit frozen between refreshes, which does not drift with the data's scale.",
+            "tier2_cutoff_relative": "The Tier 2 cut-off in relative value.",
+            "value_scale": "Median positive expected value of the ranked accounts (prospects, or all when "
+            "there are none or include_customers is set) in this refresh.",
+            "reference_quantiles": "JSON: the 101 percentiles of the ranked accounts' relative values at "
+            "the baseline refresh, against which distribution shift is measured.",
+            "thresholds_frozen": "Whether the relative cut-offs were carried over from the previous refresh.",
+            "rebaseline_reason": "Why the cut-offs were recomputed this refresh (null when frozen): first "
+            "refresh, requested, policy changed, distribution shifted (KS above rebaseline_max_ks) or the "
+            "frozen cut-offs would break the policy's share_tolerance.",
+            "distribution_shift_ks": "Kolmogorov–Smirnov distance between this refresh's relative values and "
+            "the baseline's reference (null without a baseline).",
+            "baseline_refresh_id": "The refresh whose cut-offs are in force.",
             "tier_counts": "Prospects per tier (JSON).",
             "cv_spearman": "Cross-validated Spearman correlation of predicted vs realised value.",
             "win_auc": "Cross-validated AUC of the win model.",
