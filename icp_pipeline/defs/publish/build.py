@@ -28,7 +28,9 @@ from icp_pipeline.lib.icp import (
 from icp_pipeline.lib.icp.attributes import select_attributes
 from icp_pipeline.lib.icp.churn import ChangeContext, tier_changes_and_churn
 from icp_pipeline.lib.icp.overrides import settle_tiers
+from icp_pipeline.lib.icp.rules import rule_scores
 from icp_pipeline.lib.icp_config import IcpConfig
+from icp_pipeline.lib.model_strength import read_model_strength
 from icp_pipeline.lib.publish_io import arrow_text, read_frame
 from icp_pipeline.lib.sql import quote_ident
 from icp_pipeline.lib.tier_baseline import (
@@ -42,8 +44,8 @@ from icp_pipeline.lib.tier_baseline import (
 from icp_pipeline.lib.tiering import assign_tiers, tier_summary
 from icp_pipeline.lib.warehouse import table_exists
 
-# Scored accounts in the published order: icp_score high to low, ties by account_key, missing scores
-# last (as pandas sorts).
+# Scored accounts in the published order: icp_score high to low, ties by expected value (high to low)
+# and only then by account_key, missing scores last (as pandas sorts).
 TARGET_SOURCE_SQL = """
     select
         f.account_key, f.crm_account_id, f.account_name, f.domain, f.industry, f.country,
@@ -51,7 +53,8 @@ TARGET_SOURCE_SQL = """
         s.icp_score, s.expected_value, s.predicted_ltv, s.win_probability, s.top_reasons
     from model.account_scores as s
     inner join marts.account_features as f using (account_key)
-    order by (s.icp_score is null or isnan(s.icp_score)), s.icp_score desc, f.account_key asc nulls last
+    order by (s.icp_score is null or isnan(s.icp_score)), s.icp_score desc,
+        s.expected_value desc nulls last, f.account_key asc nulls last
 """
 # Columns of marts.account_features that publishing reads besides the attributes it profiles,
 # segments on and filters by (names the ICP functions look for; absent ones are skipped).
@@ -362,6 +365,30 @@ def _history_row(
     }
 
 
+def _rules_if_model_is_none(
+    con: duckdb.DuckDBPyConnection,
+    features: pd.DataFrame,
+    config: IcpConfig,
+    hypotheses: pd.DataFrame,
+    columns: list[str],
+) -> tuple[np.ndarray | None, list[str]]:
+    """The icp.yaml rule score per feature row when the model card says strength `none` (else
+    None), and what to tell the user; see `icp_pipeline.lib.icp.rules`."""
+    strength = read_model_strength(con, schemas=("model",))
+    if strength is None or strength.strength != "none":
+        return None, []
+    score, used = rule_scores(features, config.hypotheses, hypotheses, columns=columns)
+    if not used:
+        return None, [
+            "The model's strength is none, but icp.yaml has no hypothesis that is testable on this data "
+            "and not contradicted, so the tiers still follow the scores."
+        ]
+    return score, [
+        f"The model's strength is none: tiers follow the icp.yaml rules ({', '.join(used)}), "
+        "accounts matching more of them first, then by score."
+    ]
+
+
 def build_published_frames(
     con: duckdb.DuckDBPyConnection,
     config: IcpConfig,
@@ -397,9 +424,11 @@ def build_published_frames(
             features, importance, value_col, min_rows=PROFILE_ATTRIBUTES[0], max_rows=PROFILE_ATTRIBUTES[1]
         )
         hypotheses = test_hypotheses(features, config.hypotheses, value_col, columns=columns)
+        rules, rule_warnings = _rules_if_model_is_none(con, features, config, hypotheses, columns)
         targets, warnings = build_targets(
-            con, features, config, plan, columns=columns, scored=scored.result()
+            con, features, config, plan, columns=columns, scored=scored.result(), rule_score=rules
         )
+        warnings = [*rule_warnings, *warnings]
 
     feature_row = targets["_feature_row"].to_numpy()
     targets["segment"] = _segments_of(targets, features, assignment, feature_row)

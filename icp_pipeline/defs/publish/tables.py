@@ -151,7 +151,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "lift": "The lift of the hypothesis' metric.",
             "lift_ci_low": "Lower end of the bootstrap 95 % interval of lift.",
             "lift_ci_high": "Upper end of the bootstrap 95 % interval of lift.",
-            "verdict": "supported, contradicted or inconclusive.",
+            "verdict": "supported, contradicted, inconclusive, or `not testable on this data` (the filter "
+            "names an attribute the data do not have and resembling none they have).",
             "explanation": "The verdict in words a sales leader reads.",
         },
     ),
