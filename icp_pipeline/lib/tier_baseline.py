@@ -13,9 +13,11 @@ the reason stated in `icp.refresh_history.rebaseline_reason` and in `icp.tier_ch
 1. no usable baseline: the first refresh, `rebaseline: true` asked for, the tier policy changed,
    the previous refresh tiered by other means (rules, or amounts in an older version);
 2. the distribution shifted: the two-sample Kolmogorov–Smirnov distance between the pool's relative
-   values and the baseline's reference distribution (101 quantiles kept in the history) exceeds the
-   policy's `rebaseline_max_ks` (default 0.10: a tenth of the accounts would change side of some
-   cut-off);
+   values and the baseline's reference distribution (101 quantiles kept in the history) exceeds
+   both the policy's `rebaseline_max_ks` (default 0.10: a tenth of the accounts would change side of
+   some cut-off) and the distance sampling noise reaches at the 1 % level for n accounts,
+   1.63 * sqrt(2 / n) (0.25 at 85 accounts, 0.02 at 20,000), so a small list is not rebaselined on
+   noise;
 3. the policy's tolerance would be violated: with the frozen cut-offs Tier 1 (or Tier 1 + 2) would
    hold a share of the pool outside `tier1_share` (`tier1_share + tier2_share`) by more than
    `share_tolerance` of it (relative, at least one account), or, for the capacity policy, a count
@@ -95,6 +97,12 @@ def ks_distance(reference: tuple[float, ...] | list[float], values: np.ndarray) 
     return float(np.max(np.abs(f_ref - f_now)))
 
 
+def ks_limit(policy, n: int) -> float:
+    """The KS distance above which the distribution counts as shifted: the larger of the policy's
+    `rebaseline_max_ks` and the 1 % critical value of the two-sample test, 1.63 * sqrt(2 / n)."""
+    return max(policy.rebaseline_max_ks, 1.63 * np.sqrt(2.0 / n) if n > 0 else np.inf)
+
+
 def baseline_from_history(last: pd.Series | None, policy_json: str) -> tuple[Baseline | None, str | None]:
     """(the baseline to keep, or None with the reason to rebaseline) from the last history row."""
     if last is None:
@@ -160,10 +168,11 @@ def tier_refresh(
     scale = value_scale(ev[in_pool])
     relative = ev / scale
     ks = ks_distance(baseline.reference, relative[in_pool]) if baseline is not None else None
-    if baseline is not None and ks is not None and ks > policy.rebaseline_max_ks:
+    limit = ks_limit(policy, int(in_pool.sum()))
+    if baseline is not None and ks is not None and ks > limit:
         reason = (
             f"the expected-value distribution shifted (Kolmogorov–Smirnov distance {ks:.2f} from the "
-            f"baseline's, above {policy.rebaseline_max_ks:.2f})"
+            f"baseline's, above {limit:.2f})"
         )
         baseline = None
     if baseline is not None:

@@ -27,6 +27,7 @@ from icp_pipeline.lib.icp import (
 )
 from icp_pipeline.lib.icp.attributes import select_attributes
 from icp_pipeline.lib.icp.churn import ChangeContext, tier_changes_and_churn
+from icp_pipeline.lib.icp.expansion import rank_expansion
 from icp_pipeline.lib.icp.overrides import settle_tiers
 from icp_pipeline.lib.icp.rules import rule_scores
 from icp_pipeline.lib.icp_config import IcpConfig
@@ -247,9 +248,11 @@ def _segments_of(
 def _expansion(
     targets: pd.DataFrame, features: pd.DataFrame, value_col: str, feature_row: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Customers by headroom; `feature_row`: each target's row in `features` (saves joining by key)."""
+    """Customers by what they are likely to add (`icp.expansion.rank_expansion`); `feature_row`: each
+    target's row in `features` (saves joining by key)."""
     columns = list(PUBLISHED_TABLES["expansion_accounts"].columns)
-    kept = [c for c in targets.columns if c in columns and c not in ("realised_value", "headroom")]
+    derived = ("realised_value", "headroom", "expansion_basis", "expansion_rank")
+    kept = [c for c in targets.columns if (c in columns or c == "expected_value") and c not in derived]
     is_customer = targets["is_customer"].astype(bool).to_numpy()
     if feature_row is None:
         customers = targets.loc[is_customer, kept].merge(
@@ -259,10 +262,7 @@ def _expansion(
     else:  # the same rows as the merge: every target has its (one) feature row
         customers = targets.loc[is_customer, kept].reset_index(drop=True)
         customers["realised_value"] = features[value_col].iloc[feature_row[is_customer]].array
-    customers["headroom"] = customers["predicted_ltv"] - customers["realised_value"].fillna(0.0)
-    customers = customers.sort_values(["headroom", "account_key"], ascending=[False, True])
-    customers["expansion_rank"] = np.arange(1, len(customers) + 1)
-    return customers[columns]
+    return rank_expansion(customers)[columns]
 
 
 def _tier_validation(con: duckdb.DuckDBPyConnection, config: IcpConfig) -> pd.DataFrame:

@@ -157,15 +157,19 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
         },
     ),
     "expansion_accounts": PublishedTable(
-        "Existing customers ranked by headroom: predicted value minus value realised so far.",
+        "Existing customers ranked by what they are likely to add: headroom first, then the customers "
+        "already at or above their prediction (best first), loss-making customers last.",
         {
             "account_key": "Resolved account key.",
             "crm_account_id": "CRM account id.",
             "account_name": "Company name.",
             "realised_value": "The configured value label realised so far.",
             "predicted_ltv": "What the model expects an account like this to be worth.",
-            "headroom": "predicted_ltv − realised_value (can be negative).",
-            "expansion_rank": "1 = most headroom.",
+            "headroom": "What the account is likely to add: predicted_ltv − realised_value, a negative "
+            "realised value counted as 0, floored at 0 (a loss never raises it).",
+            "expansion_basis": "The account's group: `headroom`, `no headroom: realised value at or above "
+            "the prediction` (ranked by realised value) or `loss-making: realised value below zero` (last).",
+            "expansion_rank": "1 = first: most headroom; ties by expected value, then account key.",
             "icp_score": "ICP score.",
             "top_reasons": "Reasons from the account's SHAP values.",
         },
