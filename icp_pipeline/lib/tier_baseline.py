@@ -244,6 +244,34 @@ def rules_tiers(
     return tier, TierOutcome(basis="icp.yaml rules", cutoffs=(np.nan, np.nan))
 
 
+def tier_size_check(tiered: pd.DataFrame, policy) -> dict:
+    """Tier sizes of a published list against the policy: `tiered` holds is_customer and tier of
+    the accounts free to take a tier (not disqualified, not overridden). Returns the ranked count,
+    Tier 1 and Tiers 1-2 shares with their targets, and `problem` (None when within tolerance)."""
+    customers = tiered["is_customer"].astype(bool).to_numpy()
+    pool = tiered["tier"].to_numpy()[_ranking_pool(customers, policy)]
+    n = len(pool)
+    n1 = int((pool == "Tier 1").sum())
+    n12 = n1 + int((pool == "Tier 2").sum())
+    if policy.policy == "threshold" or n == 0:
+        t1 = t12 = float("nan")
+        problem = None
+    else:
+        q1, q12 = tier_quotas(policy, n)
+        t1, t12 = q1 / n, q12 / n
+        problem = tolerance_violation(policy, n, n1, n12)
+        if problem is not None:
+            problem = problem.replace("with the frozen cut-offs ", "").replace(" would hold ", " holds ")
+    return {
+        "ranked": n,
+        "tier1_share": n1 / n if n else float("nan"),
+        "tier12_share": n12 / n if n else float("nan"),
+        "tier1_target_share": t1,
+        "tier12_target_share": t12,
+        "problem": problem,
+    }
+
+
 def history_columns(outcome: TierOutcome, rebaseline_requested: bool = False) -> dict:
     """The `icp.refresh_history` columns describing `outcome` (cut-offs, unit, baseline, reason)."""
     rel = outcome.relative_cutoffs
