@@ -103,6 +103,7 @@ def test_strength_none_tiers_by_the_icp_yaml_rules_and_every_output_says_so_firs
 
 
 def test_strength_weak_keeps_model_tiers_but_says_so_first(built, capsys):
+    _republish_with_card(built, "none", "No better than chance.")  # the refresh before tiered by rules
     _republish_with_card(built, "weak", "LightGBM (0.61) ranks below the rules baseline (0.65)")
     basis = built.query("select tier_basis from icp.refresh_history order by refreshed_at desc limit 1")
     assert basis["tier_basis"].iloc[0] == "expected value"
