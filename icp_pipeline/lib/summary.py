@@ -3,6 +3,8 @@ prospects (customers only when there are no prospects: an expansion list) and ou
 
 from __future__ import annotations
 
+import math
+
 from icp_pipeline.lib.model_strength import caution_sentence, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.warehouse import connect, table_exists
@@ -17,6 +19,14 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         ).fetchall()
         caution = caution_sentence(read_model_strength(con), tiers_followed_rules(con))
         has_prospects = con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
+        n_accounts, tied = con.execute(
+            "with t as (select expected_value from icp.target_accounts where tier = 'Tier 1' and is_customer = ? "
+            "order by icp_score desc, expected_value desc nulls last limit ?) "
+            "select (select count(*) from icp.target_accounts), "
+            "(select count(*) from icp.target_accounts a where a.tier = 'Tier 1' and a.is_customer = ? "
+            "and a.expected_value = (select max(expected_value) from t))",
+            [not has_prospects, top_n, not has_prospects],
+        ).fetchone()
         top = con.execute(
             "select account_name, domain, icp_score, top_reasons from icp.target_accounts "
             "where tier = 'Tier 1' and is_customer = ? "
@@ -39,8 +49,14 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
     if top:
         who = "prospects" if has_prospects else "customers (no prospects: an expansion list)"
         print(f"\nTop {len(top)} Tier 1 {who}")
+        decimals = max(1, math.ceil(-math.log10(100.0 / max(n_accounts - 1, 1))))
         for name, domain, score, reasons in top:
-            print(f"  {score:5.1f}  {name or domain}  ({reasons})")
+            print(f"  {score:5.{decimals}f}  {name or domain}  ({reasons})")
+        if tied > 1:
+            print(
+                f"  ({tied:,} Tier 1 {who.split(' ')[0]} share the top expected value: the scores cannot "
+                "order them, so they are listed by account key)"
+            )
     if skipped:
         print("\nNot computed from this data (see icp.data_coverage)")
         for name, detail in skipped:
