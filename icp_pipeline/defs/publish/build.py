@@ -445,6 +445,7 @@ def build_published_frames(
     churn = churn if previous is not None else 0.0
     del previous
     history_row = _history_row(con, refresh_id, refreshed_at, config, targets, metrics, changes, churn)
+    targets.attrs.pop("tiering", None)  # not a table property: kept out of the published frame
     new_history = pd.DataFrame([history_row])
     history = (
         new_history
