@@ -213,7 +213,9 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "previous_score": "ICP score in the previous refresh.",
             "new_score": "ICP score in this refresh.",
             "changed": "Whether the tier changed.",
-            "change_reason": "Why, in words (null when unchanged).",
+            "change_reason": "Why, in words (null when unchanged): an override, a disqualifier, the account's "
+            "relative value crossing a frozen cut-off (both values and the cut-off quoted), a rebaseline and "
+            "its reason, or a change of tier basis (model or icp.yaml rules).",
         },
     ),
     "refresh_history": PublishedTable(
