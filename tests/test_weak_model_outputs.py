@@ -104,13 +104,13 @@ def test_strength_none_tiers_by_the_icp_yaml_rules_and_every_output_says_so_firs
 
 def test_strength_weak_keeps_model_tiers_but_says_so_first(built, capsys):
     _republish_with_card(built, "none", "No better than chance.")  # the refresh before tiered by rules
-    _republish_with_card(built, "weak", "LightGBM (0.61) ranks below the rules baseline (0.65)")
+    _republish_with_card(built, "weak", "Weak: LightGBM (0.61) ranks below the rules baseline (0.65).")
     basis = built.query("select tier_basis from icp.refresh_history order by refreshed_at desc limit 1")
     assert basis["tier_basis"].iloc[0] == "expected value"
     first = _summary(built, capsys).strip().splitlines()[0]
     assert first == (
         "Caution: the model behind these scores (lightgbm) is weak. LightGBM (0.61) ranks below the rules "
-        "baseline (0.65). Treat the tiers as a rough ordering and check them against what the team knows."
+        "baseline (0.65)."
     )
     changes = built.query("select change_reason from icp.tier_changes where changed")
     # back from rules to the model: every move names that true cause
@@ -129,3 +129,19 @@ def test_strong_model_outputs_carry_no_caution(built, capsys):
     assert crm["model_caution"].isna().all()
     top = out.split("Top ", 1)[1].splitlines()[0]
     assert top.endswith("Tier 1 prospects")
+
+
+def test_the_caution_sentence_without_a_verdict_says_what_to_do():
+    from icp_pipeline.lib.model_strength import ModelStrength, caution_sentence
+
+    assert caution_sentence(ModelStrength("strong", "Fine.")) is None
+    assert caution_sentence(None) is None
+    assert caution_sentence(ModelStrength("weak", "")) == (
+        "Caution: the model behind these scores is weak. Treat the tiers as a rough ordering and check "
+        "them against what the team knows."
+    )
+    none = caution_sentence(ModelStrength("none", "None: no signal.", "rules", tiers_by_rules=True))
+    assert none.startswith("Caution: the model behind these scores (rules) is none. No signal.")
+    assert caution_sentence(ModelStrength("none", "x", tiers_by_rules=True), rules_used=False).endswith(
+        "icp.yaml has no testable hypothesis to rank by, so the tiers still follow the scores."
+    )

@@ -70,7 +70,11 @@ def caution_sentence(strength: ModelStrength | None, rules_used: bool | None = N
     if strength is None or strength.strength not in WEAK:
         return None
     rules = strength.tiers_by_rules if rules_used is None else rules_used
-    verdict = strength.verdict.rstrip(".")
+    verdict = strength.verdict.strip().rstrip(".")
+    label = f"{strength.strength}:"
+    if verdict.lower().startswith(label):  # the card's verdict may open with its own strength
+        verdict = verdict[len(label) :].strip()
+        verdict = verdict[:1].upper() + verdict[1:]
     model = f" ({strength.value_model})" if strength.value_model else ""
     first = f"Caution: the model behind these scores{model} is {strength.strength}." + (
         f" {verdict}." if verdict else ""
@@ -84,4 +88,6 @@ def caution_sentence(strength: ModelStrength | None, rules_used: bool | None = N
         return (
             first + " icp.yaml has no testable hypothesis to rank by, so the tiers still follow the scores."
         )
+    if verdict:  # the card's verdict already says what to make of the tiers
+        return first
     return first + " Treat the tiers as a rough ordering and check them against what the team knows."
