@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs
+.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs browser shared-domains
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,9 @@ status: install
 bench: install manifest  ## scale benchmark: 10k/100k/1M accounts vs engines' floor and pandas (bench/results/)
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
+shared-domains: install  ## regenerate dbt seed shared_domains from its libraries
+	$(BIN)/python -m icp_pipeline.lib.shared_domains
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -49,3 +52,7 @@ clean:
 dbt-docs: install manifest  ## dbt docs (every model and column) on http://127.0.0.1:8080
 	cd dbt_project && ICP_DUCKDB_PATH=$${ICP_DUCKDB_PATH:-$(CURDIR)/data/warehouse/icp_warehouse.duckdb} \
 		../$(BIN)/dbt docs generate --profiles-dir . && ../$(BIN)/dbt docs serve --profiles-dir . --port 8080
+
+browser:  ## Debian's headless Chromium for the report's rendering test (needs root; skipped tests say so without it)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version

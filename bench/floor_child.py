@@ -48,8 +48,8 @@ def sql_str(value: str) -> str:
 
 
 def extract(con: duckdb.DuckDBPyConnection, landing: Path) -> dict[str, int]:
-    from icp_pipeline.lib.landing_contract import TABLES
-    from icp_pipeline.lib.landing_files import find_table_files
+    from icp_pipeline.lib.landing.contract import TABLES
+    from icp_pipeline.lib.landing.files import find_table_files
 
     con.execute("create schema if not exists raw")
     rows = {}

@@ -6,11 +6,11 @@ from typing import Any
 
 import dagster as dg
 
+from icp_pipeline.defs.automation.jobs import jobs
+from icp_pipeline.defs.automation.schedules import build_refresh_schedule
+from icp_pipeline.defs.automation.sensors import landing_sensor
 from icp_pipeline.defs.extract.assets import extract_assets
 from icp_pipeline.defs.model.assets import model_assets
-from icp_pipeline.defs.ops.jobs import jobs
-from icp_pipeline.defs.ops.schedules import build_refresh_schedule
-from icp_pipeline.defs.ops.sensors import landing_sensor
 from icp_pipeline.defs.publish.assets import publish_assets
 from icp_pipeline.defs.publish.checks import publish_checks
 from icp_pipeline.defs.quality.checks import quality_checks

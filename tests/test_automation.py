@@ -8,8 +8,8 @@ import time
 import dagster as dg
 import pytest
 
-from icp_pipeline.defs.ops.schedules import build_refresh_schedule
-from icp_pipeline.defs.ops.sensors import landing_sensor
+from icp_pipeline.defs.automation.schedules import build_refresh_schedule
+from icp_pipeline.defs.automation.sensors import landing_sensor
 from icp_pipeline.resources import IcpPathsResource
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from icp_pipeline.cli import build_parser, main
 from icp_pipeline.lib.docs_gen import DOCS_DIR, GENERATED
-from icp_pipeline.lib.landing_contract import TABLES
+from icp_pipeline.lib.landing.contract import TABLES
 
 ICP = str(Path(sys.executable).parent / "icp")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from icp_pipeline.definitions import defs
-from icp_pipeline.lib.landing_contract import TABLES
+from icp_pipeline.lib.landing.contract import TABLES
 
 
 def all_specs() -> list[dg.AssetSpec]:

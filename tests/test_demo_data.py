@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from icp_pipeline.demo.generator import TRUTH_FILE, generate_demo_data
-from icp_pipeline.lib.landing_contract import TABLES
+from icp_pipeline.lib.landing.contract import TABLES
 
 SMALL = {"n_accounts": 300, "n_prospects": 600}
 EXTRA_COLUMNS = {

@@ -3,7 +3,7 @@
 import duckdb
 
 from icp_pipeline.defs.quality import checks
-from icp_pipeline.lib.landing_contract import get_table
+from icp_pipeline.lib.landing.contract import get_table
 from icp_pipeline.lib.quality.gx_validate import validate_frame
 from icp_pipeline.lib.quality.suites import raw_error_expectations, raw_warning_expectations
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from icp_pipeline.lib import raw_loader
-from icp_pipeline.lib.landing_contract import TABLES, get_table
-from icp_pipeline.lib.landing_files import LandingDataError
-from icp_pipeline.lib.raw_loader import load_table
-from icp_pipeline.lib.source_mapping import parse_mappings
+from icp_pipeline.lib.landing import loader
+from icp_pipeline.lib.landing.contract import TABLES, get_table
+from icp_pipeline.lib.landing.files import LandingDataError
+from icp_pipeline.lib.landing.loader import load_table
+from icp_pipeline.lib.landing.mapping import parse_mappings
 
 ACCOUNTS = get_table("crm/accounts")
 
@@ -184,7 +184,7 @@ def _load_both_ways(tmp_path: Path, table, monkeypatch, today=None):
     for general_only in (False, True):
         with monkeypatch.context() as patch:
             if general_only:
-                patch.setattr(raw_loader, "_load_clean", lambda *args: None)
+                patch.setattr(loader, "load_clean", lambda *args: None)
             with duckdb.connect() as con:
                 try:
                     report, error = dataclasses.asdict(load_table(con, tmp_path, table, today=today)), None

@@ -15,8 +15,8 @@ import duckdb
 import pytest
 
 from icp_pipeline.lib.icp_config import load_icp_config
-from icp_pipeline.lib.landing_contract import TABLES_BY_NAME
-from icp_pipeline.lib.raw_loader import load_table
+from icp_pipeline.lib.landing.contract import TABLES_BY_NAME
+from icp_pipeline.lib.landing.loader import load_table
 from tests.pipeline_harness import PipelineRun, run_pipeline
 
 MAPPINGS = Path(__file__).resolve().parent.parent / "mappings"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from icp_pipeline.lib.landing_contract import get_table
+from icp_pipeline.lib.landing.contract import get_table
 
 FORMATS = ("csv", "parquet")
 

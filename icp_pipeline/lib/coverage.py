@@ -9,10 +9,14 @@ tiers were skipped, and why.
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.landing_contract import TABLES
+from icp_pipeline.lib.dropped_values import sentence_by_table as dropped_in_models
+from icp_pipeline.lib.landing.contract import TABLES
+from icp_pipeline.lib.landing.quarantine import describe_counts
 from icp_pipeline.lib.warehouse import table_exists
 
 COVERAGE_COLUMNS = ["area", "name", "available", "row_count", "quarantined_rows", "detail"]
@@ -30,6 +34,7 @@ def landing_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per contract table from the extract's load log (`raw._landing_loads`)."""
     loads = _frame(con, "raw", "_landing_loads")
     by_table = {} if loads is None else {r["landing_table"]: r for _, r in loads.iterrows()}
+    model_drops = dropped_in_models(con)  # what dbt left out, per table and reason
     rows = []
     for table in TABLES:
         load = by_table.get(table.full_name)
@@ -56,6 +61,10 @@ def landing_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                         f" {_n(quarantined, 'row')} went to raw._quarantine (a missing required value in "
                         f"{', '.join(table.required_columns)}, or an impossible date or amount; see its reason)."
                     )
+                raw_counts = load.get("set_aside")
+                counts = json.loads(raw_counts) if isinstance(raw_counts, str) else {}
+                if any(counts.values()):
+                    detail += f" Counted by the loader: {describe_counts(counts)} (see raw._quarantine)."
                 missing = list(
                     load["missing_optional_columns"] if load["missing_optional_columns"] is not None else []
                 )
@@ -64,6 +73,8 @@ def landing_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 extras = list(load["extra_columns"] if load["extra_columns"] is not None else [])
                 if extras and table.extras_are_attributes:
                     detail += f" Extra columns kept as candidate attributes: {', '.join(extras)}."
+                if table.full_name in model_drops:
+                    detail += " " + model_drops[table.full_name]
         rows.append(
             {
                 "area": "landing_table",

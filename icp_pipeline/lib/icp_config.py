@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from icp_pipeline.lib.icp.definition import IcpDefinition
-from icp_pipeline.lib.source_mapping import TableMapping, parse_mappings
+from icp_pipeline.lib.landing.mapping import TableMapping, parse_mappings
 
 DEFAULT_WON_STAGES = ["closed won", "won", "closed-won", "closedwon", "closed_won"]
 DEFAULT_LOST_STAGES = ["closed lost", "lost", "closed-lost", "closedlost", "closed_lost", "disqualified"]
@@ -25,6 +25,19 @@ class StageConfig(_Strict):
 
     won: list[str] = Field(default_factory=lambda: list(DEFAULT_WON_STAGES))
     lost: list[str] = Field(default_factory=lambda: list(DEFAULT_LOST_STAGES))
+
+
+class IdentityConfig(_Strict):
+    """How strictly records must join across tables (`marts.identity_match_rates`).
+
+    `min_child_match_rate`: the lowest share of a child table's rows with a key (deals, contacts,
+    activities, campaign members, leads, ERP customers' crm_account_id and parent_account_id -> CRM
+    accounts; invoices and contracts -> ERP customers) that must find their parent. Below it the run
+    stops before the model (blocking asset check `identity_child_parent_match_rates`). Rows with an
+    empty key are not unmatched. 0 turns the stop off.
+    """
+
+    min_child_match_rate: float = Field(0.8, ge=0, le=1)
 
 
 class TierPolicy(_Strict):
@@ -74,6 +87,7 @@ class IcpConfig(IcpDefinition):
         "label_annualised_value", "label_gross_margin_ltv", "label_acv", "label_revenue", "label_won_amount"
     ] = "label_annualised_value"
     tiers: TierPolicy = Field(default_factory=TierPolicy)
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
     mappings: dict[str, TableMapping] = Field(default_factory=dict)
 
     @field_validator("mappings", mode="before")
@@ -88,6 +102,7 @@ class IcpConfig(IcpDefinition):
             "as_of_date": self.as_of_date.isoformat() if self.as_of_date else None,
             "won_stages": [s.strip().lower() for s in self.stages.won],
             "lost_stages": [s.strip().lower() for s in self.stages.lost],
+            "min_child_match_rate": self.identity.min_child_match_rate,
         }
 
 

@@ -45,6 +45,8 @@ class ProgressHandler(logging.Handler):
                 self._print(
                     f"  ✗ check {data.check_name} on {data.asset_key.to_user_string()} failed ({severity})"
                 )
+                if getattr(data, "description", None):  # the check's own message, indented
+                    self._print("    " + data.description.replace("\n", "\n    "))
         elif kind == "STEP_SUCCESS":
             self._print(f"✓ {self._describe(step)}")
         elif kind == "STEP_FAILURE":

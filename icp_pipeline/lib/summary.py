@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from icp_pipeline.lib.dropped_values import dropped_values
+from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
 from icp_pipeline.lib.model_strength import caution_sentence, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.warehouse import connect, table_exists
@@ -33,6 +35,7 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             "order by icp_score desc, expected_value desc nulls last, account_key limit ?",
             [not has_prospects, top_n],
         ).fetchall()
+        set_aside = set_aside_by_table(con)
         skipped = (
             con.execute(
                 "select name, detail from icp.data_coverage where area = 'capability' and not available"
@@ -40,6 +43,7 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             if table_exists(con, "icp", "data_coverage")
             else []
         )
+        dropped = dropped_values(con)
     if caution:
         print(f"\n{caution}")
     print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
@@ -61,6 +65,15 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         print("\nNot computed from this data (see icp.data_coverage)")
         for name, detail in skipped:
             print(f"  {name}: {detail}")
+    if set_aside:
+        print("\nSet aside or repaired while loading (raw._quarantine, raw._landing_loads.set_aside)")
+        for table, counts in set_aside.items():
+            for kind, n in sorted(counts.items()):
+                print(f"  {table:<28}{n:>10,}  {KIND_WORDS.get(kind, kind)}")
+    if dropped:
+        print("\nLeft out or changed by the models (see marts.dropped_values)")
+        for table, reason, outcome, n, _ in dropped:
+            print(f"  {table}: {n:,} {reason} ({outcome})")
     print("\nOutputs")
     print(f"  warehouse : {settings.duckdb_path}  (schema icp, e.g. select * from icp.target_accounts)")
     print(f"  exports   : {settings.export_dir}")

@@ -12,6 +12,12 @@ crm_accounts as (
 
 ),
 
+erp_customers as (
+
+    select * from {{ ref('stg_erp__customers') }}
+
+),
+
 crm_keys as (
 
     select * from {{ ref('int_crm_account_keys') }}
@@ -84,12 +90,52 @@ unmatched as (
 
     select
         'crm/accounts',
-        account_id,
-        'invalid_website',
-        'website ' || website || ' is not a domain; keyed crm:' || account_id
+        crm_accounts.account_id,
+        case when crm_accounts.is_shared_domain then 'shared_domain' else 'invalid_website' end,
+        case
+            when crm_accounts.is_shared_domain
+                then 'website ' || crm_accounts.website || ' is the shared domain ' || crm_accounts.website_domain
+                    || ' (seed shared_domains), not an identity; keyed ' || coalesce(crm_keys.account_key, 'crm:' || crm_accounts.account_id)
+            else 'website ' || crm_accounts.website || ' is not a domain; keyed '
+                || coalesce(crm_keys.account_key, 'crm:' || crm_accounts.account_id)
+        end
     from crm_accounts
-    where website is not null
-        and domain is null
+    left join crm_keys
+        on crm_accounts.account_id = crm_keys.account_id
+    where crm_accounts.website is not null
+        and crm_accounts.domain is null
+
+    union all
+
+    select
+        'erp/customers',
+        erp_customers.erp_customer_id,
+        case when erp_customers.is_shared_domain then 'shared_domain' else 'invalid_website' end,
+        'website ' || erp_customers.website
+            || case
+                when erp_customers.is_shared_domain
+                    then ' is the shared domain ' || erp_customers.website_domain || ' (seed shared_domains), not an identity'
+                else ' is not a domain'
+            end
+            || '; keyed ' || coalesce(erp_keys.account_key, 'erp:' || erp_customers.erp_customer_id)
+    from erp_customers
+    left join erp_keys
+        on erp_customers.erp_customer_id = erp_keys.erp_customer_id
+    where erp_customers.website is not null
+        and erp_customers.domain is null
+
+    union all
+
+    select
+        'crm/leads',
+        leads.lead_id,
+        'unknown_account_id',
+        'converted_account_id ' || leads.converted_account_id || ' not in crm/accounts; not linked to an account'
+    from {{ ref('stg_crm__leads') }} as leads
+    left join crm_accounts
+        on leads.converted_account_id = crm_accounts.account_id
+    where leads.converted_account_id is not null
+        and crm_accounts.account_id is null
 
     {%- for table, id_column in [('opportunities', 'opportunity_id'), ('contacts', 'contact_id'), ('activities', 'activity_id')] %}
 

@@ -2,8 +2,9 @@
 
 import dagster as dg
 
-from icp_pipeline.lib.landing_contract import TABLES, Table
-from icp_pipeline.lib.raw_loader import load_table, record_load
+from icp_pipeline.lib.landing.contract import TABLES, Table
+from icp_pipeline.lib.landing.loader import load_table
+from icp_pipeline.lib.landing.quarantine import record_load
 from icp_pipeline.lib.run_config import icp_config_for
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
@@ -46,9 +47,11 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
     def _extract(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, paths: IcpPathsResource
     ) -> dg.MaterializeResult:
-        mapping = icp_config_for(paths).mappings.get(table.full_name)
+        config = icp_config_for(paths)
+        mapping = config.mappings.get(table.full_name)
+        stages = (list(config.stages.won), list(config.stages.lost))
         with warehouse.connect() as con:
-            report = load_table(con, paths.landing, table, mapping)
+            report = load_table(con, paths.landing, table, mapping, stages=stages)
             record_load(con, report)
         if not report.present:
             context.log.warning(f"{table.full_name}: no file in {paths.landing}; loaded an empty table")
@@ -65,6 +68,8 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
                 "source_files": dg.MetadataValue.json(report.files),
                 "quarantined_rows": report.quarantined,
                 "repaired_values": report.repaired,
+                "skipped_lines": report.skipped_lines,
+                "set_aside": dg.MetadataValue.json(report.counts),
                 "personal_data_columns_dropped": dg.MetadataValue.json(report.personal_data_columns),
                 "extra_columns": dg.MetadataValue.json(report.extra_columns),
                 "missing_optional_columns": dg.MetadataValue.json(report.missing_optional_columns),

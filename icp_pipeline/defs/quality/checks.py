@@ -6,7 +6,8 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.landing_contract import TABLES, Table
+from icp_pipeline.defs.quality.identity_checks import identity_checks
+from icp_pipeline.lib.landing.contract import TABLES, Table
 from icp_pipeline.lib.quality.gx_validate import ExpectationOutcome, validate_frame
 from icp_pipeline.lib.quality.suites import (
     feature_mart_error_expectations,
@@ -168,37 +169,4 @@ def _checks() -> list[dg.AssetChecksDefinition]:
     return [*(_raw_check(t) for t in TABLES), mart]
 
 
-quality_checks: list[dg.AssetChecksDefinition] = _checks()  # identity check appended below
-
-
-ORPHAN_TOLERANCE = 0.95
-
-
-@dg.asset_check(
-    asset=dg.AssetKey(["marts", "identity_match_rates"]),
-    description="Match rates per source pair and unmatched rows, shown in the UI. Warns when more than 5 % "
-    "of a table's rows point to no parent record (orphan opportunities, contacts, activities, invoices, "
-    "contracts, campaign members, enrichment rows); never blocks.",
-)
-def identity_match_rates_reported(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect(read_only=True) as con:
-        rates = con.execute("select * from marts.identity_match_rates").df()
-        unmatched = con.execute("select count(*) from marts.unmatched_records").fetchone()[0]
-    # Accounts, customers and firmographics legitimately match partly; every other row needs a parent.
-    peers = rates["source_table"].isin(["crm/accounts", "erp/customers", "enrichment/firmographics"])
-    peers &= ~rates["target_table"].eq("resolved accounts")
-    low = rates[~peers & (rates["row_count"] > 0) & (rates["match_rate"] < ORPHAN_TOLERANCE)]
-    return dg.AssetCheckResult(
-        passed=low.empty,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "match_rates": dg.MetadataValue.md(
-                rates.to_markdown(index=False) if len(rates) else "no sources"
-            ),
-            "unmatched_records": int(unmatched),
-            "low_match_pairs": dg.MetadataValue.json(low.to_dict("records")),
-        },
-    )
-
-
-quality_checks.append(identity_match_rates_reported)
+quality_checks: list[dg.AssetChecksDefinition] = [*_checks(), *identity_checks]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import great_expectations as gx
 
-from icp_pipeline.lib.landing_contract import Table
+from icp_pipeline.lib.landing.contract import Table
 
 _E = gx.expectations
 

@@ -2,7 +2,9 @@
 
 {#-
     Each ERP customer matched to at most one (primary) CRM account, first rule that matches wins:
-      1. domain: the normalised domains are equal;
+      1. domain: the normalised domains are equal (a CRM account without a domain of its own,
+         e.g. a shared one such as gmail.com, uses the one enrichment gives it by company name,
+         int_crm_account_name_domains);
       2. crm_account_id: the id typed in ERP exists in CRM and its domain does not contradict the
          ERP domain (a stale id pointing at another company's domain loses to the domain);
       3. company_name: equal normalised names (legal suffixes, case, punctuation ignored) with
@@ -18,9 +20,22 @@ customers as (
 
 ),
 
+name_domains as (
+
+    select * from {{ ref('int_crm_account_name_domains') }}
+
+),
+
 crm_accounts as (
 
-    select * from {{ ref('int_crm_accounts_ranked') }}
+    {#- match_domain: the account's own domain, else the one enrichment gives it by name -#}
+    select
+        ranked.*,
+        coalesce(ranked.domain, name_domains.domain) as match_domain
+
+    from {{ ref('int_crm_accounts_ranked') }} as ranked
+    left join name_domains
+        on ranked.account_id = name_domains.account_id
 
 ),
 
@@ -41,7 +56,7 @@ domain_matches as (
 
     from customers
     inner join primary_accounts
-        on customers.domain = primary_accounts.domain
+        on customers.domain = primary_accounts.match_domain
 
 ),
 
@@ -57,8 +72,8 @@ id_matches as (
     inner join crm_accounts
         on customers.crm_account_id = crm_accounts.account_id
     where customers.domain is null
-        or crm_accounts.domain is null
-        or customers.domain = crm_accounts.domain
+        or crm_accounts.match_domain is null
+        or customers.domain = crm_accounts.match_domain
 
 ),
 
@@ -74,8 +89,8 @@ name_matches as (
     inner join primary_accounts
         on customers.company_name_key = primary_accounts.company_name_key
     where customers.domain is null
-        or primary_accounts.domain is null
-        or customers.domain = primary_accounts.domain
+        or primary_accounts.match_domain is null
+        or customers.domain = primary_accounts.match_domain
 
 ),
 

@@ -44,17 +44,6 @@ unclaimed_firmographics as (
 domainless_records as (
 
     select
-        'crm' as source_system,
-        account_id as record_id,
-        company_name_key
-
-    from crm_accounts
-    where domain is null
-        and is_primary
-
-    union all
-
-    select
         'erp' as source_system,
         erp_customer_id as record_id,
         company_name_key
@@ -77,6 +66,16 @@ unique_records as (
 ),
 
 final as (
+
+    {#- CRM accounts: the same rule, computed before ERP matching (int_crm_account_name_domains) -#}
+    select
+        'crm' as source_system,
+        account_id as record_id,
+        domain
+
+    from {{ ref('int_crm_account_name_domains') }}
+
+    union all
 
     select
         unique_records.source_system,

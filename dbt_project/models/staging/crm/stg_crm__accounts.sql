@@ -23,14 +23,15 @@ renamed as (
 
     select
         ---------- ids
-        trim(account_id) as account_id,
-        nullif(trim(parent_account_id), '') as parent_account_id,
+        {{ crm_account_id('account_id') }} as account_id,
+        trim(account_id) as account_id_landed,
+        {{ crm_account_id('parent_account_id') }} as parent_account_id,
 
         ---------- text
         trim(account_name) as account_name,
         {{ normalize_company_name('account_name') }} as company_name_key,
-        nullif(trim(website), '') as website,
-        {{ normalize_domain('website') }} as domain,
+        {{ mask_email_in_website('website') }} as website,
+        {{ normalize_domain('website') }} as website_domain,
         nullif(trim(industry), '') as industry_raw,
         {{ canonical_industry('industry') }} as industry,
         nullif(trim(country), '') as country_raw,
@@ -58,15 +59,27 @@ renamed as (
 
 ),
 
+flagged as (
+
+    select
+        *,
+        {{ is_shared_domain('website_domain') }} as is_shared_domain
+
+    from renamed
+
+),
+
 final as (
 
     select
-        renamed.*,
+        flagged.*,
+        {#- a shared domain (gmail.com, linkedin.com, ...) never keys an account -#}
+        case when not flagged.is_shared_domain then flagged.website_domain end as domain,
         countries.country_code as country
 
-    from renamed
+    from flagged
     left join countries
-        on {{ country_lookup_key('renamed.country_raw') }} = countries.alias
+        on {{ country_lookup_key('flagged.country_raw') }} = countries.alias
 
 )
 

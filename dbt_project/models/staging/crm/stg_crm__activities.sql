@@ -11,7 +11,7 @@ renamed as (
     select
         ---------- ids
         trim(activity_id) as activity_id,
-        trim(account_id) as account_id,
+        {{ crm_account_id('account_id') }} as account_id,
 
         ---------- text
         {{ clean_enum('activity_type') }} as activity_type,

@@ -11,7 +11,7 @@ renamed as (
     select
         ---------- ids
         trim(contact_id) as contact_id,
-        trim(account_id) as account_id,
+        {{ crm_account_id('account_id') }} as account_id,
 
         ---------- text
         nullif(trim(title), '') as title,

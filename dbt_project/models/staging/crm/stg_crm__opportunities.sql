@@ -11,7 +11,7 @@ renamed as (
     select
         ---------- ids
         trim(opportunity_id) as opportunity_id,
-        trim(account_id) as account_id,
+        {{ crm_account_id('account_id') }} as account_id,
 
         ---------- stage (won / lost spellings come from vars won_stages / lost_stages)
         trim(stage) as stage,

@@ -11,7 +11,7 @@ renamed as (
     select
         ---------- ids
         trim(campaign_id) as campaign_id,
-        trim(account_id) as account_id,
+        {{ crm_account_id('account_id') }} as account_id,
 
         ---------- flags
         responded as has_responded,

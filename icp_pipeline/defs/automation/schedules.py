@@ -4,7 +4,7 @@ import os
 
 import dagster as dg
 
-from icp_pipeline.defs.ops.jobs import refresh_all
+from icp_pipeline.defs.automation.jobs import refresh_all
 
 DEFAULT_CRON = "0 6 * * 1"  # Mondays 06:00
 

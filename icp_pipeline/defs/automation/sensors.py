@@ -4,8 +4,8 @@ import json
 
 import dagster as dg
 
-from icp_pipeline.defs.ops.jobs import refresh_all
-from icp_pipeline.lib.fingerprint import landing_fingerprint
+from icp_pipeline.defs.automation.jobs import refresh_all
+from icp_pipeline.lib.landing.fingerprint import landing_fingerprint
 from icp_pipeline.resources import IcpPathsResource
 
 

@@ -13,8 +13,14 @@ to read instead of `<source>/<table>.*`, and for each contract column where its 
           stage: {column: deal_stage, values: {Engaging: Open}}
           currency: {constant: USD}
           cost: {subtract: [Sales, Profit]}
-        deduplicate_on: erp_customer_id   # keep the first row per key (invoice lines → customers)
+        deduplicate_on: erp_customer_id   # one row per key (invoice lines → customers), see below
+        combine: {country: most_frequent} # how the rows of one key are combined, per column
         extra_columns: [Segment, Region]  # keep only these unmapped columns (default: all of them)
+
+`deduplicate_on` combines the rows of one key column by column (`lib/landing/dedup.py`): amounts
+are summed, text and other numbers take the most frequent value, dates the earliest, unless
+`combine:` declares another rule (`sum`, `most_frequent`, `earliest`, `latest`, `first`, `last`) for a
+contract or extra column. Merged rows and disagreeing values are counted.
 
 Unmapped columns of a file are kept as extra columns (candidate attributes of crm/accounts). When one
 export feeds several tables (invoice lines deduplicated into accounts), `extra_columns` keeps just the
@@ -24,12 +30,14 @@ ones that describe the entity, so line-level values (an order's amount or date) 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from icp_pipeline.lib.landing_contract import TABLES_BY_NAME
+from icp_pipeline.lib.landing.contract import TABLES_BY_NAME
 
+COMBINE_RULES = ("sum", "most_frequent", "earliest", "latest", "first", "last")
+CombineRule = Literal["sum", "most_frequent", "earliest", "latest", "first", "last"]
 _SAFE_FORMAT = re.compile(r"^[%A-Za-z0-9 /:.\-_,TZ]+$")
 
 
@@ -67,6 +75,7 @@ class TableMapping(BaseModel):
     path: str | None = None
     columns: dict[str, ColumnSource] = Field(default_factory=dict)
     deduplicate_on: str | None = None
+    combine: dict[str, CombineRule] = Field(default_factory=dict)
     extra_columns: list[str] | None = None
 
     @model_validator(mode="before")
@@ -98,6 +107,10 @@ def parse_mappings(raw: dict[str, Any] | None) -> dict[str, TableMapping]:
         if mapping.deduplicate_on and mapping.deduplicate_on not in contract_cols:
             raise ValueError(
                 f"mappings.{table_name}.deduplicate_on: {mapping.deduplicate_on!r} is not a column"
+            )
+        if mapping.combine and not mapping.deduplicate_on:
+            raise ValueError(
+                f"mappings.{table_name}.combine: needs `deduplicate_on` (it says how rows combine)"
             )
         mappings[table_name] = mapping
     return mappings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from icp_pipeline.lib.landing_contract import Table
+from icp_pipeline.lib.landing.contract import Table
 
 FORMATS = ("csv", "parquet")
 
