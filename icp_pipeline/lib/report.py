@@ -138,10 +138,13 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
         if "excluded_reason" in importance
         else importance[:0]
     )
+    # the top prospects; with no prospects at all (an export of customers) the expansion list's top
+    has_prospects = con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
     top = con.execute(
         "select account_name, domain, industry, country, icp_score, tier, segment, top_reasons "
-        "from icp.target_accounts where not is_customer and tier <> 'Disqualified' "
-        "order by icp_score desc, expected_value desc nulls last, account_key limit 25"
+        "from icp.target_accounts where is_customer = ? and tier <> 'Disqualified' "
+        "order by icp_score desc, expected_value desc nulls last, account_key limit 25",
+        [not has_prospects],
     ).df()
     caution = caution_sentence(read_model_strength(con), tiers_followed_rules(con))
     questions = summary[summary["section"] == "question"] if len(summary) else summary
@@ -170,7 +173,8 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
         if len(icp_validation)
         else "",
         "<h2>The team's beliefs, tested</h2>" + _hypotheses(hypotheses),
-        "<h2>Top 25 prospects</h2>" + _table(top),
+        ("<h2>Top 25 prospects</h2>" if has_prospects else "<h2>Top 25 customers (no prospects)</h2>")
+        + _table(top),
         ("<h2>Data coverage and caveats</h2>" + _table(coverage)) if len(coverage) else "<h2>Caveats</h2>",
         ("<p>Attributes left out of the model:</p>" + _table(exclusions[["attribute", "excluded_reason"]]))
         if len(exclusions)
