@@ -157,7 +157,7 @@ def test_aws_expansion_list_never_rewards_losses(aws):
     # no prospects: the report's top list is the customers', said as such, never an empty "prospects" table
     html = (aws.exports / "icp_report.html").read_text(encoding="utf-8")
     top = html.split("<h2>Top 25 customers (no prospects)</h2>", 1)[1].split("</table>", 1)[0]
-    assert top.count("<tr>") == 26  # header + 25 customers
+    assert top.count("<tr") == 26  # header + 25 customers
 
 
 # ---- the shipped configs on small look-alike files (no ../shared needed) -------------------------
