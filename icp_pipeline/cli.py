@@ -1,4 +1,4 @@
-"""`icp`: the command line of the ICP pipeline (run, demo-data, status)."""
+"""`icp`: the command line of the ICP pipeline (run, demo-data, status, init)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     return print_status(Settings.from_env())
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from icp_pipeline.lib.starter_config import StarterConfigError, write_starter_config
+
+    try:
+        path = write_starter_config(Path(args.landing), Path(args.out), force=args.force)
+    except StarterConfigError as exc:
+        print(f"icp init: {exc}", file=sys.stderr)
+        return 2
+    print(f"Starter ICP definition written to {path}; edit its hypotheses, then run with ICP_CONFIG={path}")
+    return 0
+
+
 def _has_landing_data(landing: Path) -> bool:
     return (landing / "crm").is_dir() and any((landing / "crm").iterdir())
 
@@ -85,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     demo.add_argument("--out", default=str(Settings.from_env().landing_dir), help="landing folder to write")
     demo.set_defaults(func=cmd_demo_data)
+
+    init = sub.add_parser("init", help="write a starter icp.yaml from a landing folder's attributes")
+    init.add_argument("--landing", required=True, help="landing folder laid out per the landing contract")
+    init.add_argument("--out", default="icp.yaml", help="file to write (default: icp.yaml here)")
+    init.add_argument("--force", action="store_true", help="overwrite the file when it exists")
+    init.set_defaults(func=cmd_init)
 
     status = sub.add_parser("status", help="show the last refresh, its checks and where the outputs are")
     status.set_defaults(func=cmd_status)

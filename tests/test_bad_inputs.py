@@ -628,6 +628,15 @@ FILTER_CASES = [
         "hypotheses",
         "zodiac_sign = leo",
         MART_COLUMNS,
+        None,
+        r"hypotheses\.h: 'zodiac_sign = leo' is not testable on this data \(unknown attribute 'zodiac_sign' "
+        r"\(no similar attribute\)\); published with the verdict 'not testable on this data'",
+    ),
+    (
+        "unknown_attribute_without_look_alike_in_disqualifier",
+        "disqualifiers",
+        "zodiac_sign = leo",
+        MART_COLUMNS,
         r"unknown attribute 'zodiac_sign' \(no similar attribute\)",
         None,
     ),
@@ -637,7 +646,15 @@ FILTER_CASES = [
         "uses snowflake",
         [c for c in MART_COLUMNS if not c.startswith("tech__")],
         None,
-        r"no technographic data landed, so 'uses snowflake' cannot be tested \(published as inconclusive\)",
+        r"'uses snowflake' is not testable on this data \(unknown technology 'snowflake'",
+    ),
+    (
+        "hypothesis_on_a_technology_the_data_lack",
+        "hypotheses",
+        "uses snowflake",
+        [c for c in MART_COLUMNS if c != "tech__snowflake"],
+        None,
+        r"'uses snowflake' is not testable on this data",
     ),
     (
         "disqualifier_on_technographics_that_did_not_land",

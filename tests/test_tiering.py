@@ -109,3 +109,97 @@ def test_a_known_value_order_gives_the_same_tiers_as_sorting(policy):
     sorted_tiers = assign_tiers(data, policy)
     labels, cutoffs = tier_labels(data, policy, order=value_order(data))
     assert list(labels) == sorted_tiers["tier"].tolist() and cutoffs == sorted_tiers.attrs["cutoffs"]
+
+
+# --- frozen cut-offs in relative value (icp_pipeline.lib.tier_baseline) ----------------------------
+
+
+def _refresh(frame, policy=None, last=None):
+    import json
+
+    from icp_pipeline.lib.tier_baseline import baseline_from_history, history_columns, tier_refresh
+
+    policy = policy or TierPolicy()
+    baseline, reason = baseline_from_history(last, policy.model_dump_json())
+    labels, outcome = tier_refresh(frame, policy, baseline, reason)
+    row = pd.Series({"tier_policy": policy.model_dump_json(), **history_columns(outcome)})
+    json.loads(row["reference_quantiles"])  # stored as JSON
+    return labels, outcome, row
+
+
+def test_growing_values_keep_tier1_share_and_tiers_when_cut_offs_are_frozen():
+    frame = scored()
+    first, outcome1, row = _refresh(frame)
+    assert outcome1.rebaseline_reason == "first refresh: no earlier cut-offs" and not outcome1.frozen
+    # the next refresh: every expected value grew 2.5x (a quarter of won deals more), plus noise
+    rng = np.random.default_rng(1)
+    grown = frame.assign(expected_value=frame["expected_value"] * 2.5 * rng.lognormal(0, 0.05, len(frame)))
+    second, outcome2, _ = _refresh(grown, last=row)
+    assert outcome2.frozen and outcome2.rebaseline_reason is None
+    assert outcome2.relative_cutoffs == outcome1.relative_cutoffs
+    prospects = ~frame["is_customer"].to_numpy()
+    share = (second[prospects] == "Tier 1").mean()
+    assert abs(share - 0.10) <= 0.025
+    assert (second[prospects] != first[prospects]).mean() < 0.05
+    # an amount cut-off (the old freezing) would have swollen Tier 1 to most prospects
+    amounts = assign_tiers(grown, TierPolicy(), outcome1.cutoffs)
+    assert (amounts.loc[prospects, "tier"] == "Tier 1").mean() > 0.3
+
+
+def test_a_shifted_distribution_rebaselines_with_the_ks_distance_as_reason():
+    frame = scored()
+    _, _, row = _refresh(frame)
+    # the spread of values widens sharply: the same median, much heavier top
+    shifted = frame.assign(expected_value=np.exp(3 * np.log(frame["expected_value"] / 3000.0)) * 3000.0)
+    labels, outcome, _ = _refresh(shifted, last=row)
+    assert not outcome.frozen
+    assert outcome.rebaseline_reason.startswith("the expected-value distribution shifted (Kolmogorov–Smirnov")
+    assert outcome.ks_distance > TierPolicy().rebaseline_max_ks
+    prospects = ~frame["is_customer"].to_numpy()
+    assert (labels[prospects] == "Tier 1").sum() == 100  # quotas again
+
+
+def test_tier_sizes_outside_the_policys_tolerance_rebaseline():
+    from icp_pipeline.lib.tier_baseline import tolerance_violation
+
+    policy = TierPolicy(rebaseline_max_ks=1.0)  # only the tolerance can trigger
+    frame = scored()
+    _, _, row = _refresh(frame, policy)
+    # the top tenth of prospects move to just above the median: a KS-small change that empties Tier 1
+    ev = frame["expected_value"].to_numpy().copy()
+    prospects = ~frame["is_customer"].to_numpy()
+    top = prospects & (ev >= np.quantile(ev[prospects], 0.9))
+    ev[top] = np.median(ev[prospects]) * 1.01
+    labels, outcome, _ = _refresh(frame.assign(expected_value=ev), policy, last=row)
+    assert not outcome.frozen and "would hold" in outcome.rebaseline_reason
+    assert (labels[prospects] == "Tier 1").sum() == 100
+    assert tolerance_violation(policy, 1000, 100, 300) is None
+    assert tolerance_violation(policy, 1000, 126, 300).startswith(
+        "with the frozen cut-offs Tier 1 would hold 126"
+    )
+
+
+def test_amount_cut_offs_of_an_older_history_are_rebaselined_with_that_reason():
+    from icp_pipeline.lib.tier_baseline import baseline_from_history
+
+    last = pd.Series(
+        {"tier_policy": TierPolicy().model_dump_json(), "tier1_cutoff": 52009.6, "tier2_cutoff": 1.0}
+    )
+    baseline, reason = baseline_from_history(last, TierPolicy().model_dump_json())
+    assert baseline is None and "amounts" in reason
+
+
+def test_rules_tiers_rank_rule_matches_first_then_expected_value():
+    from icp_pipeline.lib.tier_baseline import rules_tiers
+
+    frame = scored(100, 10)
+    rule = np.zeros(len(frame))
+    rule[[50, 60, 70]] = 1.0  # three prospects match the team's ICP rules
+    labels, outcome = rules_tiers(frame, TierPolicy(), rule)
+    assert outcome.basis == "icp.yaml rules"
+    assert set(np.flatnonzero(labels == "Tier 1")) >= {50, 60, 70}
+    prospects = ~frame["is_customer"].to_numpy()
+    assert (labels[prospects] == "Tier 1").sum() == 10
+    rest = [i for i in np.flatnonzero(prospects & (labels == "Tier 1")) if i not in (50, 60, 70)]
+    others = frame.loc[prospects & (rule == 0), "expected_value"].nlargest(7)
+    assert sorted(rest) == sorted(others.index.tolist())

@@ -14,7 +14,9 @@ SCORE_COLUMNS = ["account_key", "predicted_ltv", "win_probability", "expected_va
 
 
 def icp_score(expected_value: np.ndarray | pd.Series) -> np.ndarray:
-    """Percentile rank of expected value scaled to 0-100 (average rank for ties), 1 decimal."""
+    """Percentile rank of expected value scaled to 0-100 (average rank for ties), rounded to as many
+    decimals as keep neighbouring ranks apart (one rank = 100 / (n - 1) points; at least 1 decimal),
+    so the top of a large list is not a block of 100.0."""
     ev = pd.Series(np.asarray(expected_value, dtype=float))
     n = len(ev)
     if n == 0:
@@ -22,7 +24,8 @@ def icp_score(expected_value: np.ndarray | pd.Series) -> np.ndarray:
     if n == 1:
         return np.array([100.0])
     ranks = ev.rank(method="average").to_numpy()
-    return np.round((ranks - 1.0) / (n - 1.0) * 100.0, 1)
+    decimals = max(1, int(np.ceil(-np.log10(100.0 / (n - 1.0)))))
+    return np.round((ranks - 1.0) / (n - 1.0) * 100.0, decimals)
 
 
 def score_accounts(
