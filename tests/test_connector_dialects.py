@@ -114,3 +114,24 @@ def test_history_mode_keeps_fields_edited_after_the_win_out_of_the_features(runs
     pd.testing.assert_series_equal(
         got["x__account_tier_legacy"], expected.loc[edited.index, "x__account_tier_legacy"]
     )
+
+
+def test_data_coverage_reports_the_detected_dialects_and_what_was_point_in_time(runs):
+    _, dialect, _, _ = runs
+    coverage = dialect.query("select area, name, available, row_count, detail from icp.data_coverage")
+    dialects = coverage[coverage["area"] == "source_dialect"].set_index("name")
+    assert set(dialects.index) == {"fivetran_salesforce", "fivetran_stripe"}
+    salesforce = dialects.at["fivetran_salesforce", "detail"]
+    assert "detected from the folder's table and column names" in salesforce
+    assert "Point-in-time from salesforce_history/account" in salesforce
+    assert "Always current-state: account name, website and parent account" in salesforce
+    won, covered = dialect.query(
+        "select count(*), count(version_started_at) from staging.stg_fivetran_salesforce__account_point_in_time "
+        "where first_won_date is not null"
+    ).iloc[0]
+    assert won > 30 and covered == won  # every account with a win has a version valid at the win
+    tables = coverage[coverage["area"] == "landing_table"].set_index("name")
+    assert tables.at["salesforce/account", "available"]
+    assert "deleted_at_source" in tables.at["salesforce/account", "detail"]
+    assert tables.at["crm/accounts", "detail"].startswith("Not used: a connector dialect stands in")
+    assert not tables.at["erp/fx_rates", "detail"].startswith("Not used")

@@ -29,6 +29,11 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             else []
         )
         dropped = dropped_values(con)
+        dialects = (  # docs/connectors/
+            con.execute("select name, detail from icp.data_coverage where area = 'source_dialect'").fetchall()
+            if table_exists(con, "icp", "data_coverage")
+            else []
+        )
     print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
     print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{'prospect expected value':>26}")
     for tier, prospects, customers, value in tiers:
@@ -37,6 +42,10 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         print(f"\nTop {len(top)} Tier 1 accounts")
         for name, domain, score, reasons in top:
             print(f"  {score:5.1f}  {name or domain}  ({reasons})")
+    if dialects:
+        print("\nSource dialects (see icp.data_coverage, docs/connectors/)")
+        for name, detail in dialects:
+            print(f"  {name}: {detail}")
     if skipped:
         print("\nNot computed from this data (see icp.data_coverage)")
         for name, detail in skipped:

@@ -4,7 +4,7 @@ import dataclasses
 
 import dagster as dg
 
-from icp_pipeline.lib.landing.connectors.detect import detect
+from icp_pipeline.lib.landing.connectors.detect import detect, record_detection
 from icp_pipeline.lib.landing.connectors.tables import CONNECTOR_TABLES
 from icp_pipeline.lib.landing.contract import TABLES, Table
 from icp_pipeline.lib.landing.loader import load_table
@@ -65,6 +65,8 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
         with warehouse.connect() as con:
             report = load_table(con, landing, to_load, mapping, stages=stages)
             record_load(con, report)
+            if table.full_name == "crm/accounts":  # runs in every refresh
+                record_detection(con, dialects)
         if dialects.dialects and table.full_name == "crm/accounts":
             context.log.info(f"Source dialect: {dialects.describe()}")
         if not report.present and not is_connector:

@@ -1,16 +1,16 @@
 {#-
     Salesforce accounts in the landing contract's crm/accounts shape (read by stg_crm__accounts).
 
-    Dropped (counted in stg_connectors__dropped_records): soft-deleted accounts (is_deleted,
+    Dropped (counted in int_connector_dropped_records): soft-deleted accounts (is_deleted,
     _fivetran_deleted) and merged-away accounts (master_record_id; their records move to the
     survivor). Custom fields (<name>_c / <name>__c) are passed on as extra columns named <name>:
     candidate attributes like the contract's extra columns.
 
     Point in time: when History Mode's salesforce_history.account holds versions, industry,
-    billing_country, number_of_employees, annual_revenue, owner_id and the custom fields are
+    billing_country, number_of_employees, annual_revenue and the custom fields are
     taken from the version valid at the account's as-of date: the close date of its first won
     opportunity (customers), else var as_of_date; without one of them, or without a version valid
-    then, the current values are used (counted as history_not_covering_as_of_date).
+    then, the current values are used (stg_fivetran_salesforce__account_point_in_time says which).
 -#}
 
 {%- set known = [
@@ -32,56 +32,19 @@ accounts as (
 
 ),
 
-merges as (
+point_in_time as (
 
-    select * from {{ ref('stg_fivetran_salesforce__account_merges') }}
-
-),
-
-first_wins as (
-
-    select
-        coalesce(merges.survivor_id, trim(opportunity.account_id)) as account_id,
-        min(opportunity.close_date) as first_won_date
-
-    from {{ source('salesforce', 'opportunity') }} as opportunity
-    left join merges on trim(opportunity.account_id) = merges.merged_id
-    where coalesce(opportunity.is_won, false) and not {{ is_soft_deleted() }}
-    group by 1
-
-),
-
-as_of as (
-
-    select
-        trim(accounts.id) as account_id,
-        coalesce(first_wins.first_won_date, {{ as_of_date_var() }}) as as_of_date
-
-    from accounts
-    left join first_wins on trim(accounts.id) = first_wins.account_id
-
-),
-
-versions as (
-
-    {#- the version valid at the as-of date (the last one started on or before it) -#}
-    select
-        history.*,
-        row_number() over (
-            partition by trim(history.id) order by history._fivetran_start desc
-        ) as version_rank
-
-    from {{ source('salesforce_history', 'account') }} as history
-    inner join as_of on trim(history.id) = as_of.account_id
-    where as_of.as_of_date is not null
-        and cast(history._fivetran_start as date) <= as_of.as_of_date
-        and (history._fivetran_end is null or cast(history._fivetran_end as date) > as_of.as_of_date)
+    select * from {{ ref('stg_fivetran_salesforce__account_point_in_time') }}
 
 ),
 
 at_as_of as (
 
-    select * from versions where version_rank = 1
+    select history.*
+    from {{ source('salesforce_history', 'account') }} as history
+    inner join point_in_time
+        on trim(history.id) = point_in_time.account_id
+        and history._fivetran_start = point_in_time.version_started_at
 
 ),
 

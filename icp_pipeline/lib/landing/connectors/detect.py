@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from icp_pipeline.lib.landing.connectors.tables import DIALECTS
 from icp_pipeline.lib.landing.contract import TABLES, Table
 from icp_pipeline.lib.landing.files import LandingDataError, find_table_files
@@ -145,3 +147,13 @@ def detect(landing_dir: Path, configured: dict[str, str | None] | None = None) -
                 f"records. Keep one form (remove {mixed[0]} or the {name} tables)."
             )
     return found
+
+
+def record_detection(con: duckdb.DuckDBPyConnection, found: Detection) -> None:
+    """Keep the refresh's dialects in `raw._source_dialects` (dialect, kind, how) for icp.data_coverage."""
+    con.execute("create schema if not exists raw")
+    con.execute("create or replace table raw._source_dialects (dialect varchar, kind varchar, how varchar)")
+    for kind in ("crm", "billing"):
+        name = getattr(found, kind)
+        if name:
+            con.execute("insert into raw._source_dialects values (?, ?, ?)", [name, kind, found.how[name]])
