@@ -90,3 +90,56 @@ def test_airbyte_spelling_is_recognised_and_refused_with_the_way_out(tmp_path):
     (tmp_path / "salesforce" / "account.csv").write_text("Id,Name,Website\n001,Acme,acme.com\n")
     with pytest.raises(LandingDataError, match="airbyte_salesforce is recognised but not read"):
         detect(tmp_path)
+
+
+def test_hubspot_is_detected_and_airbyte_hubspot_refused(tmp_path):
+    (tmp_path / "hubspot").mkdir()
+    (tmp_path / "hubspot" / "company.csv").write_text("id,property_name,property_domain\n1,Acme,acme.com\n")
+    assert detect(tmp_path).crm == "fivetran_hubspot"
+    (tmp_path / "hubspot" / "company.csv").write_text(
+        "id,properties_name,properties_domain\n1,Acme,acme.com\n"
+    )
+    with pytest.raises(LandingDataError, match="airbyte_hubspot is recognised but not read"):
+        detect(tmp_path)
+    (tmp_path / "hubspot" / "company.csv").unlink()
+    (tmp_path / "hubspot" / "deal.csv").write_text("deal_id\n1\n")
+    with pytest.raises(LandingDataError, match="fivetran_hubspot: required table hubspot/company not found"):
+        detect(tmp_path)
+
+
+def test_connector_schemas_in_a_duckdb_file_are_read_like_landed_folders(landed, tmp_path, monkeypatch):
+    """ICP_SOURCE_DUCKDB: the schemas of a DuckDB file (attached read-only) are exported once and loaded
+    by the landing loader; the contract's own folders still come from the landing folder."""
+    import duckdb
+
+    from icp_pipeline.lib.landing.connectors.source_duckdb import connector_dir
+    from icp_pipeline.lib.landing.loader import load_table
+
+    database = tmp_path / "fivetran.duckdb"
+    with duckdb.connect(str(database)) as con:
+        for folder in ("salesforce", "salesforce_history", "stripe"):
+            con.execute(f"create schema {folder}")
+            for csv in sorted((landed / "dialect" / folder).glob("*.csv")):
+                con.execute(
+                    f"create table {folder}.{csv.stem} as select * from read_csv('{csv}', all_varchar=true)"
+                )
+    landing = tmp_path / "landing"  # only the contract's own folders
+    for folder in ("erp", "enrichment", "marketing"):
+        shutil.copytree(landed / "dialect" / folder, landing / folder)
+    monkeypatch.setenv("ICP_SOURCE_DUCKDB", str(database))
+    exported = connector_dir(landing)
+    assert (exported / "salesforce" / "account.parquet").is_file()
+    assert connector_dir(landing) == exported  # once per version of the file
+    found = detect(landing, None, exported)
+    assert (found.crm, found.billing) == ("fivetran_salesforce", "fivetran_stripe")
+    account = next(t for t in CONNECTOR_TABLES if t.full_name == "salesforce/account")
+    with duckdb.connect() as con:
+        report = load_table(con, exported, account)
+        typed = con.execute(
+            "select count(*), count(number_of_employees) from raw.salesforce__account"
+        ).fetchone()
+    expected = len((landed / "dialect" / "salesforce" / "account.csv").read_text().splitlines()) - 1
+    assert report.rows == expected == typed[0] and typed[1] > 0
+    monkeypatch.setenv("ICP_SOURCE_DUCKDB", str(tmp_path / "missing.duckdb"))
+    with pytest.raises(LandingDataError, match="no such DuckDB file"):
+        connector_dir(landing)

@@ -47,3 +47,10 @@
         {%- endfor %}
     ) end
 {%- endmacro %}
+
+{#- A HubSpot contact in an early lifecycle stage is a lead (HubSpot has no lead object). -#}
+{% macro hubspot_is_lead(stage) -%}
+    coalesce(lower(trim(cast({{ stage }} as varchar))) in (
+        'subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead'
+    ), false)
+{%- endmacro %}

@@ -5,6 +5,7 @@ import dataclasses
 import dagster as dg
 
 from icp_pipeline.lib.landing.connectors.detect import detect, record_detection
+from icp_pipeline.lib.landing.connectors.source_duckdb import connector_dir
 from icp_pipeline.lib.landing.connectors.tables import CONNECTOR_TABLES
 from icp_pipeline.lib.landing.contract import TABLES, Table
 from icp_pipeline.lib.landing.loader import load_table
@@ -56,9 +57,10 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
         stages = (list(config.stages.won), list(config.stages.lost))
         # Connector tables (docs/connectors/) are read when their dialect is set or detected; a
         # contract table a connector stands in for is then loaded as absent (empty).
-        dialects = detect(paths.landing, config.source.model_dump())
-        landing, to_load = paths.landing, table
+        connectors = connector_dir(paths.landing)  # the landing folder, or ICP_SOURCE_DUCKDB's export
+        dialects = detect(paths.landing, config.source.model_dump(), connectors)
         is_connector = table in CONNECTOR_TABLES
+        landing, to_load = (connectors if is_connector else paths.landing), table
         if (is_connector and not dialects.is_active(table)) or dialects.replaces(table):
             landing = paths.landing / "_absent_"
             to_load = dataclasses.replace(table, required=False)

@@ -7,11 +7,13 @@ soft-deleted rows, merged records, draft invoices) so that reading them back mus
 
 from __future__ import annotations
 
+from icp_pipeline.demo.dialects.fivetran_hubspot import write_fivetran_hubspot
 from icp_pipeline.demo.dialects.fivetran_salesforce import write_fivetran_salesforce
 from icp_pipeline.demo.dialects.fivetran_stripe import write_fivetran_stripe
 
 # --format values: the contract form, and each dialect with the contract tables it replaces.
 WRITERS = {
     "fivetran_salesforce": (write_fivetran_salesforce, "crm"),
+    "fivetran_hubspot": (write_fivetran_hubspot, "crm"),
     "fivetran_stripe": (write_fivetran_stripe, "erp"),
 }

@@ -17,6 +17,12 @@ merges as (
 
 ),
 
+hubspot_merges as (
+
+    select * from {{ ref('stg_fivetran_hubspot__company_merges') }}
+
+),
+
 counted as (
 
     {%- for table in sf_deletable %}
@@ -54,6 +60,52 @@ counted as (
     from {{ source('salesforce', table) }} as child
     inner join merges on trim(child.{{ key }}) = merges.merged_id
     where not {{ is_soft_deleted('child.is_deleted') }}
+    union all
+    {%- endfor %}
+
+    select
+        'hubspot/company',
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        'is_deleted or _fivetran_deleted: deleted in HubSpot; left out'
+    from {{ source('hubspot', 'company') }}
+    where {{ is_soft_deleted() }}
+        and trim(id) not in (select merged_id from hubspot_merges)
+
+    union all
+
+    select
+        'hubspot/company',
+        'merged_into_survivor',
+        'merged',
+        count(*),
+        'listed in another company''s property_hs_merged_object_ids: merged into it; its records follow the survivor'
+    from hubspot_merges
+
+    union all
+
+    {%- for table, key in [('deal_company', 'company_id'), ('engagement_company', 'company_id'), ('contact', 'property_associatedcompanyid')] %}
+    select
+        'hubspot/{{ table }}',
+        'moved_to_merge_survivor',
+        'repaired',
+        count(*),
+        '{{ key }} is a merged-away company; re-pointed to the surviving company'
+    from {{ source('hubspot', table) }} as child
+    inner join hubspot_merges on trim(child.{{ key }}) = hubspot_merges.merged_id
+    union all
+    {%- endfor %}
+
+    {%- for table in ['deal', 'contact'] %}
+    select
+        'hubspot/{{ table }}',
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        'is_deleted or _fivetran_deleted: deleted in HubSpot; left out'
+    from {{ source('hubspot', table) }}
+    where {{ is_soft_deleted() }}
     union all
     {%- endfor %}
 

@@ -20,7 +20,11 @@ POINT_IN_TIME = {
         "industry, country (billing_country), employee_count (number_of_employees), annual_revenue and "
         "custom fields",
         "account name, website and parent account",
-    )
+    ),
+    "fivetran_hubspot": (
+        "industry, country, employee_count (numberofemployees), annual_revenue and custom properties",
+        "company name, website and parent company",
+    ),
 }
 
 
@@ -35,20 +39,34 @@ def _point_in_time_sentence(con: duckdb.DuckDBPyConnection, dialect: str) -> str
     if dialect not in POINT_IN_TIME:
         return "No history table: every attribute is current-state."
     pit, current = POINT_IN_TIME[dialect]
-    model = "stg_fivetran_salesforce__account_point_in_time"
+    model = f"stg_{dialect}__account_point_in_time"
+    history = (
+        "salesforce_history/account"
+        if dialect == "fivetran_salesforce"
+        else "hubspot/company_property_history"
+    )
     if not table_exists(con, "staging", model):
         return ""
-    accounts, dated, covered, versions = con.execute(
-        f"select count(*), count(as_of_date), count(version_started_at), sum(history_versions) "
-        f"from staging.{model}"
-    ).fetchone()
+    if dialect == "fivetran_salesforce":
+        accounts, dated, covered, versions = con.execute(
+            f"select count(*), count(as_of_date), count(version_started_at), sum(history_versions) "
+            f"from staging.{model}"
+        ).fetchone()
+    else:  # one row per (company, property) the history holds, for companies with an as-of date
+        accounts = con.execute("select count(*) from staging.stg_fivetran_hubspot__accounts").fetchone()[0]
+        covered = con.execute(f"select count(distinct company_id) from staging.{model}").fetchone()[0]
+        won = con.execute(
+            "select count(distinct company_id) from staging.stg_fivetran_hubspot__deals where is_won"
+        ).fetchone()[0]
+        dated = max(won, covered)  # all companies have one when var as_of_date is set
+        versions = con.execute("select count(*) from raw.hubspot__company_property_history").fetchone()[0]
     if not versions:
         return (
-            f"No History Mode versions (salesforce_history/account): {pit} are current-state, so a "
-            "customer's CRM fields may have been edited after its win."
+            f"No history ({history}): {pit} are current-state, so a customer's CRM fields may have been "
+            "edited after its win."
         )
     return (
-        f"Point-in-time from salesforce_history/account: {pit}, for {covered:,} of {accounts:,} accounts "
+        f"Point-in-time from {history}: {pit}, for {covered:,} of {accounts:,} accounts "
         f"(the version valid at the first win, or at var as_of_date; {dated - covered:,} of the {dated:,} "
         f"accounts with an as-of date had no version valid then and {accounts - dated:,} no as-of date: "
         f"current values used). Always current-state: {current}."

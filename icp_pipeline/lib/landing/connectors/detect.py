@@ -20,7 +20,6 @@ from icp_pipeline.lib.landing.files import LandingDataError, find_table_files
 
 # Connector folders this version recognises but cannot read yet, by dialect.
 NOT_YET = {
-    "fivetran_hubspot": ("hubspot",),
     "airbyte_salesforce": (),
     "airbyte_hubspot": (),
 }
@@ -85,9 +84,13 @@ def _header(landing: Path, full_name: str) -> list[str]:
     return list(pq.read_schema(first).names)
 
 
-def detect(landing_dir: Path, configured: dict[str, str | None] | None = None) -> Detection:
-    """The connector dialects of `landing_dir`; `configured` = icp.yaml `source:` ({crm, billing})."""
-    landing = Path(landing_dir)
+def detect(
+    landing_dir: Path, configured: dict[str, str | None] | None = None, connectors: Path | None = None
+) -> Detection:
+    """The connector dialects of `landing_dir`; `configured` = icp.yaml `source:` ({crm, billing});
+    `connectors` = where the connector schemas are when not in `landing_dir` (`source_duckdb`)."""
+    contract_dir = Path(landing_dir)
+    landing = Path(connectors or landing_dir)
     configured = {k: v for k, v in (configured or {}).items() if v}
     found = Detection()
     for kind in ("crm", "billing"):
@@ -110,7 +113,10 @@ def detect(landing_dir: Path, configured: dict[str, str | None] | None = None) -
                 f"{landing} mixes CRM connectors: salesforce/ and hubspot/ (table hubspot/company). "
                 "Keep one CRM per landing folder."
             )
-        seen["crm"] = "fivetran_hubspot"
+        header = _header(landing, "hubspot/company")
+        seen["crm"] = (
+            "airbyte_hubspot" if any(c.startswith("properties_") for c in header) else "fivetran_hubspot"
+        )
     if _has_files(_folder(landing, "stripe")):
         seen["billing"] = "fivetran_stripe"
     for kind, name in seen.items():
@@ -127,7 +133,7 @@ def detect(landing_dir: Path, configured: dict[str, str | None] | None = None) -
         if name in NOT_YET:
             raise LandingDataError(
                 f"{name} is recognised but not read by this version; land the data in the landing "
-                "contract's form (crm/ folder) or as fivetran_salesforce."
+                "contract's form (crm/ folder) or as fivetran_salesforce / fivetran_hubspot."
             )
         spec = DIALECTS[name]
         for required in spec["required"]:
@@ -139,11 +145,12 @@ def detect(landing_dir: Path, configured: dict[str, str | None] | None = None) -
         mixed = [
             t.full_name
             for t in TABLES
-            if t.full_name in _CONTRACT_REPLACED[spec["replaces"]] and find_table_files(landing, t).present
+            if t.full_name in _CONTRACT_REPLACED[spec["replaces"]]
+            and find_table_files(contract_dir, t).present
         ]
         if mixed:
             raise LandingDataError(
-                f"{landing} mixes {name} with the contract's own {', '.join(mixed)}: both describe the same "
+                f"{contract_dir} mixes {name} with the contract's own {', '.join(mixed)}: both describe the same "
                 f"records. Keep one form (remove {mixed[0]} or the {name} tables)."
             )
     return found

@@ -1,5 +1,6 @@
 """Connector tables as landing-contract `Table`s (column names as the connectors land them).
 
+Fivetran's HubSpot connector lands `property_<name>` columns and association tables.
 Only the columns the dbt staging models read are declared (all optional except each table's key):
 other columns are kept as extras, and a Salesforce account's custom fields (`<name>_c`, `<name>__c`)
 become candidate attributes like the contract's extra columns. Sources of the names: Fivetran's
@@ -243,12 +244,129 @@ STRIPE: tuple[Table, ...] = (
     ),
 )
 
+_HS_COMPANY_PROPERTIES = (
+    _c("property_name"),
+    _c("property_domain"),
+    _c("property_website"),
+    _c("property_industry"),
+    _c("property_country"),
+    _c("property_numberofemployees", "decimal"),
+    _c("property_annualrevenue", "decimal"),
+    _c("property_createdate", "timestamp"),
+    _c("property_hs_parent_company_id"),
+    _c("property_hs_merged_object_ids"),
+)
+
+HUBSPOT: tuple[Table, ...] = (
+    Table(
+        "hubspot",
+        "company",
+        (_c("id", required=True), *_HS_COMPANY_PROPERTIES, _c("is_deleted", "boolean"), *_FIVETRAN),
+        key="id",
+        description="Fivetran HubSpot companies (current state); property_<name> columns, custom ones "
+        "are candidate attributes.",
+        extras_are_attributes=True,
+    ),
+    Table(
+        "hubspot",
+        "deal",
+        (
+            _c("deal_id", required=True),
+            _c("deal_pipeline_id"),
+            _c("deal_pipeline_stage_id"),
+            _c("property_dealname"),
+            _c("property_amount", "decimal"),
+            _c("property_deal_currency_code"),
+            _c("property_closedate", "timestamp"),
+            _c("property_createdate", "timestamp"),
+            _c("property_hs_merged_object_ids"),
+            _c("is_deleted", "boolean"),
+            *_FIVETRAN,
+        ),
+        key="deal_id",
+        description="Fivetran HubSpot deals; won/closed from their pipeline stage's flags.",
+    ),
+    Table(
+        "hubspot",
+        "deal_company",
+        (_c("deal_id", required=True), _c("company_id", required=True), _c("type_id"), *_FIVETRAN),
+        description="Association of deals to companies.",
+    ),
+    Table(
+        "hubspot",
+        "deal_pipeline_stage",
+        (
+            _c("stage_id", required=True),
+            _c("pipeline_id"),
+            _c("label"),
+            _c("closed_won", "boolean"),
+            _c("is_closed", "boolean"),
+            _c("probability", "decimal"),
+            *_FIVETRAN,
+        ),
+        description="Deal pipeline stages: closed_won / is_closed say won and closed.",
+    ),
+    Table(
+        "hubspot",
+        "contact",
+        (
+            _c("id", required=True),
+            _c("property_jobtitle"),
+            _c("property_email", pii=True),
+            _c("property_createdate", "timestamp"),
+            _c("property_associatedcompanyid"),
+            _c("is_deleted", "boolean"),
+            *_FIVETRAN,
+        ),
+        key="id",
+        description="Fivetran HubSpot contacts.",
+    ),
+    Table(
+        "hubspot",
+        "engagement",
+        (
+            _c("id", required=True),
+            _c("type"),
+            _c("timestamp", "timestamp"),
+            _c("created_at", "timestamp"),
+            *_FIVETRAN,
+        ),
+        key="id",
+        description="Engagements (emails, calls, meetings, ...): activities.",
+    ),
+    Table(
+        "hubspot",
+        "engagement_company",
+        (_c("engagement_id", required=True), _c("company_id", required=True), *_FIVETRAN),
+        description="Association of engagements to companies.",
+    ),
+    Table(
+        "hubspot",
+        "company_property_history",
+        (
+            _c("company_id", required=True),
+            _c("name", required=True),
+            _c("value"),
+            _c("timestamp", "timestamp", required=True),
+            _c("source"),
+            *_FIVETRAN,
+        ),
+        description="Every value a company property has had, from `timestamp` on.",
+    ),
+)
+
 # Per dialect: its tables, the ones it cannot do without, and the contract tables it replaces.
 DIALECTS: dict[str, dict] = {
     "fivetran_salesforce": {
         "kind": "crm",
         "tables": SALESFORCE,
         "required": ("salesforce/account",),
+        "replaces": "crm",
+    },
+    "fivetran_hubspot": {
+        "kind": "crm",
+        "tables": HUBSPOT,
+        "required": ("hubspot/company",),
         "replaces": "crm",
     },
     "fivetran_stripe": {
@@ -259,4 +377,4 @@ DIALECTS: dict[str, dict] = {
     },
 }
 
-CONNECTOR_TABLES: tuple[Table, ...] = SALESFORCE + STRIPE
+CONNECTOR_TABLES: tuple[Table, ...] = SALESFORCE + HUBSPOT + STRIPE
