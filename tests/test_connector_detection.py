@@ -85,11 +85,32 @@ def test_billing_connector_and_contract_erp_tables_do_not_mix(landed, tmp_path):
         detect(folder)
 
 
-def test_airbyte_spelling_is_recognised_and_refused_with_the_way_out(tmp_path):
+def test_airbyte_salesforce_is_told_apart_by_its_api_names(tmp_path):
     (tmp_path / "salesforce").mkdir()
-    (tmp_path / "salesforce" / "account.csv").write_text("Id,Name,Website\n001,Acme,acme.com\n")
-    with pytest.raises(LandingDataError, match="airbyte_salesforce is recognised but not read"):
-        detect(tmp_path)
+    (tmp_path / "salesforce" / "Account.csv").write_text(
+        "Id,Name,Website,NumberOfEmployees\n001,Acme,acme.com,5\n"
+    )
+    assert detect(tmp_path).crm == "airbyte_salesforce"
+    (tmp_path / "salesforce" / "Account.csv").write_text(
+        "id,name,website,number_of_employees\n001,Acme,acme.com,5\n"
+    )
+    assert detect(tmp_path).crm == "fivetran_salesforce"
+
+
+def test_airbyte_api_names_map_onto_the_fivetran_columns(tmp_path):
+    from icp_pipeline.lib.landing.connectors.airbyte import airbyte_mapping
+
+    (tmp_path / "salesforce").mkdir()
+    (tmp_path / "salesforce" / "Opportunity.csv").write_text(
+        "Id,AccountId,StageName,IsWon,Tier__c\n1,2,Won,true,A\n"
+    )
+    table = next(t for t in CONNECTOR_TABLES if t.full_name == "salesforce/opportunity")
+    mapping = airbyte_mapping(tmp_path, table)
+    assert {k: v.column for k, v in mapping.columns.items()} == {
+        "account_id": "AccountId",
+        "stage_name": "StageName",
+        "is_won": "IsWon",
+    }  # `Id` matches `id` as it is; a field the org lacks (IsClosed) is simply absent
 
 
 def test_hubspot_is_detected_and_airbyte_hubspot_refused(tmp_path):

@@ -7,6 +7,7 @@ soft-deleted rows, merged records, draft invoices) so that reading them back mus
 
 from __future__ import annotations
 
+from icp_pipeline.demo.dialects.airbyte_salesforce import write_airbyte_salesforce
 from icp_pipeline.demo.dialects.fivetran_hubspot import write_fivetran_hubspot
 from icp_pipeline.demo.dialects.fivetran_salesforce import write_fivetran_salesforce
 from icp_pipeline.demo.dialects.fivetran_stripe import write_fivetran_stripe
@@ -15,5 +16,6 @@ from icp_pipeline.demo.dialects.fivetran_stripe import write_fivetran_stripe
 WRITERS = {
     "fivetran_salesforce": (write_fivetran_salesforce, "crm"),
     "fivetran_hubspot": (write_fivetran_hubspot, "crm"),
+    "airbyte_salesforce": (write_airbyte_salesforce, "crm"),
     "fivetran_stripe": (write_fivetran_stripe, "erp"),
 }

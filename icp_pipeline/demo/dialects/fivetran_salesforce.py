@@ -63,7 +63,10 @@ def _accounts(accounts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_fivetran_salesforce(out_dir: Path, tables: dict[str, pd.DataFrame], seed: int) -> dict[str, int]:
+def write_fivetran_salesforce(
+    out_dir: Path, tables: dict[str, pd.DataFrame], seed: int, history: bool = True
+) -> dict[str, int]:
+    """`history=False`: no History Mode, and no post-win edits (they could not be undone)."""
     rng = np.random.default_rng(seed + 16)
     accounts, opps = tables["crm/accounts"], tables["crm/opportunities"]
     contacts, activities, leads = tables["crm/contacts"], tables["crm/activities"], tables["crm/leads"]
@@ -108,7 +111,7 @@ def write_fivetran_salesforce(out_dir: Path, tables: dict[str, pd.DataFrame], se
             pd.to_datetime(row["created_date"]) if row["created_date"] else pd.Timestamp("2015-01-01")
         )
         win = first_win.get(row["id"])
-        if win is None or pd.isna(win):
+        if win is None or pd.isna(win) or not history:
             history_rows.append(
                 {**row, "_fivetran_start": created_at, "_fivetran_end": None, "_fivetran_active": True}
             )
@@ -137,11 +140,11 @@ def write_fivetran_salesforce(out_dir: Path, tables: dict[str, pd.DataFrame], se
         for column in ("number_of_employees", "annual_revenue", "industry", *custom_fields[:1]):
             account.at[i, column] = after[column]
     counts["accounts_changed_after_win"] = changed
-    history = pd.DataFrame(history_rows)
-    history["number_of_employees"] = pd.array(history["number_of_employees"], dtype="Int64")
+    versions = pd.DataFrame(history_rows)
+    versions["number_of_employees"] = pd.array(versions["number_of_employees"], dtype="Int64")
     for column in ("_fivetran_start", "_fivetran_end"):
-        history[column] = timestamps(history[column])
-    history["_fivetran_end"] = history["_fivetran_end"].fillna("9999-12-31T23:59:59")
+        versions[column] = timestamps(versions[column])
+    versions["_fivetran_end"] = versions["_fivetran_end"].fillna("9999-12-31T23:59:59")
 
     # ---------- merged-away duplicates: some contacts and tasks still point to them
     n_merged = max(2, len(account) // 50)
@@ -240,5 +243,6 @@ def write_fivetran_salesforce(out_dir: Path, tables: dict[str, pd.DataFrame], se
     write_csv(out, "salesforce", "lead", lead)
     write_csv(out, "salesforce", "task", task)
     write_csv(out, "salesforce", "event", event)
-    write_csv(out, "salesforce_history", "account", history)
+    if history:
+        write_csv(out, "salesforce_history", "account", versions)
     return counts

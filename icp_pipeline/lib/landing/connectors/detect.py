@@ -20,7 +20,6 @@ from icp_pipeline.lib.landing.files import LandingDataError, find_table_files
 
 # Connector folders this version recognises but cannot read yet, by dialect.
 NOT_YET = {
-    "airbyte_salesforce": (),
     "airbyte_hubspot": (),
 }
 KNOWN = tuple(DIALECTS) + tuple(NOT_YET)
@@ -133,7 +132,7 @@ def detect(
         if name in NOT_YET:
             raise LandingDataError(
                 f"{name} is recognised but not read by this version; land the data in the landing "
-                "contract's form (crm/ folder) or as fivetran_salesforce / fivetran_hubspot."
+                "contract's form (crm/ folder) or as fivetran_salesforce / fivetran_hubspot / airbyte_salesforce."
             )
         spec = DIALECTS[name]
         for required in spec["required"]:

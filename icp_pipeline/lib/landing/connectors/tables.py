@@ -363,6 +363,14 @@ DIALECTS: dict[str, dict] = {
         "required": ("salesforce/account",),
         "replaces": "crm",
     },
+    # Airbyte's Salesforce objects in API names: the same tables, read through a column mapping
+    # (connectors/airbyte.py); no History Mode.
+    "airbyte_salesforce": {
+        "kind": "crm",
+        "tables": SALESFORCE,
+        "required": ("salesforce/account",),
+        "replaces": "crm",
+    },
     "fivetran_hubspot": {
         "kind": "crm",
         "tables": HUBSPOT,
