@@ -164,3 +164,18 @@ def test_connector_schemas_in_a_duckdb_file_are_read_like_landed_folders(landed,
     monkeypatch.setenv("ICP_SOURCE_DUCKDB", str(tmp_path / "missing.duckdb"))
     with pytest.raises(LandingDataError, match="no such DuckDB file"):
         connector_dir(landing)
+
+
+def test_the_icp_yaml_source_section_sets_the_dialect(landed, tmp_path):
+    from icp_pipeline.lib.icp_config import IcpConfigError, load_icp_config
+
+    config = tmp_path / "icp.yaml"
+    config.write_text("source:\n  crm: fivetran_salesforce\n  billing: fivetran_stripe\n")
+    found = detect(landed / "dialect", load_icp_config(config).source.model_dump())
+    assert found.how == {
+        "fivetran_salesforce": "set in icp.yaml source.crm",
+        "fivetran_stripe": "set in icp.yaml source.billing",
+    }
+    config.write_text("source:\n  dialect: fivetran_salesforce\n")  # a typo'd key is an error, not ignored
+    with pytest.raises(IcpConfigError, match="source.dialect"):
+        load_icp_config(config)
