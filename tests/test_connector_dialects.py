@@ -69,6 +69,7 @@ def test_same_customers_and_value_labels_within_half_a_percent(contract, landed)
     _, dialect, _ = landed
     a, b = _features(contract), _features(dialect)
     assert set(a.index) == set(b.index)
+    assert list(a.columns) == list(b.columns)  # no connector bookkeeping column (_airbyte_*) as attribute
     customers = set(a.index[a["is_customer"]])
     assert customers == set(b.index[b["is_customer"]])
     assert len(customers) > 30

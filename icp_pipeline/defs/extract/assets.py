@@ -4,7 +4,7 @@ import dataclasses
 
 import dagster as dg
 
-from icp_pipeline.lib.landing.connectors.airbyte import airbyte_mapping
+from icp_pipeline.lib.landing.connectors.airbyte import connector_mapping
 from icp_pipeline.lib.landing.connectors.detect import detect, record_detection
 from icp_pipeline.lib.landing.connectors.source_duckdb import connector_dir
 from icp_pipeline.lib.landing.connectors.tables import CONNECTOR_TABLES
@@ -62,8 +62,9 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
         dialects = detect(paths.landing, config.source.model_dump(), connectors)
         is_connector = table in CONNECTOR_TABLES
         landing, to_load = (connectors if is_connector else paths.landing), table
-        if is_connector and dialects.crm == "airbyte_salesforce" and table.source.startswith("salesforce"):
-            mapping = airbyte_mapping(connectors, table)  # API names (StageName) onto snake case
+        if is_connector and dialects.is_active(table):  # Airbyte: API names (StageName) onto snake case
+            api_names = dialects.crm == "airbyte_salesforce" and table.source.startswith("salesforce")
+            mapping = connector_mapping(connectors, table, api_names)
         if (is_connector and not dialects.is_active(table)) or dialects.replaces(table):
             landing = paths.landing / "_absent_"
             to_load = dataclasses.replace(table, required=False)

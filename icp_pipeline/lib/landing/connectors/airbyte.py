@@ -34,16 +34,35 @@ def header(landing: Path, table: Table) -> list[str]:
     return list(pq.read_schema(found.files[0]).names)
 
 
-def airbyte_mapping(landing: Path, table: Table) -> TableMapping | None:
-    """The mapping of `table`'s declared columns to the API names in its landed file (None: no file)."""
-    present = {c.lower(): c for c in header(landing, table)}
+def connector_mapping(landing: Path, table: Table, api_names: bool = False) -> TableMapping | None:
+    """The loader mapping of a connector table (None: no file).
+
+    Extra columns exclude the connector's own bookkeeping columns (`_fivetran_synced`,
+    `_airbyte_extracted_at`, `_airbyte_meta`, ...: every column starting with `_`), which are never
+    candidate attributes. With `api_names` (Airbyte), each declared column is read from its API name.
+    """
+    names = header(landing, table)
+    present = {c.lower(): c for c in names}
     if not present:
         return None
     columns = {}
-    for column in table.columns:
-        if column.name.startswith("_"):
-            continue
-        source = present.get(api_name(column.name).lower())
-        if source is not None and column.name.lower() not in present:
-            columns[column.name] = source
-    return TableMapping(columns=columns)
+    if api_names:
+        for column in table.columns:
+            if column.name.startswith("_"):
+                continue
+            source = present.get(api_name(column.name).lower())
+            if source is not None and column.name.lower() not in present:
+                columns[column.name] = source
+    declared = {c.name for c in table.columns}
+    mapped = {v.lower() for v in columns.values()}
+    extras = [
+        c
+        for c in names
+        if not c.strip().startswith("_") and c.lower() not in mapped and c.lower() not in declared
+    ]
+    return TableMapping(columns=columns, extra_columns=extras)
+
+
+def airbyte_mapping(landing: Path, table: Table) -> TableMapping | None:
+    """The mapping of `table`'s declared columns to the API names in its landed file (None: no file)."""
+    return connector_mapping(landing, table, api_names=True)
