@@ -25,7 +25,17 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from icp_pipeline.demo.generator import generate_demo_data
 
     out = Path(args.out)
-    truth = generate_demo_data(out, n_accounts=args.accounts, n_prospects=args.prospects, seed=args.seed)
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    file_format = next((f for f in formats if f in ("csv", "parquet")), "csv")
+    dialects = tuple(f for f in formats if f not in ("csv", "parquet"))
+    truth = generate_demo_data(
+        out,
+        n_accounts=args.accounts,
+        n_prospects=args.prospects,
+        seed=args.seed,
+        file_format=file_format,
+        dialects=dialects,
+    )
     rows = truth.get("counts", {}).get("rows", {})
     summary = ", ".join(f"{name}: {n:,}" for name, n in rows.items()) if isinstance(rows, dict) else ""
     print(f"Demo data written to {out}" + (f" ({summary})" if summary else ""))
@@ -95,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--prospects", type=int, default=20000, help="enrichment-only prospects (default 20000)"
     )
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument(
+        "--format",
+        default="csv",
+        help="csv or parquet (landing contract form), or connector dialects, comma-separated: "
+        "fivetran_salesforce, fivetran_hubspot or airbyte_salesforce, and fivetran_stripe (docs/connectors/)",
+    )
     demo.add_argument("--out", default=str(Settings.from_env().landing_dir), help="landing folder to write")
     demo.set_defaults(func=cmd_demo_data)
 

@@ -40,6 +40,15 @@ class IdentityConfig(_Strict):
     min_child_match_rate: float = Field(0.8, ge=0, le=1)
 
 
+class SourceConfig(_Strict):
+    """Connector dialect of the landing folder (docs/connectors/): `crm` (fivetran_salesforce, fivetran_hubspot, airbyte_salesforce) and
+    `billing` (fivetran_stripe). Unset = detected from the folder's table and column names; the
+    contract's own `crm/` and `erp/` folders when no connector folder is there."""
+
+    crm: str | None = None
+    billing: str | None = None
+
+
 class TierPolicy(_Strict):
     """How prospects are cut into Tier 1/2/3.
 
@@ -88,6 +97,7 @@ class IcpConfig(IcpDefinition):
     ] = "label_annualised_value"
     tiers: TierPolicy = Field(default_factory=TierPolicy)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    source: SourceConfig = Field(default_factory=SourceConfig)
     mappings: dict[str, TableMapping] = Field(default_factory=dict)
 
     @field_validator("mappings", mode="before")

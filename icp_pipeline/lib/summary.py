@@ -44,6 +44,11 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             else []
         )
         dropped = dropped_values(con)
+        dialects = (  # docs/connectors/
+            con.execute("select name, detail from icp.data_coverage where area = 'source_dialect'").fetchall()
+            if table_exists(con, "icp", "data_coverage")
+            else []
+        )
     if caution:
         print(f"\n{caution}")
     print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
@@ -61,6 +66,10 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
                 f"  ({tied:,} Tier 1 {who.split(' ')[0]} share the top expected value: the scores cannot "
                 "order them, so they are listed by account key)"
             )
+    if dialects:
+        print("\nSource dialects (see icp.data_coverage, docs/connectors/)")
+        for name, detail in dialects:
+            print(f"  {name}: {detail}")
     if skipped:
         print("\nNot computed from this data (see icp.data_coverage)")
         for name, detail in skipped:

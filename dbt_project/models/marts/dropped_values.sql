@@ -276,6 +276,12 @@ counted as (
     where status is not null
         and status not in ('active', 'ended', 'churned')
 
+    ---------- connector tables (docs/connectors/): deleted, merged and re-pointed records
+    union all
+
+    select source_table, reason, outcome, listed_in, model, row_count, detail
+    from {{ ref('int_connector_dropped_records') }}
+
 ),
 
 final as (

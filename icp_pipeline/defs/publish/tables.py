@@ -276,7 +276,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
         "(present or not, rows loaded and quarantined) and one per capability (value model, win model, "
         "enrichment, behaviour, validation, prospects to tier, …) with the reason when it was skipped.",
         {
-            "area": "`landing_table` or `capability`.",
+            "area": "`landing_table`, `capability`, or `source_dialect` (a connector dialect this refresh read, "
+            "how it was chosen and which account attributes were point-in-time; docs/connectors/).",
             "name": "The landing table (`crm/accounts`, …) or the capability (`value_model`, `win_model`, "
             "`value_from_erp_revenue`, `contract_value_and_churn`, `domain_matching`, "
             "`firmographic_enrichment`, `technographics`, `business_events`, `point_in_time_behaviour`, "
