@@ -40,7 +40,7 @@ def test_customers_get_the_tier_their_value_reaches_without_taking_quota():
 
 
 def test_ties_are_broken_by_account_key_so_tiers_are_deterministic():
-    frame = scored(100, 0).assign(expected_value=1.0)
+    frame = scored(100, 0).assign(expected_value=1.0, icp_score=50.0)  # tied in value and score
     out = assign_tiers(frame, TierPolicy())
     assert out.loc[out["tier"] == "Tier 1", "account_key"].tolist() == [f"a{i:05d}" for i in range(10)]
 
@@ -281,3 +281,24 @@ def test_a_coarse_score_is_cut_by_the_learnt_tiebreak_not_by_name():
     assert ((targets["tier"] == "Tier 1") | (targets["tier"] == "Tier 2")).sum() == n12
     tier1 = set(targets.loc[targets["tier"] == "Tier 1", "account_key"])
     assert tier1 == {f"k{i:03d}" for i in range(19, 19 - n1, -1)}  # the learnt best, not k000.. by name
+
+
+def test_customers_inside_a_tied_block_take_the_tier_of_their_place_in_it():
+    # prospects and customers share one expected value (a baseline level); icp_score orders them
+    n = 40
+    frame = pd.DataFrame(
+        {
+            "account_key": [f"k{i:03d}" for i in range(n)],
+            "is_customer": np.arange(n) % 4 == 0,  # 10 customers, 30 prospects
+            "expected_value": 500.0,
+            "icp_score": np.linspace(100.0, 0.0, n),  # k000 best
+            "predicted_ltv": 500.0,
+            "win_probability": 1.0,
+            "top_reasons": "x",
+        }
+    )
+    policy = TierPolicy()
+    targets = _build(frame, policy)
+    _assert_tiers_follow_the_published_score(targets)
+    prospects = targets[~targets["is_customer"]]
+    assert (prospects["tier"] == "Tier 1").sum() == round(policy.tier1_share * 30)
