@@ -40,7 +40,7 @@ def test_customers_get_the_tier_their_value_reaches_without_taking_quota():
 
 
 def test_ties_are_broken_by_account_key_so_tiers_are_deterministic():
-    frame = scored(100, 0).assign(expected_value=1.0)
+    frame = scored(100, 0).assign(expected_value=1.0, icp_score=50.0)  # tied in value and score
     out = assign_tiers(frame, TierPolicy())
     assert out.loc[out["tier"] == "Tier 1", "account_key"].tolist() == [f"a{i:05d}" for i in range(10)]
 
@@ -203,3 +203,102 @@ def test_rules_tiers_rank_rule_matches_first_then_expected_value():
     rest = [i for i in np.flatnonzero(prospects & (labels == "Tier 1")) if i not in (50, 60, 70)]
     others = frame.loc[prospects & (rule == 0), "expected_value"].nlargest(7)
     assert sorted(rest) == sorted(others.index.tolist())
+
+
+# ---- ties and the rules basis in the published list (build_targets, no warehouse needed) --------
+
+
+def _build(scored_frame: pd.DataFrame, policy: TierPolicy | None = None, rule_score=None) -> pd.DataFrame:
+    """`build_targets` on a scored list in published order (icp_score desc, ev desc, account_key)."""
+    from icp_pipeline.defs.publish.build import build_targets
+    from icp_pipeline.lib.icp_config import IcpConfig
+
+    frame = scored_frame.sort_values(
+        ["icp_score", "expected_value", "account_key"], ascending=[False, False, True]
+    ).reset_index(drop=True)
+    features = scored_frame[["account_key"]].sort_values("account_key").reset_index(drop=True)
+    frame = frame.assign(crm_account_id=None, domain=None)
+    config = IcpConfig(tiers=policy or TierPolicy())
+    rules = None
+    if rule_score is not None:  # per row of features (account_key order)
+        rules = pd.Series(rule_score, index=scored_frame["account_key"]).reindex(features["account_key"])
+        rules = rules.to_numpy(dtype=float)
+    targets, _ = build_targets(None, features, config, scored=frame, rule_score=rules)
+    return targets
+
+
+def _assert_tiers_follow_the_published_score(targets: pd.DataFrame) -> None:
+    order = ["Tier 1", "Tier 2", "Tier 3"]
+    assert targets["icp_score"].is_monotonic_decreasing  # the published order
+    by_score = targets.sort_values("icp_score", ascending=False, kind="stable")
+    assert by_score["tier"].map(order.index).is_monotonic_increasing
+
+
+def test_tiers_by_the_rules_publish_the_rules_order_as_icp_score():
+    # customers only (as the AWS SaaS-Sales export); the rule favours accounts the model ranks low
+    n = 40
+    ev = np.linspace(1000.0, 40_000.0, n)
+    frame = pd.DataFrame(
+        {
+            "account_key": [f"k{i:03d}" for i in range(n)],
+            "is_customer": True,
+            "expected_value": ev,
+            "icp_score": pd.Series(ev).rank(pct=True).mul(100).round(1),
+            "predicted_ltv": ev,
+            "win_probability": 1.0,
+            "top_reasons": "x",
+        }
+    )
+    rule = np.where(np.arange(n) < 8, 1.0, 0.0)  # the 8 lowest by value match the team's rule
+    targets = _build(frame, TierPolicy(), rule)
+    _assert_tiers_follow_the_published_score(targets)
+    matching = targets["account_key"].isin([f"k{i:03d}" for i in range(8)])
+    assert targets.loc[matching, "icp_score"].min() > targets.loc[~matching, "icp_score"].max()
+    # within the rule's matches, the model's order is kept: k007 (highest value of them) first
+    assert targets["account_key"].iloc[0] == "k007"
+    assert (targets["tier"] == "Tier 1").sum() == round(TierPolicy().tier1_share * n)
+
+
+def test_a_coarse_score_is_cut_by_the_learnt_tiebreak_not_by_name():
+    from icp_pipeline.lib.model.scoring import score_accounts
+
+    n = 40
+    keys = pd.Series([f"k{i:03d}" for i in range(n)])
+    value_log = np.where(np.arange(n) < 20, np.log1p(500.0), np.log1p(100.0))  # two levels (rules)
+    learnt = np.arange(n, dtype=float)  # the learnt candidate's order: within each level k000 is worst
+    scores = score_accounts(keys, value_log, np.ones(n), scale_by_win=False, tiebreak=learnt)
+    assert scores["expected_value"].nunique() == 2  # no value is changed by the tiebreak
+    assert scores["icp_score"].nunique() == n
+    top = scores.sort_values("icp_score", ascending=False)["account_key"].head(20).tolist()
+    assert top == [f"k{i:03d}" for i in range(19, -1, -1)]
+
+    frame = scores.assign(is_customer=True, top_reasons="x")
+    policy = TierPolicy()
+    targets = _build(frame, policy)
+    _assert_tiers_follow_the_published_score(targets)
+    n1, n12 = round(policy.tier1_share * n), round((policy.tier1_share + policy.tier2_share) * n)
+    assert (targets["tier"] == "Tier 1").sum() == n1  # policy sizes kept inside a tied block
+    assert ((targets["tier"] == "Tier 1") | (targets["tier"] == "Tier 2")).sum() == n12
+    tier1 = set(targets.loc[targets["tier"] == "Tier 1", "account_key"])
+    assert tier1 == {f"k{i:03d}" for i in range(19, 19 - n1, -1)}  # the learnt best, not k000.. by name
+
+
+def test_customers_inside_a_tied_block_take_the_tier_of_their_place_in_it():
+    # prospects and customers share one expected value (a baseline level); icp_score orders them
+    n = 40
+    frame = pd.DataFrame(
+        {
+            "account_key": [f"k{i:03d}" for i in range(n)],
+            "is_customer": np.arange(n) % 4 == 0,  # 10 customers, 30 prospects
+            "expected_value": 500.0,
+            "icp_score": np.linspace(100.0, 0.0, n),  # k000 best
+            "predicted_ltv": 500.0,
+            "win_probability": 1.0,
+            "top_reasons": "x",
+        }
+    )
+    policy = TierPolicy()
+    targets = _build(frame, policy)
+    _assert_tiers_follow_the_published_score(targets)
+    prospects = targets[~targets["is_customer"]]
+    assert (prospects["tier"] == "Tier 1").sum() == round(policy.tier1_share * 30)

@@ -30,7 +30,7 @@ from icp_pipeline.lib.icp.attributes import select_attributes
 from icp_pipeline.lib.icp.churn import ChangeContext, tier_changes_and_churn
 from icp_pipeline.lib.icp.expansion import rank_expansion
 from icp_pipeline.lib.icp.overrides import settle_tiers
-from icp_pipeline.lib.icp.rules import rule_scores
+from icp_pipeline.lib.icp.rules import rule_scores, rules_icp_score
 from icp_pipeline.lib.icp_config import IcpConfig
 from icp_pipeline.lib.model_strength import read_model_strength
 from icp_pipeline.lib.publish_io import arrow_text, read_frame
@@ -202,8 +202,11 @@ def build_targets(
     free = ~((tier == "Disqualified") | pd.notna(notes))
     # The free accounts by expected value (high to low, missing last), ties by account_key: their
     # ranking for the quotas.
+    # icp_score orders accounts of equal expected value (a coarse baseline's levels: see
+    # docs/model-card.md, "Ties"), so quotas cut the list where the published order does.
     ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
-    by_value = np.lexsort((feature_row, -ev, np.isnan(ev)))
+    score = np.nan_to_num(scored["icp_score"].to_numpy(dtype=float, na_value=np.nan), nan=-1.0)
+    by_value = np.lexsort((feature_row, -score, -ev, np.isnan(ev)))
     order = (np.cumsum(free) - 1)[by_value[free[by_value]]]
     ranked = scored[["is_customer", "expected_value", "icp_score"]].iloc[np.flatnonzero(free)]
     if rule_score is not None:
@@ -214,8 +217,22 @@ def build_targets(
     scored["tier"] = tier
     scored["disqualified_reason"] = reason
     scored["override_note"] = notes
+    if rule_score is not None:  # icp_score is the score of the order the tiers follow: the rules'
+        scored = _in_rules_order(scored, rule_score[feature_row], feature_row)
     scored.attrs["tiering"] = outcome
     return scored, warnings
+
+
+def _in_rules_order(scored: pd.DataFrame, rules: np.ndarray, feature_row: np.ndarray) -> pd.DataFrame:
+    """`scored` with icp_score = `rules_icp_score` (rules, then the model's score) and its rows in
+    the published order of that score (high first, ties by expected value, then account_key)."""
+    scored["icp_score"] = rules_icp_score(rules, scored["icp_score"].to_numpy(dtype=float, na_value=np.nan))
+    ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
+    score = scored["icp_score"].to_numpy(dtype=float)
+    published = np.lexsort(
+        (feature_row, np.isnan(ev), -np.nan_to_num(ev), -np.nan_to_num(score), np.isnan(score))
+    )
+    return scored.iloc[published].reset_index(drop=True)
 
 
 def _positions(keys: pd.Series, index: pd.Series) -> np.ndarray:
@@ -386,7 +403,7 @@ def _rules_if_model_is_none(
         ]
     return score, [
         f"The model's strength is none: tiers follow the icp.yaml rules ({', '.join(used)}), "
-        "accounts matching more of them first, then by score."
+        "accounts matching more of them first, then by the model's score; icp_score ranks in that order."
     ]
 
 

@@ -33,14 +33,19 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
         {
             "account_key": "Stable key of the resolved account: the normalised web domain where known, "
             "else `crm:<account_id>` or `erp:<erp_customer_id>`.",
-            "crm_account_id": "CRM account id; null for a prospect known only from enrichment.",
+            "crm_account_id": "CRM account id; null for a prospect known only from enrichment. A Salesforce "
+            "id is given in its 15-character form (an 18-character case-safe id whose last 3 characters are "
+            "its checksum is keyed by its first 15; dbt macro `crm_account_id`).",
             "account_name": "Company name (CRM, else ERP, else enrichment).",
             "domain": "Normalised web domain (lower case, no scheme, no www., no path).",
             "industry": "Canonical industry.",
             "country": "ISO-3166 alpha-2 country.",
             "employee_count": "Employees (enrichment preferred over CRM).",
             "is_customer": "True when the account has paid revenue or a won opportunity.",
-            "icp_score": "0–100, higher = better fit: percentile rank of expected_value among all accounts.",
+            "icp_score": "0–100, higher = better fit: percentile rank of expected_value among all accounts; "
+            "accounts of equal expected value (a coarse baseline's levels) ordered by the best learnt "
+            "candidate's expected value. When the model's strength is `none` and tiers follow the icp.yaml "
+            "rules (refresh_history.tier_basis), the percentile rank of the rule score, ties by the model's score.",
             "expected_value": "win_probability × predicted_ltv, in reporting currency; predicted_ltv alone when "
             "the win model was not learnt (icp.model_card.win_model_status).",
             "predicted_ltv": "Predicted value to the seller if the account buys (the configured value label).",
@@ -180,7 +185,7 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
         "already at or above their prediction (best first), loss-making customers last.",
         {
             "account_key": "Resolved account key.",
-            "crm_account_id": "CRM account id.",
+            "crm_account_id": "CRM account id (a Salesforce id in its 15-character form).",
             "account_name": "Company name.",
             "realised_value": "The configured value label realised so far.",
             "predicted_ltv": "What the model expects an account like this to be worth.",

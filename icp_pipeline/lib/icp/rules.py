@@ -5,13 +5,17 @@ evaluated on this data and that the data do not contradict is a rule. An account
 number of `expect: higher` rules it matches minus the number of `expect: lower` rules it matches.
 Tiers then rank the accounts by rule score (high first), ties by expected value (the best available
 scores) and account key, and cut them by the tier policy's quotas (`tier_baseline.rules_tiers`).
-Disqualifiers and overrides apply first, as always.
+Disqualifiers and overrides apply first, as always. The published `icp_score` is then the score of
+that order (`rules_icp_score`: percentile rank of the rule score, ties by the model's icp_score), so a
+list sorted by icp_score never contradicts its tiers.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from icp_pipeline.lib.percentile import percentile_score
 
 from .definition import Hypothesis
 from .filters import FilterError, compile_filter
@@ -43,3 +47,10 @@ def rule_scores(
         score += np.where(inside, 1.0 if hyp.expect == "higher" else -1.0, 0.0)
         used.append(hyp.id)
     return score, used
+
+
+def rules_icp_score(rule_score: np.ndarray, model_score: np.ndarray) -> np.ndarray:
+    """0-100 score of the rules order: percentile rank of the rule score (missing counts as 0), ties
+    by the model's `icp_score` (missing last), accounts equal in both sharing their average rank."""
+    rules = np.nan_to_num(np.asarray(rule_score, dtype=float), nan=0.0)
+    return percentile_score(rules, np.asarray(model_score, dtype=float))
