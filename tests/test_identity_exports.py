@@ -43,9 +43,9 @@ def _figures(run: PipelineRun) -> dict:
         ),
         "revenue": round(
             float(
-                run.query("select sum(label_revenue) as v from marts.account_features where is_customer")[
-                    "v"
-                ][0]
+                run.query(  # exact decimal sum: a float sum depends on the order DuckDB adds in
+                    "select sum(cast(label_revenue as decimal(18, 2))) as v from marts.account_features where is_customer"
+                )["v"][0]
             ),
             2,
         ),

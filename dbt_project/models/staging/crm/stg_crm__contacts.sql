@@ -24,7 +24,7 @@ renamed as (
         {{ clean_enum('seniority') }} as seniority,
 
         ---------- personal data stays here: only whether an email exists goes on
-        nullif(trim(email), '') is not null as has_email,
+        coalesce(has_email, nullif(trim(email), '') is not null) as has_email,
 
         ---------- timestamps
         created_at

@@ -35,7 +35,7 @@ final as (
         contacts.property_jobtitle as title,
         cast({{ department }} as varchar) as department,
         cast({{ seniority }} as varchar) as seniority,
-        contacts.property_email as email,
+        nullif(trim(contacts.property_email), '') is not null as has_email,  -- personal data stays in raw
         contacts.property_createdate as created_at
 
     from contacts

@@ -30,7 +30,7 @@ final as (
         contacts.title,
         contacts.department,
         cast({{ seniority }} as varchar) as seniority,
-        contacts.email,
+        nullif(trim(contacts.email), '') is not null as has_email,  -- personal data stays in raw
         contacts.created_date as created_at
 
     from contacts
