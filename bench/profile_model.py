@@ -49,7 +49,7 @@ def main() -> int:
 
     import icp_pipeline.lib.model.pipeline as pipeline
     from icp_pipeline.lib.model.settings import ModelSettings
-    from icp_pipeline.lib.warehouse import fetch_frame
+    from icp_pipeline.lib.warehouse.frames import fetch_frame
 
     samples: list[tuple[float, float]] = []
 

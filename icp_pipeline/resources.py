@@ -10,8 +10,8 @@ import dagster as dg
 import duckdb
 
 from icp_pipeline.lib.settings import Settings
-from icp_pipeline.lib.warehouse import connect
-from icp_pipeline.lib.warehouse_lock import warehouse_lock
+from icp_pipeline.lib.warehouse.connection import connect
+from icp_pipeline.lib.warehouse.lock import warehouse_lock
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -30,7 +30,7 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
 
     def lock(self, holder: str = "Dagster step"):
-        """The warehouse lock (`icp_pipeline.lib.warehouse_lock`), e.g. around a dbt build."""
+        """The warehouse lock (`icp_pipeline.lib.warehouse.lock`), e.g. around a dbt build."""
         return warehouse_lock(self.duckdb_path, holder=holder)
 
 

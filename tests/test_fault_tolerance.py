@@ -24,7 +24,7 @@ import pytest
 
 from icp_pipeline.lib.publication import publish_tables
 from icp_pipeline.lib.publish_io import replace_file_atomically
-from icp_pipeline.lib.warehouse_lock import WarehouseLockedError, lock_path_for, warehouse_lock
+from icp_pipeline.lib.warehouse.lock import WarehouseLockedError, lock_path_for, warehouse_lock
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
 
@@ -76,7 +76,7 @@ STALLING_PUBLISH = """
     import datetime as dt, time, pathlib
     import duckdb, pandas as pd
     from icp_pipeline.lib.publication import publish_tables
-    from icp_pipeline.lib.warehouse_lock import warehouse_lock
+    from icp_pipeline.lib.warehouse.lock import warehouse_lock
 
     class StallAfterFirstTable(dict):
         # publish_tables iterates the frames inside its transaction: stall after the first one
@@ -192,7 +192,7 @@ def test_an_export_that_fails_half_way_leaves_the_previous_file(tmp_path):
 
 HOLD_LOCK = """
     import pathlib, time
-    from icp_pipeline.lib.warehouse_lock import warehouse_lock
+    from icp_pipeline.lib.warehouse.lock import warehouse_lock
 
     with warehouse_lock({warehouse!r}, holder="icp run"):
         pathlib.Path({marker!r}).touch()

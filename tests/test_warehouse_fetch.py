@@ -4,7 +4,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from icp_pipeline.lib.warehouse import fetch_frame
+from icp_pipeline.lib.warehouse.frames import fetch_frame
 
 
 @pytest.fixture

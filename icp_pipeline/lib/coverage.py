@@ -19,7 +19,7 @@ from icp_pipeline.lib.landing.connectors.coverage import connector_rows
 from icp_pipeline.lib.landing.connectors.tables import DIALECTS
 from icp_pipeline.lib.landing.contract import TABLES
 from icp_pipeline.lib.landing.quarantine import describe_counts
-from icp_pipeline.lib.warehouse import table_exists
+from icp_pipeline.lib.warehouse.connection import table_exists
 
 COVERAGE_COLUMNS = ["area", "name", "available", "row_count", "quarantined_rows", "detail"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from icp_pipeline.lib.warehouse import table_exists
+from icp_pipeline.lib.warehouse.connection import table_exists
 
 # `kept` rows (an ERP customer or enrichment domain without CRM account kept as its own account)
 # are not losses: counted in the mart, left out of the summary.

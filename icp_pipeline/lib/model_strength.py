@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from icp_pipeline.lib.warehouse import table_exists
+from icp_pipeline.lib.warehouse.connection import table_exists
 
 WEAK = ("weak", "none")
 _ORDER_COLUMNS = ("refreshed_at", "published_at", "trained_at", "created_at")

@@ -18,7 +18,7 @@ from icp_pipeline.lib.model_strength import (  # noqa: E402
     read_model_strength,
     tiers_followed_rules,
 )
-from icp_pipeline.lib.warehouse import table_exists  # noqa: E402
+from icp_pipeline.lib.warehouse.connection import table_exists  # noqa: E402
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;

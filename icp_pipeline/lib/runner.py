@@ -11,7 +11,7 @@ import dagster as dg
 
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.summary import print_summary
-from icp_pipeline.lib.warehouse_lock import WarehouseLockedError, warehouse_lock
+from icp_pipeline.lib.warehouse.lock import WarehouseLockedError, warehouse_lock
 
 
 def run_refresh(settings: Settings, selection: str = "*", verbose: bool = False) -> int:

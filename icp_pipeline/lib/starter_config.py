@@ -24,7 +24,7 @@ import yaml
 from icp_pipeline.lib.icp_config import load_icp_config
 from icp_pipeline.lib.landing.contract import TABLES_BY_NAME
 from icp_pipeline.lib.landing.files import find_table_files
-from icp_pipeline.lib.sql import quote_ident, sql_literal
+from icp_pipeline.lib.warehouse.sql import quote_ident, sql_literal
 
 # Contract columns of crm/accounts and enrichment/firmographics that are keys or names, not attributes.
 _NOT_ATTRIBUTES = {

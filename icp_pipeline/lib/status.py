@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from icp_pipeline.lib.settings import Settings
-from icp_pipeline.lib.warehouse import connect, table_exists
+from icp_pipeline.lib.warehouse.connection import connect, table_exists
 
 
 def print_status(settings: Settings) -> int:

@@ -9,7 +9,7 @@ from icp_pipeline.lib.dropped_values import dropped_values
 from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
 from icp_pipeline.lib.model_strength import caution_sentence, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.settings import Settings
-from icp_pipeline.lib.warehouse import connect, table_exists
+from icp_pipeline.lib.warehouse.connection import connect, table_exists
 
 
 def print_summary(settings: Settings, top_n: int = 5) -> None:

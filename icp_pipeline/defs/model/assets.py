@@ -12,7 +12,7 @@ from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_model
 from icp_pipeline.lib.model.settings import ModelSettings
 from icp_pipeline.lib.publish_io import image_markdown, write_frame
 from icp_pipeline.lib.run_config import icp_config_for
-from icp_pipeline.lib.warehouse import fetch_frame
+from icp_pipeline.lib.warehouse.frames import fetch_frame
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 MODEL_SCHEMA = "model"

@@ -34,7 +34,6 @@ from icp_pipeline.lib.icp.rules import rule_scores, rules_icp_score
 from icp_pipeline.lib.icp_config import IcpConfig
 from icp_pipeline.lib.model_strength import read_model_strength
 from icp_pipeline.lib.publish_io import arrow_text, read_frame
-from icp_pipeline.lib.sql import quote_ident
 from icp_pipeline.lib.tier_baseline import (
     Baseline,
     TierOutcome,
@@ -44,7 +43,8 @@ from icp_pipeline.lib.tier_baseline import (
     tier_refresh,
 )
 from icp_pipeline.lib.tiering import assign_tiers, tier_summary
-from icp_pipeline.lib.warehouse import table_exists
+from icp_pipeline.lib.warehouse.connection import table_exists
+from icp_pipeline.lib.warehouse.sql import quote_ident
 
 # Scored accounts in the published order: icp_score high to low, ties by expected value (high to low)
 # and only then by account_key, missing scores last (as pandas sorts).

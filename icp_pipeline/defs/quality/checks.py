@@ -15,7 +15,7 @@ from icp_pipeline.lib.quality.suites import (
     raw_error_expectations,
     raw_warning_expectations,
 )
-from icp_pipeline.lib.sql import quote_ident
+from icp_pipeline.lib.warehouse.sql import quote_ident
 from icp_pipeline.resources import WarehouseResource
 
 # Tables with more rows are validated on a uniform sample of this many rows plus every row that breaks a

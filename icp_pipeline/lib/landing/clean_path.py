@@ -25,7 +25,7 @@ from icp_pipeline.lib.landing.transforms import (
 from icp_pipeline.lib.landing.typecheck import typed_expr
 from icp_pipeline.lib.landing.vocabularies import clean_path_flags, stage_flag
 from icp_pipeline.lib.landing.writing import single_threaded
-from icp_pipeline.lib.sql import quote_ident, sql_literal
+from icp_pipeline.lib.warehouse.sql import quote_ident, sql_literal
 
 _NEEDS_GENERAL_PATH = "icp: a row needs the loader's general path"
 

@@ -25,7 +25,7 @@ from icp_pipeline.lib.landing.files import LandingDataError
 from icp_pipeline.lib.landing.mapping import TableMapping
 from icp_pipeline.lib.landing.quarantine import QUARANTINE_COLUMNS, QUARANTINE_TABLE, LoadReport
 from icp_pipeline.lib.landing.typecheck import typed_expr
-from icp_pipeline.lib.sql import quote_ident, sql_literal
+from icp_pipeline.lib.warehouse.sql import quote_ident, sql_literal
 
 SUMMED_MONEY = {
     ("erp/invoices", "amount"),

@@ -49,7 +49,7 @@ from icp_pipeline.lib.landing.transforms import (
 from icp_pipeline.lib.landing.typecheck import check_types
 from icp_pipeline.lib.landing.vocabularies import apply_vocabularies, check_stages, default_stages
 from icp_pipeline.lib.landing.writing import create_empty_raw_table, write_typed
-from icp_pipeline.lib.sql import quote_ident
+from icp_pipeline.lib.warehouse.sql import quote_ident
 
 
 def load_table(

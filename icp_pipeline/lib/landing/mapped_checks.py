@@ -29,7 +29,7 @@ from icp_pipeline.lib.landing.transforms import (
     date_formats,
     number_expr,
 )
-from icp_pipeline.lib.sql import quote_ident, sql_literal
+from icp_pipeline.lib.warehouse.sql import quote_ident, sql_literal
 
 
 def companions(con: duckdb.DuckDBPyConnection, relation: str = "_mapped") -> dict[str, list[str]]:

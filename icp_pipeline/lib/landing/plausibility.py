@@ -13,7 +13,7 @@ import duckdb
 from icp_pipeline.lib.landing.contract import Column, Table
 from icp_pipeline.lib.landing.quarantine import QUARANTINE_COLUMNS, QUARANTINE_TABLE, LoadReport
 from icp_pipeline.lib.landing.typecheck import typed_expr
-from icp_pipeline.lib.sql import quote_ident, sql_literal
+from icp_pipeline.lib.warehouse.sql import quote_ident, sql_literal
 
 # Amounts at or beyond this size (in any currency) are typos or unit mix-ups, never real deals.
 ABSURD_AMOUNT = 1e12

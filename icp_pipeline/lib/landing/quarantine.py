@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 
 from icp_pipeline.lib.landing.contract import Table
-from icp_pipeline.lib.sql import quote_ident
-from icp_pipeline.lib.warehouse import table_exists
+from icp_pipeline.lib.warehouse.connection import table_exists
+from icp_pipeline.lib.warehouse.sql import quote_ident
 
 RAW_SCHEMA = "raw"
 QUARANTINE_TABLE = f"{RAW_SCHEMA}._quarantine"

@@ -21,7 +21,7 @@ from icp_pipeline.lib.landing.ragged import (
     clear_rejects,
     scan_field_counts,
 )
-from icp_pipeline.lib.sql import sql_literal
+from icp_pipeline.lib.warehouse.sql import sql_literal
 
 # Delimiters other than the contract's comma that exports commonly use.
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}

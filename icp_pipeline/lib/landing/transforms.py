@@ -14,7 +14,7 @@ from icp_pipeline.lib.landing.contract import Table
 from icp_pipeline.lib.landing.files import LandingDataError, TableFiles
 from icp_pipeline.lib.landing.mapping import ColumnSource, TableMapping
 from icp_pipeline.lib.landing.quarantine import LoadReport
-from icp_pipeline.lib.sql import quote_ident, sql_literal
+from icp_pipeline.lib.warehouse.sql import quote_ident, sql_literal
 
 # A column of crm/accounts or enrichment/firmographics named like this is personal data (of a contact,
 # or of the employee who owns the account) and is not loaded as a candidate attribute, whose values

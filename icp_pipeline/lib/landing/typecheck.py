@@ -11,7 +11,7 @@ import duckdb
 from icp_pipeline.lib.landing.contract import Column, Table
 from icp_pipeline.lib.landing.files import LandingDataError
 from icp_pipeline.lib.landing.quarantine import MAX_EXAMPLES
-from icp_pipeline.lib.sql import quote_ident
+from icp_pipeline.lib.warehouse.sql import quote_ident
 
 
 def typed_expr(col: Column) -> str:

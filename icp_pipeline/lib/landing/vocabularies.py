@@ -48,7 +48,7 @@ from icp_pipeline.lib.landing.contract import Table
 from icp_pipeline.lib.landing.files import LandingDataError
 from icp_pipeline.lib.landing.mapping import TableMapping
 from icp_pipeline.lib.landing.quarantine import LoadReport
-from icp_pipeline.lib.sql import quote_ident, sql_literal
+from icp_pipeline.lib.warehouse.sql import quote_ident, sql_literal
 
 _MAX_LISTED = 20
 

@@ -10,7 +10,7 @@ import duckdb
 from icp_pipeline.lib.landing.contract import Table
 from icp_pipeline.lib.landing.quarantine import RAW_SCHEMA, LoadReport
 from icp_pipeline.lib.landing.typecheck import typed_expr
-from icp_pipeline.lib.sql import quote_ident
+from icp_pipeline.lib.warehouse.sql import quote_ident
 
 
 def create_empty_raw_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from icp_pipeline.lib.dropped_values import sentence_by_table
 from icp_pipeline.lib.landing.connectors.tables import DIALECTS
-from icp_pipeline.lib.warehouse import table_exists
+from icp_pipeline.lib.warehouse.connection import table_exists
 
 POINT_IN_TIME = {
     "fivetran_salesforce": (

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from icp_pipeline.lib.landing.files import LandingDataError
-from icp_pipeline.lib.sql import quote_ident
+from icp_pipeline.lib.warehouse.sql import quote_ident
 
 ENV_VAR = "ICP_SOURCE_DUCKDB"
 SCHEMAS = ("salesforce", "salesforce_history", "hubspot", "stripe")
