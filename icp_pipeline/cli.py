@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from icp_pipeline.lib.settings import DATA_DIR, Settings
+from icp_pipeline.lib.config.settings import DATA_DIR, Settings
 
 
 def _use_persistent_dagster_home() -> None:
@@ -64,7 +64,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from icp_pipeline.lib.starter_config import StarterConfigError, write_starter_config
+    from icp_pipeline.lib.config.starter import StarterConfigError, write_starter_config
 
     try:
         path = write_starter_config(Path(args.landing), Path(args.out), force=args.force)

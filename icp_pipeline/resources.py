@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from icp_pipeline.lib.settings import Settings
+from icp_pipeline.lib.config.settings import Settings
 from icp_pipeline.lib.warehouse.connection import connect
 from icp_pipeline.lib.warehouse.lock import warehouse_lock
 

@@ -167,7 +167,7 @@ def test_connector_schemas_in_a_duckdb_file_are_read_like_landed_folders(landed,
 
 
 def test_the_icp_yaml_source_section_sets_the_dialect(landed, tmp_path):
-    from icp_pipeline.lib.icp_config import IcpConfigError, load_icp_config
+    from icp_pipeline.lib.config.icp import IcpConfigError, load_icp_config
 
     config = tmp_path / "icp.yaml"
     config.write_text("source:\n  crm: fivetran_salesforce\n  billing: fivetran_stripe\n")

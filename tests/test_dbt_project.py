@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from icp_pipeline.lib.settings import DBT_PROJECT_DIR
+from icp_pipeline.lib.config.settings import DBT_PROJECT_DIR
 
 
 def _load_fixtures():

@@ -243,8 +243,8 @@ def test_the_lock_is_reentrant_within_a_refresh(tmp_path):
 
 
 def test_icp_run_does_not_start_while_another_refresh_holds_the_warehouse(tmp_path, capsys, monkeypatch):
+    from icp_pipeline.lib.config.settings import Settings
     from icp_pipeline.lib.runner import run_refresh
-    from icp_pipeline.lib.settings import Settings
 
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from icp_pipeline.lib.icp_config import IcpConfigError, load_icp_config
-from icp_pipeline.lib.settings import DEFAULT_CONFIG
+from icp_pipeline.lib.config.icp import IcpConfigError, load_icp_config
+from icp_pipeline.lib.config.settings import DEFAULT_CONFIG
 
 
 def test_the_shipped_example_config_is_valid():

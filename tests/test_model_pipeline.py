@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icp_pipeline.lib.icp_config import TierPolicy
+from icp_pipeline.lib.config.icp import TierPolicy
 from icp_pipeline.lib.model import ModelSettings, metric_value, run_models
 from icp_pipeline.lib.model.reasons import MINUS, PLUS
 from icp_pipeline.lib.model.synthetic import make_synthetic

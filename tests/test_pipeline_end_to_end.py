@@ -15,7 +15,7 @@ import pytest
 
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
 from icp_pipeline.demo.generator import generate_demo_data
-from icp_pipeline.lib.settings import DEFAULT_CONFIG
+from icp_pipeline.lib.config.settings import DEFAULT_CONFIG
 from tests.pipeline_harness import PipelineRun, run_pipeline
 
 pytestmark = pytest.mark.slow

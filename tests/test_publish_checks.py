@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from icp_pipeline.defs.publish.checks import tier1_holdout_lift_above_tier2, tier_sizes_match_policy
-from icp_pipeline.lib.icp_config import TierPolicy
+from icp_pipeline.lib.config.icp import TierPolicy
 from icp_pipeline.resources import WarehouseResource
 
 

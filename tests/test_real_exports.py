@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from icp_pipeline.lib.icp_config import load_icp_config
+from icp_pipeline.lib.config.icp import load_icp_config
 from icp_pipeline.lib.landing.contract import TABLES_BY_NAME
 from icp_pipeline.lib.landing.loader import load_table
 from tests.pipeline_harness import PipelineRun, run_pipeline

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.settings import Settings
+from icp_pipeline.lib.config.settings import Settings
 from icp_pipeline.lib.summary import print_summary
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from icp_pipeline.cli import main
+from icp_pipeline.lib.config.icp import load_icp_config
 from icp_pipeline.lib.icp.filters import parse_filter, validate_filter
-from icp_pipeline.lib.icp_config import load_icp_config
 
 
 def _crm_only(landing):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from icp_pipeline.lib.icp_config import load_icp_config
+from icp_pipeline.lib.config.icp import load_icp_config
 from tests.pipeline_harness import PipelineRun, run_pipeline
 
 MAPPINGS = Path(__file__).resolve().parent.parent / "mappings"
@@ -90,7 +90,7 @@ def _slice_before(landing: Path, table: str, column: str, cut: pd.Timestamp) -> 
 @pytest.mark.slow
 def test_demo_data_growing_by_a_year_keeps_tier1_within_the_policy(tmp_path):
     from icp_pipeline.demo.generator import generate_demo_data
-    from icp_pipeline.lib.settings import DEFAULT_CONFIG
+    from icp_pipeline.lib.config.settings import DEFAULT_CONFIG
 
     full = tmp_path / "full"
     generate_demo_data(full, n_accounts=600, n_prospects=1500, seed=3)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icp_pipeline.lib.icp_config import TierPolicy
+from icp_pipeline.lib.config.icp import TierPolicy
 from icp_pipeline.lib.tiering import assign_tiers, tier_summary
 
 
@@ -211,7 +211,7 @@ def test_rules_tiers_rank_rule_matches_first_then_expected_value():
 def _build(scored_frame: pd.DataFrame, policy: TierPolicy | None = None, rule_score=None) -> pd.DataFrame:
     """`build_targets` on a scored list in published order (icp_score desc, ev desc, account_key)."""
     from icp_pipeline.defs.publish.build import build_targets
-    from icp_pipeline.lib.icp_config import IcpConfig
+    from icp_pipeline.lib.config.icp import IcpConfig
 
     frame = scored_frame.sort_values(
         ["icp_score", "expected_value", "account_key"], ascending=[False, False, True]

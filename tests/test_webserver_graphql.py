@@ -17,7 +17,7 @@ import pytest
 
 from icp_pipeline.defs.extract.assets import extract_assets
 from icp_pipeline.demo.generator import generate_demo_data
-from icp_pipeline.lib.settings import PROJECT_ROOT
+from icp_pipeline.lib.config.settings import PROJECT_ROOT
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 pytestmark = pytest.mark.slow

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from icp_pipeline.lib.config.settings import PROJECT_ROOT
 from icp_pipeline.lib.landing.contract import TABLES
-from icp_pipeline.lib.settings import PROJECT_ROOT
 
 DOCS_DIR = PROJECT_ROOT / "docs"
 

@@ -15,9 +15,9 @@ sold to cannot be let through.
 
 from __future__ import annotations
 
+from icp_pipeline.lib.config.icp import IcpConfigError
 from icp_pipeline.lib.icp.filters import FilterError, _columns_of, _walk, parse_filter
 from icp_pipeline.lib.icp.hypotheses import untestable
-from icp_pipeline.lib.icp_config import IcpConfigError
 
 
 def filter_problems_and_warnings(config, columns) -> tuple[list[str], list[str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from icp_pipeline.lib.settings import Settings
+from icp_pipeline.lib.config.settings import Settings
 from icp_pipeline.lib.summary import print_summary
 from icp_pipeline.lib.warehouse.lock import WarehouseLockedError, warehouse_lock
 

@@ -27,7 +27,7 @@ import re
 import sys
 from pathlib import Path
 
-from icp_pipeline.lib.settings import DBT_PROJECT_DIR
+from icp_pipeline.lib.config.settings import DBT_PROJECT_DIR
 
 SEED_PATH = DBT_PROJECT_DIR / "seeds" / "shared_domains.csv"
 SEED_COLUMNS = ["domain", "kind", "match_subdomains", "source"]

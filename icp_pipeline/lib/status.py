@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from icp_pipeline.lib.settings import Settings
+from icp_pipeline.lib.config.settings import Settings
 from icp_pipeline.lib.warehouse.connection import connect, table_exists
 
 

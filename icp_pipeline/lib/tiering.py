@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # the config imports the ICP package, which imports this module
-    from icp_pipeline.lib.icp_config import TierPolicy
+    from icp_pipeline.lib.config.icp import TierPolicy
 
 TIER_ORDER = ["Tier 1", "Tier 2", "Tier 3", "Disqualified"]
 

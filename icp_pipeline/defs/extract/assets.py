@@ -4,6 +4,7 @@ import dataclasses
 
 import dagster as dg
 
+from icp_pipeline.lib.config.run import icp_config_for
 from icp_pipeline.lib.landing.connectors.airbyte import connector_mapping
 from icp_pipeline.lib.landing.connectors.detect import detect, record_detection
 from icp_pipeline.lib.landing.connectors.source_duckdb import connector_dir
@@ -11,7 +12,6 @@ from icp_pipeline.lib.landing.connectors.tables import CONNECTOR_TABLES
 from icp_pipeline.lib.landing.contract import TABLES, Table
 from icp_pipeline.lib.landing.loader import load_table
 from icp_pipeline.lib.landing.quarantine import record_load
-from icp_pipeline.lib.run_config import icp_config_for
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 

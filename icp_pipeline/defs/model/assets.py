@@ -1,17 +1,16 @@
 """Model assets: LightGBM value and win models, SHAP attribute ranking and scores for every account."""
 
-import dataclasses
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
 from icp_pipeline.defs.model.checks import card_metadata
+from icp_pipeline.defs.model.config import ModelConfig
+from icp_pipeline.lib.config.run import icp_config_for
 from icp_pipeline.lib.filter_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
-from icp_pipeline.lib.model.settings import ModelSettings
 from icp_pipeline.lib.publish_io import image_markdown, write_frame
-from icp_pipeline.lib.run_config import icp_config_for
 from icp_pipeline.lib.warehouse.frames import fetch_frame
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
@@ -21,33 +20,6 @@ MARTS = [
     dg.AssetKey(["marts", "attribute_catalog"]),
     dg.AssetKey(["marts", "closed_opportunities"]),
 ]
-
-
-class ModelConfig(dg.Config):
-    """Hyper-parameters of the LightGBM models; unset fields keep `ModelSettings`' defaults."""
-
-    value_label: str | None = None  # default: `value_label` of the ICP config
-    seed: int | None = None
-    learning_rate: float | None = None
-    num_leaves: int | None = None
-    large_data_rows: int | None = None  # from this many training rows: bigger trees, faster rate
-    num_boost_round: int | None = None
-    lambda_l2: float | None = None
-    n_bootstrap: int | None = None
-    cv_folds: int | None = None
-    min_customers: int | None = None
-    n_metric_bootstrap: int | None = None  # resamples behind the model card's 90 % intervals
-    tie_margin_spearman: float | None = None  # candidates within it of the best: the simplest wins
-    min_holdout_n: int | None = None  # fewer held-out customers: strength `none`
-    moderate_spearman_low: float | None = None  # Spearman lower bound below it: `weak`
-    strong_spearman_low: float | None = None  # Spearman lower bound from it: `strong`
-    near_duplicate_spearman: float | None = None  # |Spearman| from which attributes form one group
-
-    def to_settings(self, default_label: str) -> ModelSettings:
-        fields = {f.name for f in dataclasses.fields(ModelSettings)}
-        values = {k: v for k, v in self.model_dump().items() if k in fields and v is not None}
-        values.setdefault("value_label", default_label)
-        return ModelSettings(**values)
 
 
 @dg.multi_asset(

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from icp_pipeline.defs.publish.model_card import model_card_frame
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
+from icp_pipeline.lib.config.icp import IcpConfig
 from icp_pipeline.lib.coverage import data_coverage, model_value_label
 from icp_pipeline.lib.icp import (
     FilterError,
@@ -31,7 +32,6 @@ from icp_pipeline.lib.icp.churn import ChangeContext, tier_changes_and_churn
 from icp_pipeline.lib.icp.expansion import rank_expansion
 from icp_pipeline.lib.icp.overrides import settle_tiers
 from icp_pipeline.lib.icp.rules import rule_scores, rules_icp_score
-from icp_pipeline.lib.icp_config import IcpConfig
 from icp_pipeline.lib.model_strength import read_model_strength
 from icp_pipeline.lib.publish_io import arrow_text, read_frame
 from icp_pipeline.lib.tier_baseline import (

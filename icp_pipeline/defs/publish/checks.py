@@ -6,7 +6,7 @@ from __future__ import annotations
 import dagster as dg
 import numpy as np
 
-from icp_pipeline.lib.icp_config import TierPolicy
+from icp_pipeline.lib.config.icp import TierPolicy
 from icp_pipeline.lib.tier_baseline import tier_size_check
 from icp_pipeline.resources import WarehouseResource
 

@@ -15,7 +15,7 @@ from dagster_dbt import (
 )
 
 from icp_pipeline.defs.transform.project import dbt_project
-from icp_pipeline.lib.run_config import icp_config_for
+from icp_pipeline.lib.config.run import icp_config_for
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from icp_pipeline.lib.settings import DBT_PROJECT_DIR, Settings
+from icp_pipeline.lib.config.settings import DBT_PROJECT_DIR, Settings
 
 # dbt's profile reads the warehouse path from ICP_DUCKDB_PATH; parsing needs it set.
 os.environ.setdefault("ICP_DUCKDB_PATH", str(Settings.from_env().duckdb_path))

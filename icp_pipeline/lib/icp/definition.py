@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+
+from icp_pipeline.lib.config.strict import StrictModel
 
 from .filters import FilterError, parse_filter, validate_filter
 
@@ -31,10 +33,6 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _check_syntax(text: str) -> str:
     try:
         parse_filter(text)
@@ -46,7 +44,7 @@ def _check_syntax(text: str) -> str:
 FilterText = Annotated[str, AfterValidator(_check_syntax)]
 
 
-class Questions(_Strict):
+class Questions(StrictModel):
     """The seven qualitative ICP questions, answered in free text by sales and marketing."""
 
     ideal_account: str | None = None  # what does an ideal account look like?
@@ -58,7 +56,7 @@ class Questions(_Strict):
     cannot_sell_to: str | None = None  # whom must we never sell to?
 
 
-class Hypothesis(_Strict):
+class Hypothesis(StrictModel):
     """A belief about the ICP, tested against customer data.
 
     `expect`: whether accounts matching `filter` should have a higher or lower `metric` than the rest;
@@ -73,7 +71,7 @@ class Hypothesis(_Strict):
     owner: str | None = None
 
 
-class Disqualifier(_Strict):
+class Disqualifier(StrictModel):
     """Accounts matching `filter` get tier `Disqualified` with `reason`."""
 
     id: Identifier
@@ -81,7 +79,7 @@ class Disqualifier(_Strict):
     reason: NonEmpty
 
 
-class OverrideMatch(_Strict):
+class OverrideMatch(StrictModel):
     """Exactly one of a CRM account id or a web domain (normalised: lower case, no scheme or www.)."""
 
     account_id: str | None = Field(None, min_length=1)
@@ -97,7 +95,7 @@ class OverrideMatch(_Strict):
         return f"account_id {self.account_id}" if self.account_id is not None else f"domain {self.domain}"
 
 
-class Override(_Strict):
+class Override(StrictModel):
     """A manual decision on one account: include (at `tier`) or exclude (-> Disqualified)."""
 
     match: OverrideMatch
@@ -113,13 +111,13 @@ class Override(_Strict):
         return self
 
 
-class SegmentsConfig(_Strict):
+class SegmentsConfig(StrictModel):
     """How many segment profiles to cut the high-value customers into."""
 
     count: int = Field(4, ge=3, le=5)
 
 
-class ValidationConfig(_Strict):
+class ValidationConfig(StrictModel):
     """Windows of the ICP validation checks."""
 
     leads_recent_days: int = Field(90, ge=1, le=3650)
@@ -153,7 +151,7 @@ Disqualifiers = Annotated[list[Disqualifier], BeforeValidator(_none_is_empty), A
 Overrides = Annotated[list[Override], BeforeValidator(_none_is_empty), AfterValidator(_unique_matches)]
 
 
-class IcpDefinition(_Strict):
+class IcpDefinition(StrictModel):
     """The ICP sections of `icp.yaml`; each field can be added to `IcpConfig` as is."""
 
     questions: Questions = Field(default_factory=Questions)

@@ -32,8 +32,9 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from icp_pipeline.lib.config.strict import StrictModel
 from icp_pipeline.lib.landing.contract import TABLES_BY_NAME
 
 COMBINE_RULES = ("sum", "most_frequent", "earliest", "latest", "first", "last")
@@ -41,10 +42,8 @@ CombineRule = Literal["sum", "most_frequent", "earliest", "latest", "first", "la
 _SAFE_FORMAT = re.compile(r"^[%A-Za-z0-9 /:.\-_,TZ]+$")
 
 
-class ColumnSource(BaseModel):
+class ColumnSource(StrictModel):
     """Where one contract column's value comes from (exactly one of column/constant/subtract)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     column: str | None = None
     constant: str | float | int | bool | None = None
@@ -69,9 +68,7 @@ class ColumnSource(BaseModel):
         return list(self.subtract or [])
 
 
-class TableMapping(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TableMapping(StrictModel):
     path: str | None = None
     columns: dict[str, ColumnSource] = Field(default_factory=dict)
     deduplicate_on: str | None = None

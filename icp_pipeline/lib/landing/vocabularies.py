@@ -198,7 +198,7 @@ _LOST = re.compile(r"lost|loss|\blose\b|disqualif")
 
 def default_stages() -> tuple[list[str], list[str]]:
     """The won and lost spellings of the ICP config's defaults (`StageConfig`)."""
-    from icp_pipeline.lib.icp_config import DEFAULT_LOST_STAGES, DEFAULT_WON_STAGES
+    from icp_pipeline.lib.config.icp import DEFAULT_LOST_STAGES, DEFAULT_WON_STAGES
 
     return list(DEFAULT_WON_STAGES), list(DEFAULT_LOST_STAGES)
 

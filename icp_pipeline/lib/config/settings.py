@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parents[2]  # icp_pipeline/ (this file: icp_pipeline/lib/config/)
 # The repository root holds dbt_project/, icp.yaml and data/ beside the package.
 PROJECT_ROOT = PACKAGE_DIR.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from icp_pipeline.lib.config.strict import StrictModel
 from icp_pipeline.lib.icp.definition import IcpDefinition
 from icp_pipeline.lib.landing.mapping import TableMapping, parse_mappings
 
@@ -16,18 +17,14 @@ DEFAULT_WON_STAGES = ["closed won", "won", "closed-won", "closedwon", "closed_wo
 DEFAULT_LOST_STAGES = ["closed lost", "lost", "closed-lost", "closedlost", "closed_lost", "disqualified"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class StageConfig(_Strict):
+class StageConfig(StrictModel):
     """Which CRM stage spellings mean won or lost (compared case-insensitively, trimmed)."""
 
     won: list[str] = Field(default_factory=lambda: list(DEFAULT_WON_STAGES))
     lost: list[str] = Field(default_factory=lambda: list(DEFAULT_LOST_STAGES))
 
 
-class IdentityConfig(_Strict):
+class IdentityConfig(StrictModel):
     """How strictly records must join across tables (`marts.identity_match_rates`).
 
     `min_child_match_rate`: the lowest share of a child table's rows with a key (deals, contacts,
@@ -40,7 +37,7 @@ class IdentityConfig(_Strict):
     min_child_match_rate: float = Field(0.8, ge=0, le=1)
 
 
-class SourceConfig(_Strict):
+class SourceConfig(StrictModel):
     """Connector dialect of the landing folder (docs/connectors/): `crm` (fivetran_salesforce, fivetran_hubspot, airbyte_salesforce) and
     `billing` (fivetran_stripe). Unset = detected from the folder's table and column names; the
     contract's own `crm/` and `erp/` folders when no connector folder is there."""
@@ -49,7 +46,7 @@ class SourceConfig(_Strict):
     billing: str | None = None
 
 
-class TierPolicy(_Strict):
+class TierPolicy(StrictModel):
     """How prospects are cut into Tier 1/2/3.
 
     - `quantile`: Tier 1 = top `tier1_share` by expected value, Tier 2 = next `tier2_share`, Tier 3 = rest.

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from icp_pipeline.lib.icp_config import load_icp_config
+from icp_pipeline.lib.config.icp import load_icp_config
 from icp_pipeline.lib.landing.contract import TABLES_BY_NAME
 from icp_pipeline.lib.landing.files import find_table_files
 from icp_pipeline.lib.warehouse.sql import quote_ident, sql_literal
