@@ -2,8 +2,8 @@
 
 import duckdb
 
-from icp_pipeline.defs.quality import checks
 from icp_pipeline.lib.landing.contract import get_table
+from icp_pipeline.lib.quality import gx_sample
 from icp_pipeline.lib.quality.gx_validate import validate_frame
 from icp_pipeline.lib.quality.suites import raw_error_expectations, raw_warning_expectations
 
@@ -28,8 +28,8 @@ def test_sampled_frame_gives_the_full_tables_blocking_results(monkeypatch):
     )
     errors = raw_error_expectations(get_table("crm/activities"))
     cols = ["activity_id", "account_id", "activity_type", "occurred_at"]
-    monkeypatch.setattr(checks, "GX_MAX_ROWS", 500)
-    frame, n = checks.frame_for_gx(con, "raw.a", ", ".join(cols), errors, cols)
+    monkeypatch.setattr(gx_sample, "GX_MAX_ROWS", 500)
+    frame, n = gx_sample.frame_for_gx(con, "raw.a", ", ".join(cols), errors, cols)
     assert n == 20002 and len(frame) < 1000
     full = con.execute("select * from raw.a").df()
     assert _summary(frame, errors) == _summary(full, errors)
@@ -39,7 +39,7 @@ def test_sampled_frame_gives_the_full_tables_blocking_results(monkeypatch):
 def test_small_tables_are_validated_whole():
     con = duckdb.connect()
     con.execute("create table t as select i as k from range(100) r(i)")
-    frame, n = checks.frame_for_gx(con, "t", "k", [], ["k"])
+    frame, n = gx_sample.frame_for_gx(con, "t", "k", [], ["k"])
     assert n == 100 and len(frame) == 100
 
 
@@ -51,8 +51,8 @@ def test_a_clean_large_table_is_validated_on_the_sample_alone(monkeypatch):
     )
     errors = raw_error_expectations(get_table("crm/activities"))
     cols = ["activity_id", "account_id", "occurred_at"]
-    monkeypatch.setattr(checks, "GX_MAX_ROWS", 300)
-    frame, n = checks.frame_for_gx(con, "t", ", ".join(cols), errors, cols)
+    monkeypatch.setattr(gx_sample, "GX_MAX_ROWS", 300)
+    frame, n = gx_sample.frame_for_gx(con, "t", ", ".join(cols), errors, cols)
     assert n == 5000 and len(frame) == 300
     assert frame["activity_id"].is_unique
 
@@ -65,7 +65,7 @@ def test_both_suites_validated_together_give_each_suites_own_outcomes():
         "case when i % 11 = 0 then 'lost' else 'paid' end as status from range(1000) r(i)"
     ).df()
     errors, warnings = raw_error_expectations(table), raw_warning_expectations(table)
-    together = checks._validate_suites(frame, "t", [("gx_errors", errors), ("gx_warnings", warnings)])
+    together = gx_sample.validate_suites(frame, "t", [("gx_errors", errors), ("gx_warnings", warnings)])
     assert together == {
         "gx_errors": validate_frame(frame, "e", errors),
         "gx_warnings": validate_frame(frame, "w", warnings),

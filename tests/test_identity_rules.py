@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from icp_pipeline.defs.quality.identity_checks import identity_child_parent_match_rates
+from icp_pipeline.defs.transform.checks import identity_child_parent_match_rates
 from icp_pipeline.resources import WarehouseResource
 from tests.identity_cases import salesforce_18
 from tests.test_dbt_project import build, run_dbt

@@ -14,11 +14,11 @@ import json
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.dropped_values import sentence_by_table as dropped_in_models
 from icp_pipeline.lib.landing.connectors.coverage import connector_rows
 from icp_pipeline.lib.landing.connectors.tables import DIALECTS
 from icp_pipeline.lib.landing.contract import TABLES
 from icp_pipeline.lib.landing.quarantine import describe_counts
+from icp_pipeline.lib.quality.dropped_values import sentence_by_table as dropped_in_models
 from icp_pipeline.lib.warehouse.connection import table_exists
 
 COVERAGE_COLUMNS = ["area", "name", "available", "row_count", "quarantined_rows", "detail"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.dropped_values import sentence_by_table
 from icp_pipeline.lib.landing.connectors.tables import DIALECTS
+from icp_pipeline.lib.quality.dropped_values import sentence_by_table
 from icp_pipeline.lib.warehouse.connection import table_exists
 
 POINT_IN_TIME = {

@@ -1,8 +1,11 @@
-"""Asset checks on identity resolution: child tables must match their parents (blocking)."""
+"""Asset checks of the dbt models: the feature mart's Great Expectations suite, and identity resolution
+(child tables must match their parents; blocking)."""
 
 import dagster as dg
 
+from icp_pipeline.defs.gx_checks import build_gx_checks
 from icp_pipeline.lib.quality.match_rates import failing_pairs, failure_message, warning_pairs
+from icp_pipeline.lib.quality.suites import feature_mart_error_expectations, feature_mart_warning_expectations
 from icp_pipeline.resources import WarehouseResource
 
 MATCH_RATES = dg.AssetKey(["marts", "identity_match_rates"])
@@ -60,7 +63,16 @@ def identity_match_rates_reported(warehouse: WarehouseResource) -> dg.AssetCheck
     )
 
 
-identity_checks: list[dg.AssetChecksDefinition] = [
+feature_mart_gx_checks = build_gx_checks(
+    FEATURE_MART,
+    "marts.account_features",
+    feature_mart_error_expectations(),
+    feature_mart_warning_expectations(),
+    "Great Expectations suite of the feature mart (one row per account key, labels in range).",
+)
+
+transform_checks: list[dg.AssetChecksDefinition] = [
+    feature_mart_gx_checks,
     identity_child_parent_match_rates,
     identity_match_rates_reported,
 ]
