@@ -220,8 +220,8 @@ def publish(con: duckdb.DuckDBPyConnection, scores, export_dir: Path) -> int:
 
 
 def main(landing: Path, target: Path, workdir: Path, report_path: Path) -> int:
-    from icp_pipeline.lib.icp_config import load_icp_config
-    from icp_pipeline.lib.settings import DBT_PROJECT_DIR
+    from icp_pipeline.lib.config.icp import load_icp_config
+    from icp_pipeline.lib.config.settings import DBT_PROJECT_DIR
 
     value_label = load_icp_config(None).value_label
     warehouse = (

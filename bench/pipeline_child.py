@@ -40,8 +40,8 @@ def main(landing: Path, workdir: Path, report_path: Path) -> int:
     import dagster as dg
     import duckdb
 
-    from icp_pipeline.lib.runner import run_refresh
-    from icp_pipeline.lib.settings import Settings
+    from icp_pipeline.cli.runner import run_refresh
+    from icp_pipeline.lib.config.settings import Settings
 
     t_imported = time.time()
     code = run_refresh(Settings.from_env())

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from icp_pipeline.cli.progress import failure_message
 from icp_pipeline.lib.config.icp import IcpConfig, IcpConfigError, load_icp_config
 from icp_pipeline.lib.config.settings import DEFAULT_CONFIG, PROJECT_ROOT
 from icp_pipeline.lib.filter_check import check_config_filters
@@ -28,7 +29,6 @@ from icp_pipeline.lib.landing.contract import get_table
 from icp_pipeline.lib.landing.files import LandingDataError
 from icp_pipeline.lib.landing.loader import load_table
 from icp_pipeline.lib.landing.mapping import parse_mappings
-from icp_pipeline.lib.progress import failure_message
 
 TODAY = dt.date(2026, 11, 24)  # the loader's "today" in these tests, so future dates are fixed
 BAD_INPUTS_DOC = PROJECT_ROOT / "docs" / "bad-inputs.md"

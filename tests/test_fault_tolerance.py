@@ -243,8 +243,8 @@ def test_the_lock_is_reentrant_within_a_refresh(tmp_path):
 
 
 def test_icp_run_does_not_start_while_another_refresh_holds_the_warehouse(tmp_path, capsys, monkeypatch):
+    from icp_pipeline.cli.runner import run_refresh
     from icp_pipeline.lib.config.settings import Settings
-    from icp_pipeline.lib.runner import run_refresh
 
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()
@@ -264,8 +264,8 @@ def test_icp_run_does_not_start_while_another_refresh_holds_the_warehouse(tmp_pa
 def test_a_dagster_step_that_writes_fails_with_the_lock_message(tmp_path):
     import dagster as dg
 
+    from icp_pipeline.cli.progress import failure_message
     from icp_pipeline.defs.extract.assets import extract_assets
-    from icp_pipeline.lib.progress import failure_message
     from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
     landing = tmp_path / "landing" / "crm"

@@ -18,9 +18,9 @@ import io
 import pandas as pd
 import pytest
 
+from icp_pipeline.cli.summary import print_summary
 from icp_pipeline.demo.generator import generate_demo_data
 from icp_pipeline.lib.config.settings import DEFAULT_CONFIG, Settings
-from icp_pipeline.lib.summary import print_summary
 from tests.identity_cases import copy_landing, free_mail_websites, salesforce_18_char_account_ids
 from tests.pipeline_harness import PipelineRun, run_pipeline
 

@@ -10,8 +10,8 @@ import shutil
 import pandas as pd
 import pytest
 
+from icp_pipeline.cli.summary import print_summary
 from icp_pipeline.lib.config.settings import Settings
-from icp_pipeline.lib.summary import print_summary
 from tests.pipeline_harness import run_pipeline
 
 FOOTER = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from icp_pipeline.cli.summary import print_summary
 from icp_pipeline.lib.config.settings import Settings
-from icp_pipeline.lib.summary import print_summary
 
 
 def _warehouse(tmp_path, targets: pd.DataFrame):

@@ -12,12 +12,12 @@ import duckdb
 import pandas as pd
 import pytest
 
+from icp_pipeline.cli.summary import print_summary
 from icp_pipeline.defs.transform.assets import dbt_resource
 from icp_pipeline.demo.generator import generate_demo_data
 from icp_pipeline.lib.config.icp import load_icp_config
 from icp_pipeline.lib.config.settings import DEFAULT_CONFIG, Settings
 from icp_pipeline.lib.icp.filters import compile_filter
-from icp_pipeline.lib.summary import print_summary
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 from tests.pipeline_harness import PipelineRun, run_pipeline
 

@@ -51,13 +51,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         print(f"Landing folder {settings.landing_dir} is empty: generating demo data …", flush=True)
         generate_demo_data(settings.landing_dir)
-    from icp_pipeline.lib.runner import run_refresh
+    from icp_pipeline.cli.runner import run_refresh
 
     return run_refresh(settings, selection=args.select, verbose=args.verbose)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from icp_pipeline.lib.status import print_status
+    from icp_pipeline.cli.status import print_status
 
     _use_persistent_dagster_home()
     return print_status(Settings.from_env())

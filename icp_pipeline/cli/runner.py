@@ -9,8 +9,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from icp_pipeline.cli.summary import print_summary
 from icp_pipeline.lib.config.settings import Settings
-from icp_pipeline.lib.summary import print_summary
 from icp_pipeline.lib.warehouse.lock import WarehouseLockedError, warehouse_lock
 
 
@@ -19,8 +19,8 @@ def run_refresh(settings: Settings, selection: str = "*", verbose: bool = False)
 
     dbt's and Dagster's own output goes to a log file beside the warehouse unless `verbose`.
     """
+    from icp_pipeline.cli.progress import PROGRESS_STREAM, progress_logger
     from icp_pipeline.definitions import build_definitions
-    from icp_pipeline.lib.progress import PROGRESS_STREAM, progress_logger
 
     defs = build_definitions()
     if selection.strip() in ("*", ""):
