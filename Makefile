@@ -40,7 +40,7 @@ bench: install manifest  ## scale benchmark: 10k/100k/1M accounts vs engines' fl
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
 shared-domains: install  ## regenerate dbt seed shared_domains from its libraries
-	$(BIN)/python -m icp_pipeline.lib.shared_domains
+	$(BIN)/python -m icp_pipeline.lib.landing.shared_domains
 
 lint: install
 	$(BIN)/ruff check .

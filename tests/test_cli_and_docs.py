@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from icp_pipeline.cli import build_parser, main
-from icp_pipeline.lib.docs_gen import DOCS_DIR, GENERATED
+from icp_pipeline.cli.docs_gen import DOCS_DIR, GENERATED
 from icp_pipeline.lib.landing.contract import TABLES
 
 ICP = str(Path(sys.executable).parent / "icp")
@@ -51,7 +51,7 @@ def test_run_rejects_an_unknown_option():
 @pytest.mark.parametrize("name", sorted(GENERATED))
 def test_generated_docs_are_up_to_date(name):
     committed = (DOCS_DIR / name).read_text(encoding="utf-8")
-    assert committed == GENERATED[name](), f"run `python -m icp_pipeline.lib.docs_gen` to refresh docs/{name}"
+    assert committed == GENERATED[name](), f"run `python -m icp_pipeline.cli.docs_gen` to refresh docs/{name}"
 
 
 def test_the_data_dictionary_covers_every_published_column():

@@ -8,7 +8,7 @@ import duckdb
 import jinja2
 import pytest
 
-from icp_pipeline.lib.crm_ids import crm_account_key, salesforce_checksum
+from icp_pipeline.lib.landing.crm_ids import crm_account_key, salesforce_checksum
 
 MACROS = Path(__file__).resolve().parent.parent / "dbt_project" / "macros" / "crm_account_id.sql"
 

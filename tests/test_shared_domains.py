@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from icp_pipeline.lib.shared_domains import SEED_COLUMNS, SEED_PATH, shared_domain_rows, write_seed
+from icp_pipeline.lib.landing.shared_domains import SEED_COLUMNS, SEED_PATH, shared_domain_rows, write_seed
 
 
 def test_the_seed_matches_the_libraries_it_is_generated_from(tmp_path):
@@ -16,7 +16,7 @@ def test_the_seed_matches_the_libraries_it_is_generated_from(tmp_path):
     write_seed(fresh)
     assert SEED_PATH.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
         "dbt_project/seeds/shared_domains.csv is out of date: run "
-        "`.venv/bin/python -m icp_pipeline.lib.shared_domains`"
+        "`.venv/bin/python -m icp_pipeline.lib.landing.shared_domains`"
     )
 
 

@@ -132,7 +132,7 @@ def test_strong_model_outputs_carry_no_caution(built, capsys):
 
 
 def test_the_caution_sentence_without_a_verdict_says_what_to_do():
-    from icp_pipeline.lib.model_strength import ModelStrength, caution_sentence
+    from icp_pipeline.lib.model.strength import ModelStrength, caution_sentence
 
     assert caution_sentence(ModelStrength("strong", "Fine.")) is None
     assert caution_sentence(None) is None

@@ -7,7 +7,7 @@ import math
 
 from icp_pipeline.lib.config.settings import Settings
 from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
-from icp_pipeline.lib.model_strength import caution_sentence, read_model_strength, tiers_followed_rules
+from icp_pipeline.lib.model.strength import caution_sentence, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.quality.dropped_values import dropped_values
 from icp_pipeline.lib.warehouse.connection import connect, table_exists
 

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from icp_pipeline.lib.model_strength import (  # noqa: E402
+from icp_pipeline.lib.model.strength import (  # noqa: E402
     caution_sentence,
     read_model_strength,
     tiers_followed_rules,

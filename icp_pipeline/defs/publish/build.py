@@ -32,7 +32,7 @@ from icp_pipeline.lib.icp.churn import ChangeContext, tier_changes_and_churn
 from icp_pipeline.lib.icp.expansion import rank_expansion
 from icp_pipeline.lib.icp.overrides import settle_tiers
 from icp_pipeline.lib.icp.rules import rule_scores, rules_icp_score
-from icp_pipeline.lib.model_strength import read_model_strength
+from icp_pipeline.lib.model.strength import read_model_strength
 from icp_pipeline.lib.publish_io import arrow_text, read_frame
 from icp_pipeline.lib.tier_baseline import (
     Baseline,

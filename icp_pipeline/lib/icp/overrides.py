@@ -5,7 +5,7 @@ Order: disqualifier filters first (first matching disqualifier wins: tier `Disqu
 - include: tier = the override's tier (default Tier 1), `disqualified_reason` cleared;
 - exclude: tier `Disqualified`, `disqualified_reason` = "excluded by <owner>: <reason>".
 Overrides match `crm_account_id` (`account_id`, keyed as the warehouse keys it: a Salesforce
-18-character case-safe id by its 15-character form, `lib/crm_ids.py`) or the normalised domain (`domain`, also tried
+18-character case-safe id by its 15-character form, `lib/landing/crm_ids.py`) or the normalised domain (`domain`, also tried
 against `account_key`). `override_note` records the decision; an override that matches no account,
 or an account matched by several overrides (the last wins), is reported in the returned warnings.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.crm_ids import crm_account_key
+from icp_pipeline.lib.landing.crm_ids import crm_account_key
 
 from .definition import Disqualifier, Override
 from .domains import normalize_domain, normalize_domains

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.percentile import percentile_score
+from icp_pipeline.lib.model.percentile import percentile_score
 
 from .definition import Hypothesis
 from .filters import FilterError, compile_filter

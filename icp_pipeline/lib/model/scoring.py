@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.percentile import percentile_score
+from icp_pipeline.lib.model.percentile import percentile_score
 
 from .candidates import BaselineScorer
 from .explain import shap_and_raw_score
@@ -20,7 +20,7 @@ def icp_score(expected_value: np.ndarray | pd.Series, tiebreak: np.ndarray | Non
     decimals as keep neighbouring ranks apart (one rank = 100 / (n - 1) points; at least 1 decimal),
     so the top of a large list is not a block of 100.0. `tiebreak` (one value per account, higher is
     better) orders accounts of equal expected value: when a coarse baseline scores the list, the best
-    learnt candidate's expected value (docs/model-card.md, "Ties"); see `lib/percentile.py`."""
+    learnt candidate's expected value (docs/model-card.md, "Ties"); see `lib/model/percentile.py`."""
     return percentile_score(expected_value, tiebreak)
 
 

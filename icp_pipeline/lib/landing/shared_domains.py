@@ -3,7 +3,7 @@
 A website field holding `someone@gmail.com`, `https://gmail.com`, a LinkedIn page or a free
 `acme.wixsite.com` host would otherwise merge unrelated customers into one account keyed by the
 shared domain. dbt reads the list as seed `shared_domains` (dbt_project/seeds/shared_domains.csv);
-this module builds it, offline, from maintained lists, and `python -m icp_pipeline.lib.shared_domains`
+this module builds it, offline, from maintained lists, and `python -m icp_pipeline.lib.landing.shared_domains`
 rewrites the seed (tests/test_shared_domains.py fails when the seed and the libraries differ).
 
 Sources (one row per domain, first source wins):
