@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from icp_pipeline.lib.icp.profile import PROFILE_COLUMNS, best_customers, build_profile
-from icp_pipeline.lib.model.settings import family_of
+from icp_pipeline.lib.model.families import family_of
 from icp_pipeline.lib.model.synthetic import make_synthetic
 
 VALUE = "label_annualised_value"

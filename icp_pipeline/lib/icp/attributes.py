@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.model.settings import NON_OBSERVABLE_FAMILIES, family_of
+from icp_pipeline.lib.model.families import NON_OBSERVABLE_FAMILIES, family_of
 
 from .filters import only_text
 

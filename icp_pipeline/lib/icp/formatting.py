@@ -1,4 +1,4 @@
-"""Numbers and attribute names as a sales leader reads them."""
+"""Numbers as a sales leader reads them (attribute names: `lib/model/families.py`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 
 from icp_pipeline.lib.model.summaries import fmt_num
 
-__all__ = ["fmt_num", "fmt_pct", "fmt_ratio", "human_name"]
+__all__ = ["fmt_num", "fmt_pct", "fmt_ratio"]
 
 
 def fmt_ratio(x: float) -> str:
@@ -21,11 +21,3 @@ def fmt_pct(share: float) -> str:
     if share is None or not np.isfinite(share):
         return "n/a"
     return f"{share * 100:.0f} %"
-
-
-def human_name(attribute: str) -> str:
-    """`firmo__employee_count` -> `employee count`; `tech__cat_crm` -> `crm tools`."""
-    name = attribute.split("__", 1)[1] if "__" in attribute else attribute
-    if attribute.startswith("tech__cat_"):
-        name = name[len("cat_") :] + " tools"
-    return name.replace("_", " ")

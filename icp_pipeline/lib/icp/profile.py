@@ -16,10 +16,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.model.settings import family_of
+from icp_pipeline.lib.model.families import family_of, human_name, is_single_technology
 
 from .attributes import attribute_kind, numbers, select_attributes, text_codes, texts
-from .formatting import fmt_num, fmt_pct, human_name
+from .formatting import fmt_num, fmt_pct
 
 PROFILE_COLUMNS = [
     "attribute",
@@ -105,7 +105,7 @@ def _flag(name: str, x: pd.Series, best: pd.Series, attribute: str) -> tuple[str
     has = x == 1
     positive = has[best].mean() >= has[~best].mean()
     inside = has if positive else (x == 0)
-    tech = attribute.startswith("tech__") and not attribute.startswith("tech__cat_")
+    tech = is_single_technology(attribute)
     verb = ("use" if positive else "do not use") if tech else ("have" if positive else "do not have")
     human = human_name(attribute)
     text = f"{'uses' if positive else 'does not use'} {name}" if tech else f"{name} = {1 if positive else 0}"

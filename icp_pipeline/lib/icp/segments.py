@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 
+from icp_pipeline.lib.model.families import human_name, is_single_technology, is_technology
+
 from .attributes import attribute_kind, numbers, select_attributes, text_codes, texts
-from .formatting import fmt_num, fmt_pct, human_name
+from .formatting import fmt_num, fmt_pct
 
 SEGMENT_COLUMNS = [
     "segment_id",
@@ -211,11 +213,7 @@ def _dominant(members: pd.DataFrame, *names: str, min_share: float = 0.5) -> str
 def _tech_phrase(members: pd.DataFrame, fit: pd.DataFrame, attrs: list[str]) -> str | None:
     best, best_gap = None, 0.15
     for attr in attrs:
-        if (
-            not attr.startswith("tech__")
-            or attr.startswith("tech__cat_")
-            or attribute_kind(fit[attr]) != "flag"
-        ):
+        if not is_single_technology(attr) or attribute_kind(fit[attr]) != "flag":
             continue
         share, overall = (numbers(members[attr]) == 1).mean(), (numbers(fit[attr]) == 1).mean()
         tech = human_name(attr).title()
@@ -250,7 +248,7 @@ def _typical(attr: str, members: pd.DataFrame, fit: pd.DataFrame, compare: bool)
     seg, base = numbers(members[attr]), numbers(fit[attr])
     if kind == "flag":
         vs = f" (vs {fmt_pct((base == 1).mean())})" if compare else ""
-        verb = "uses " if attr.startswith("tech__") else ""
+        verb = "uses " if is_technology(attr) else ""
         return f"{verb}{name} {fmt_pct((seg == 1).mean())}{vs}"
     vs = f" (vs {fmt_num(float(base.median()))})" if compare else ""
     return f"{name} median {fmt_num(float(seg.median()))}{vs}"
@@ -306,7 +304,7 @@ def _qualifier(distinctive: list[str], center: np.ndarray, design: _Design) -> s
     if col.kind == "level":
         return f"{name} {col.level}" if coord >= 0 else f"{name} not {col.level}"
     if col.kind == "flag":
-        verb = "uses" if col.attribute.startswith("tech__") else "has"
+        verb = "uses" if is_technology(col.attribute) else "has"
         return f"{verb} {name}" if coord >= 0 else f"no {name}"
     return f"{'high' if coord >= 0 else 'low'} {name}"
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .families import NON_OBSERVABLE_FAMILIES, family_of
 from .identifiers import code_as_category, identifier_kind
-from .settings import IDENTITY_COLUMNS, NON_OBSERVABLE_FAMILIES, ModelSettings, family_of
+from .settings import IDENTITY_COLUMNS, ModelSettings
 
 KINDS = ("numeric", "binary", "categorical")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .settings import display_name
+from .families import display_name, is_technology
 from .summaries import fmt_num
 
 PLUS, MINUS = "+", "\u2212"  # '+' and the typographic minus
@@ -92,7 +92,7 @@ def _describe_known(attribute: str, values: pd.Series, kind: str, reference: pd.
         return [f"{name} = {v}" for v in values.astype(object)]
     if kind == "binary":
         on = values.to_numpy(dtype=float) == 1
-        if attribute.startswith(("tech__", "techcat__")):
+        if is_technology(attribute):
             return [f"uses {name}" if o else f"does not use {name}" for o in on]
         return [f"{name}: yes" if o else f"{name}: no" for o in on]
     ref = reference.astype(float).dropna()

@@ -7,16 +7,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-# Attribute family by column prefix (docs/architecture.md). Longest prefixes first.
-FAMILY_BY_PREFIX: dict[str, str] = {
-    "firmo__": "firmographic",
-    "tech__": "technographic",
-    "techcat__": "technographic",
-    "sit__": "business_situation",
-    "beh__": "behavioural",
-    "x__": "extra",
-}
-NON_OBSERVABLE_FAMILIES = frozenset({"behavioural"})
 IDENTITY_COLUMNS = frozenset(
     {
         "account_key",
@@ -135,16 +125,3 @@ def resolved_num_leaves(settings: ModelSettings, n: int) -> int:
     if settings.num_leaves is not None:
         return settings.num_leaves
     return settings.large_num_leaves if n >= settings.large_data_rows else SMALL_DATA_NUM_LEAVES
-
-
-def family_of(attribute: str) -> str:
-    """Family from the column prefix (`extra` when unknown)."""
-    for prefix, family in FAMILY_BY_PREFIX.items():
-        if attribute.startswith(prefix):
-            return family
-    return "extra"
-
-
-def display_name(attribute: str) -> str:
-    """`firmo__employee_count` -> `employee_count`."""
-    return attribute.split("__", 1)[1] if "__" in attribute else attribute

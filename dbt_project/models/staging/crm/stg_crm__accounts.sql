@@ -1,12 +1,10 @@
-{#- Extra columns of the landing file are candidate attributes: passed through as `x__<slug>`. -#}
-{%- set contract_columns = [
-    'account_id', 'account_name', 'website', 'industry', 'country', 'employee_count',
-    'annual_revenue', 'parent_account_id', 'created_at',
-] -%}
-{%- set extra_columns = get_extra_columns(source('crm', 'accounts'), contract_columns) -%}
+{#- Extra columns of the landing file (those its source YAML does not declare) are candidate
+    attributes: passed through as `x__<slug>` (macro extra_attributes). -#}
+{%- set declared = contract_columns('crm', 'accounts') -%}
+{%- set extra_columns = get_extra_columns(source('crm', 'accounts'), declared) -%}
 {%- set seen = extra_columns | map(attribute='name') | map('lower') | list -%}
 {%- for connector in ['stg_fivetran_salesforce__accounts', 'stg_fivetran_hubspot__accounts'] -%}
-{%- for column in get_extra_columns(ref(connector), contract_columns) -%}
+{%- for column in get_extra_columns(ref(connector), declared) -%}
     {%- if column.name | lower not in seen %}{% do extra_columns.append(column) %}{% do seen.append(column.name | lower) %}{% endif -%}
 {%- endfor -%}
 {%- endfor -%}
@@ -55,13 +53,7 @@ renamed as (
         created_at,
 
         ---------- extra attributes
-        {%- set used = [] %}
-        {%- for column in extra_columns %}
-        {%- set name = slug(column.name) %}
-        {%- set name = name ~ '_' ~ loop.index if name in used else name %}
-        {%- do used.append(name) %}
-        {{ adapter.quote(column.name) }} as x__{{ name }},
-        {%- endfor %}
+        {{- extra_attributes(extra_columns) }}
 
         ---------- lineage
         _source_file as source_file

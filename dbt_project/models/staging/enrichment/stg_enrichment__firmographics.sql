@@ -1,9 +1,7 @@
-{#- Extra columns of the landing file are candidate attributes: passed through as `x__<slug>`. -#}
-{%- set contract_columns = [
-    'domain', 'company_name', 'industry', 'sub_industry', 'employee_count', 'employee_growth_12m',
-    'annual_revenue', 'hq_country', 'founded_year', 'ownership', 'funding_stage', 'office_count',
-] -%}
-{%- set extra_columns = get_extra_columns(source('enrichment', 'firmographics'), contract_columns) -%}
+{#- Extra columns of the landing file (those its source YAML does not declare) are candidate
+    attributes: passed through as `x__<slug>` (macro extra_attributes). -#}
+{%- set declared = contract_columns('enrichment', 'firmographics') -%}
+{%- set extra_columns = get_extra_columns(source('enrichment', 'firmographics'), declared) -%}
 
 with
 
@@ -44,13 +42,7 @@ renamed as (
         office_count,
 
         ---------- extra attributes
-        {%- set used = [] %}
-        {%- for column in extra_columns %}
-        {%- set name = slug(column.name) %}
-        {%- set name = name ~ '_' ~ loop.index if name in used else name %}
-        {%- do used.append(name) %}
-        {{ adapter.quote(column.name) }} as x__{{ name }},
-        {%- endfor %}
+        {{- extra_attributes(extra_columns) }}
 
         ---------- lineage
         _source_file as source_file
