@@ -24,7 +24,7 @@ import pytest
 from icp_pipeline.cli.progress import failure_message
 from icp_pipeline.lib.config.icp import IcpConfig, IcpConfigError, load_icp_config
 from icp_pipeline.lib.config.settings import DEFAULT_CONFIG, PROJECT_ROOT
-from icp_pipeline.lib.filter_check import check_config_filters
+from icp_pipeline.lib.icp.filters.config_check import check_config_filters
 from icp_pipeline.lib.landing.contract import get_table
 from icp_pipeline.lib.landing.files import LandingDataError
 from icp_pipeline.lib.landing.loader import load_table

@@ -8,7 +8,7 @@ import pandas as pd
 from icp_pipeline.defs.model.checks import card_metadata
 from icp_pipeline.defs.model.config import ModelConfig
 from icp_pipeline.lib.config.run import icp_config_for
-from icp_pipeline.lib.filter_check import check_config_filters
+from icp_pipeline.lib.icp.filters.config_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
 from icp_pipeline.lib.publish_io import image_markdown, write_frame
 from icp_pipeline.lib.warehouse.frames import fetch_frame

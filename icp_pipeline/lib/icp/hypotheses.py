@@ -10,7 +10,7 @@ For each hypothesis, accounts matching its filter ("inside") are compared with a
 the expected side of 1, `contradicted` when entirely on the other side, else `inconclusive` (also
 when fewer than `min_customers` customers, or closed accounts for win rate, are inside or outside),
 and `not testable on this data` when the filter names an attribute the data do not have and that
-resembles none they have (`untestable`; a near-miss is a typo, refused by `filter_check`).
+resembles none they have (`untestable`; a near-miss is a typo, refused by `filters.config_check`).
 """
 
 from __future__ import annotations

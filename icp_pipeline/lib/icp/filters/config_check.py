@@ -16,8 +16,10 @@ sold to cannot be let through.
 from __future__ import annotations
 
 from icp_pipeline.lib.config.icp import IcpConfigError
-from icp_pipeline.lib.icp.filters import FilterError, _columns_of, _walk, parse_filter
 from icp_pipeline.lib.icp.hypotheses import untestable
+
+from .resolution import filter_problems
+from .syntax import FilterError, parse_filter
 
 
 def filter_problems_and_warnings(config, columns) -> tuple[list[str], list[str]]:
@@ -32,17 +34,14 @@ def filter_problems_and_warnings(config, columns) -> tuple[list[str], list[str]]
             except FilterError as exc:  # already refused at load time; kept for configs built in code
                 problems.append(f"{section}.{item.id}: invalid filter {item.filter!r}: {exc}")
                 continue
-            for leaf in _walk(node):
-                try:
-                    _columns_of(leaf, columns)
-                except FilterError as exc:
-                    if section == "hypotheses" and untestable(exc):
-                        warnings.append(
-                            f"{section}.{item.id}: '{item.filter}' is not testable on this data ({exc}); "
-                            "published with the verdict 'not testable on this data'"
-                        )
-                    else:
-                        problems.append(f"{section}.{item.id}: filter '{item.filter}': {exc}")
+            for exc in filter_problems(node, columns):
+                if section == "hypotheses" and untestable(exc):
+                    warnings.append(
+                        f"{section}.{item.id}: '{item.filter}' is not testable on this data ({exc}); "
+                        "published with the verdict 'not testable on this data'"
+                    )
+                else:
+                    problems.append(f"{section}.{item.id}: filter '{item.filter}': {exc}")
     return list(dict.fromkeys(problems)), list(dict.fromkeys(warnings))
 
 
