@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from icp_pipeline.lib.icp import hypotheses as hyp_mod
-from icp_pipeline.lib.model.synthetic import make_synthetic
+from tests.synthetic_model_data import make_synthetic
 
 VALUE = "label_annualised_value"
 

@@ -9,7 +9,7 @@ import pytest
 
 from icp_pipeline.lib.icp.profile import PROFILE_COLUMNS, best_customers, build_profile
 from icp_pipeline.lib.model.families import family_of
-from icp_pipeline.lib.model.synthetic import make_synthetic
+from tests.synthetic_model_data import make_synthetic
 
 VALUE = "label_annualised_value"
 RANKED = [

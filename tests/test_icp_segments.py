@@ -7,7 +7,7 @@ import pytest
 
 from icp_pipeline.lib.icp.segments import SEGMENT_COLUMNS, build_segments, high_value_customers
 from icp_pipeline.lib.model.families import family_of
-from icp_pipeline.lib.model.synthetic import make_synthetic
+from tests.synthetic_model_data import make_synthetic
 
 VALUE = "label_annualised_value"
 RANKED = [

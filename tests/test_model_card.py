@@ -8,7 +8,7 @@ import pytest
 from icp_pipeline.lib.model import ModelSettings, run_models
 from icp_pipeline.lib.model.card import MODEL_CARD_COLUMNS, Intervals, bootstrap_intervals, choose
 from icp_pipeline.lib.model.metrics import ranking_metrics
-from icp_pipeline.lib.model.synthetic import make_synthetic
+from tests.synthetic_model_data import make_synthetic
 
 FAST = ModelSettings(n_bootstrap=1, num_boost_round=150, cv_folds=3, make_plots=False)
 

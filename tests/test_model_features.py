@@ -7,7 +7,7 @@ import pytest
 from icp_pipeline.lib.model.features import build_design_matrix
 from icp_pipeline.lib.model.leakage import detect_leakage, rank_auc
 from icp_pipeline.lib.model.settings import ModelSettings
-from icp_pipeline.lib.model.synthetic import make_synthetic
+from tests.synthetic_model_data import make_synthetic
 
 
 @pytest.fixture(scope="module")

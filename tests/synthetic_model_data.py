@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .families import NON_OBSERVABLE_FAMILIES, family_of
+from icp_pipeline.lib.model.families import NON_OBSERVABLE_FAMILIES, family_of
 
 INDUSTRIES = ["software", "finance", "retail", "manufacturing", "health", "education"]
 TRUTH = {
