@@ -10,7 +10,7 @@ from icp_pipeline.lib.icp_config import TierPolicy
 from icp_pipeline.lib.model import ModelSettings, metric_value, run_models
 from icp_pipeline.lib.model.reasons import MINUS, PLUS
 from icp_pipeline.lib.model.synthetic import make_synthetic
-from icp_pipeline.lib.tiering import assign_tiers
+from icp_pipeline.lib.publish.tiering import assign_tiers
 
 FAST = ModelSettings(n_bootstrap=2, num_boost_round=150, cv_folds=3)
 

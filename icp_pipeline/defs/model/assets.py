@@ -10,7 +10,7 @@ from icp_pipeline.defs.model.checks import card_metadata
 from icp_pipeline.lib.filter_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
 from icp_pipeline.lib.model.settings import ModelSettings
-from icp_pipeline.lib.publish_io import image_markdown, write_frame
+from icp_pipeline.lib.publish.publish_io import image_markdown, write_frame
 from icp_pipeline.lib.run_config import icp_config_for
 from icp_pipeline.lib.warehouse import fetch_frame
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource

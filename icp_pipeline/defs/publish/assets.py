@@ -7,9 +7,9 @@ import pandas as pd
 
 from icp_pipeline.defs.publish.build import build_published_frames
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
-from icp_pipeline.lib.exports import write_exports
 from icp_pipeline.lib.filter_check import check_config_filters
-from icp_pipeline.lib.publication import publish_tables
+from icp_pipeline.lib.publish.exports import write_exports
+from icp_pipeline.lib.publish.publication import publish_tables
 from icp_pipeline.lib.run_config import icp_config_for
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 

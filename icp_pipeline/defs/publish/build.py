@@ -15,7 +15,6 @@ import pyarrow.compute as pc
 
 from icp_pipeline.defs.publish.model_card import model_card_frame
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
-from icp_pipeline.lib.coverage import data_coverage, model_value_label
 from icp_pipeline.lib.icp import (
     FilterError,
     build_profile,
@@ -33,9 +32,9 @@ from icp_pipeline.lib.icp.overrides import settle_tiers
 from icp_pipeline.lib.icp.rules import rule_scores, rules_icp_score
 from icp_pipeline.lib.icp_config import IcpConfig
 from icp_pipeline.lib.model_strength import read_model_strength
-from icp_pipeline.lib.publish_io import arrow_text, read_frame
-from icp_pipeline.lib.sql import quote_ident
-from icp_pipeline.lib.tier_baseline import (
+from icp_pipeline.lib.publish.coverage import data_coverage, model_value_label
+from icp_pipeline.lib.publish.publish_io import arrow_text, read_frame
+from icp_pipeline.lib.publish.tier_baseline import (
     Baseline,
     TierOutcome,
     baseline_from_history,
@@ -43,7 +42,8 @@ from icp_pipeline.lib.tier_baseline import (
     rules_tiers,
     tier_refresh,
 )
-from icp_pipeline.lib.tiering import assign_tiers, tier_summary
+from icp_pipeline.lib.publish.tiering import assign_tiers, tier_summary
+from icp_pipeline.lib.sql import quote_ident
 from icp_pipeline.lib.warehouse import table_exists
 
 # Scored accounts in the published order: icp_score high to low, ties by expected value (high to low)

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.publish_io import checked_table_name
+from icp_pipeline.lib.publish.publish_io import checked_table_name
 
 PUBLISH_SCHEMA = "icp"
 
