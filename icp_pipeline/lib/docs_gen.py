@@ -71,6 +71,7 @@ def data_dictionary_markdown() -> str:
         lines += [f"## `icp.{name}`", "", table.description, "", "| column | meaning |", "|---|---|"]
         lines += [f"| `{col}` | {text} |" for col, text in table.columns.items()]
         lines.append("")
+    lines += _export_schema_lines()
     lines += [
         "## Example query",
         "",
@@ -85,6 +86,34 @@ def data_dictionary_markdown() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _export_schema_lines() -> list[str]:
+    """The fixed schema of the export files (`icp_pipeline/lib/publish/export_schema.py`)."""
+    from icp_pipeline.lib.publish.export_schema import CRM_IMPORT_TYPES, CSV_DECIMALS, TARGET_ACCOUNTS_TYPES
+
+    lines = [
+        "## Export files (`ICP_EXPORT_DIR`)",
+        "",
+        "`target_accounts.parquet`, `target_accounts.csv` and `crm_import.csv` keep one typed schema whatever",
+        "the data, so a BI tool can load every refresh with a fixed schema: each column is cast to its declared",
+        "DuckDB type (an empty `domain` stays VARCHAR, never the NULL type; `employee_count` stays BIGINT when an",
+        "account lacks it), `icp.target_accounts` is published with the same types, and a refresh whose values",
+        "would not fit them stops with the column named. Parquet fields are all nullable and keep full precision;",
+        "CSV numbers are rounded: "
+        + ", ".join(f"`{c}` to {d} decimals" for c, d in CSV_DECIMALS.items())
+        + " (icp_score is a 0–100 percentile, money is in the reporting currency's cents, probabilities to a "
+        "hundredth of a percentage point).",
+        "",
+        "| file | column | type |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| `target_accounts.parquet`, `.csv` | `{c}` | {t} |" for c, t in TARGET_ACCOUNTS_TYPES.items()
+    ]
+    lines += [f"| `crm_import.csv` | `{c}` | {t} |" for c, t in CRM_IMPORT_TYPES.items()]
+    lines.append("")
+    return lines
 
 
 GENERATED = {"landing-contract.md": landing_contract_markdown, "data_dictionary.md": data_dictionary_markdown}

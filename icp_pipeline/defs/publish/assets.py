@@ -8,6 +8,7 @@ import pandas as pd
 from icp_pipeline.defs.publish.build import build_published_frames
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
 from icp_pipeline.lib.filter_check import check_config_filters
+from icp_pipeline.lib.publish.export_schema import PUBLISHED_COLUMN_TYPES
 from icp_pipeline.lib.publish.exports import write_exports
 from icp_pipeline.lib.publish.publication import publish_tables
 from icp_pipeline.lib.run_config import icp_config_for
@@ -64,7 +65,13 @@ def icp_published_tables(
         frames, warnings = build_published_frames(
             con, icp_config, context.run_id, published_at, rebaseline=config.rebaseline
         )
-        publish_tables(con, frames, icp_version=context.run_id, published_at=published_at)
+        publish_tables(
+            con,
+            frames,
+            icp_version=context.run_id,
+            published_at=published_at,
+            declared_types=PUBLISHED_COLUMN_TYPES,
+        )
     for warning in warnings:
         context.log.warning(warning)
     for name, frame in frames.items():
