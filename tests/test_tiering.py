@@ -205,13 +205,13 @@ def test_rules_tiers_rank_rule_matches_first_then_expected_value():
     assert sorted(rest) == sorted(others.index.tolist())
 
 
-# ---- ties and the rules basis in the published list (build_targets, no warehouse needed) --------
+# ---- ties and the rules basis in the published list (tier_target_accounts, no warehouse needed) --------
 
 
 def _build(scored_frame: pd.DataFrame, policy: TierPolicy | None = None, rule_score=None) -> pd.DataFrame:
-    """`build_targets` on a scored list in published order (icp_score desc, ev desc, account_key)."""
-    from icp_pipeline.defs.publish.build import build_targets
+    """`tier_target_accounts` on a scored list in published order (icp_score desc, ev desc, account_key)."""
     from icp_pipeline.lib.icp_config import IcpConfig
+    from icp_pipeline.lib.publish.target_accounts import tier_target_accounts
 
     frame = scored_frame.sort_values(
         ["icp_score", "expected_value", "account_key"], ascending=[False, False, True]
@@ -223,7 +223,7 @@ def _build(scored_frame: pd.DataFrame, policy: TierPolicy | None = None, rule_sc
     if rule_score is not None:  # per row of features (account_key order)
         rules = pd.Series(rule_score, index=scored_frame["account_key"]).reindex(features["account_key"])
         rules = rules.to_numpy(dtype=float)
-    targets, _ = build_targets(None, features, config, scored=frame, rule_score=rules)
+    targets, _ = tier_target_accounts(frame, features, config, rule_score=rules)
     return targets
 
 

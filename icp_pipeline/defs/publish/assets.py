@@ -5,12 +5,12 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
-from icp_pipeline.defs.publish.build import build_published_frames
-from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
+from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES, column_schema
 from icp_pipeline.lib.filter_check import check_config_filters
 from icp_pipeline.lib.publish.export_schema import PUBLISHED_COLUMN_TYPES
 from icp_pipeline.lib.publish.exports import write_exports
 from icp_pipeline.lib.publish.publication import publish_tables
+from icp_pipeline.lib.publish.refresh import build_published_frames
 from icp_pipeline.lib.run_config import icp_config_for
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
@@ -35,7 +35,7 @@ class PublishConfig(dg.Config):
             ["icp", name],
             deps=MODEL_OUTPUTS,
             description=spec.description,
-            metadata={"dagster/column_schema": spec.column_schema, "dagster/table_name": f"icp.{name}"},
+            metadata={"dagster/column_schema": column_schema(spec), "dagster/table_name": f"icp.{name}"},
             kinds={"duckdb", "table"},
             owners=["team:data"],
             tags={"layer": "published"},

@@ -6,7 +6,7 @@ follows its values: a text column with no value this refresh (`domain` of a CRM-
 type (Parquet `null`), `segment` becomes DOUBLE when no segment could be formed, and `employee_count`
 turns from BIGINT to DOUBLE as soon as one account lacks it. Here every exported column has one declared
 DuckDB type (the outputs contract, `/work/shared/outputs-contract.md`, plus the project's own columns,
-documented in `defs/publish/tables.py`), and `typed_select` casts to it.
+documented in `lib/publish/tables.py`), and `typed_select` casts to it.
 
 A cast never changes a value silently: `cast_problems` lists each column whose values the declared type
 would alter (a text value in a number column, a fractional employee count), and publication stops with
