@@ -9,6 +9,7 @@ import pandas as pd
 from icp_pipeline.defs.quality.identity_checks import identity_checks
 from icp_pipeline.lib.landing.contract import TABLES, Table
 from icp_pipeline.lib.quality.gx_validate import ExpectationOutcome, validate_frame
+from icp_pipeline.lib.quality.outcome_text import outcomes_text
 from icp_pipeline.lib.quality.suites import (
     feature_mart_error_expectations,
     feature_mart_warning_expectations,
@@ -106,8 +107,15 @@ def _results(
     if rows is not None and rows[0] < rows[1]:
         metadata["rows_validated"] = rows[0]
         metadata["table_rows"] = rows[1]
+    noun = "accounts" if key.path[-1] == "account_features" else "rows"  # the mart: one row per account
+    metadata["found"] = dg.MetadataValue.text(outcomes_text(outcomes, noun, rows))
     return dg.AssetCheckResult(
-        asset_key=key, check_name=name, passed=not failed, severity=severity, metadata=metadata
+        asset_key=key,
+        check_name=name,
+        passed=not failed,
+        severity=severity,
+        description=outcomes_text(outcomes, noun, rows),
+        metadata=metadata,
     )
 
 

@@ -66,3 +66,17 @@ def _typed_query(con: duckdb.DuckDBPyConnection, name: str, declared: Mapping[st
         for c, t in found.items()
     ]
     return f"select {', '.join(columns)} from {_FRAME}"
+
+
+def published_types(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, dict[str, str]]:
+    """Per published table (of `tables`), column -> DuckDB type as published, in column order."""
+    rows = con.execute(
+        "select table_name, column_name, data_type from duckdb_columns() "
+        f"where database_name = current_database() and schema_name = '{PUBLISH_SCHEMA}' "
+        "order by table_name, column_index"
+    ).fetchall()
+    types: dict[str, dict[str, str]] = {name: {} for name in tables}
+    for table, column, dtype in rows:
+        if table in types:
+            types[table][column] = dtype
+    return types
