@@ -21,6 +21,7 @@ class PipelineRun:
     result: dg.ExecuteInProcessResult
     warehouse: Path
     exports: Path
+    instance: dg.DagsterInstance | None = None  # holds the run's event log (log lines included)
 
     def query(self, sql: str) -> pd.DataFrame:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
@@ -49,9 +50,10 @@ def run_pipeline(
         "dbt": dbt_resource(),
     }
     job = build_definitions(resources).resolve_job_def("icp_refresh")
+    instance = dg.DagsterInstance.ephemeral()
     result = job.execute_in_process(
         run_config={"ops": {"icp_models": {"config": {**FAST_MODEL_CONFIG, **(model_config or {})}}}},
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
         raise_on_error=raise_on_error,
     )
-    return PipelineRun(result, warehouse, exports)
+    return PipelineRun(result, warehouse, exports, instance)

@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from icp_pipeline.lib.publication import publish_tables
-from icp_pipeline.lib.publish_io import replace_file_atomically
+from icp_pipeline.lib.publish.publication import publish_tables
+from icp_pipeline.lib.publish.publish_io import replace_file_atomically
 from icp_pipeline.lib.warehouse.lock import WarehouseLockedError, lock_path_for, warehouse_lock
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
@@ -75,7 +75,7 @@ def kill(child: subprocess.Popen) -> None:
 STALLING_PUBLISH = """
     import datetime as dt, time, pathlib
     import duckdb, pandas as pd
-    from icp_pipeline.lib.publication import publish_tables
+    from icp_pipeline.lib.publish.publication import publish_tables
     from icp_pipeline.lib.warehouse.lock import warehouse_lock
 
     class StallAfterFirstTable(dict):
@@ -147,7 +147,7 @@ def test_an_error_inside_the_publication_transaction_rolls_every_table_back(tmp_
 
 STALLING_EXPORT = """
     import time, pathlib
-    from icp_pipeline.lib.publish_io import replace_file_atomically
+    from icp_pipeline.lib.publish.publish_io import replace_file_atomically
 
     def write(tmp):
         with open(tmp, "w") as f:

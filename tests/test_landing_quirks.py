@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from icp_pipeline.lib.coverage import landing_rows
 from icp_pipeline.lib.landing.contract import get_table
 from icp_pipeline.lib.landing.files import LandingDataError
 from icp_pipeline.lib.landing.loader import load_table
 from icp_pipeline.lib.landing.mapping import parse_mappings
 from icp_pipeline.lib.landing.quarantine import record_load
+from icp_pipeline.lib.publish.coverage import landing_rows
 
 ACCOUNTS = get_table("crm/accounts")
 OPPORTUNITIES = get_table("crm/opportunities")

@@ -9,7 +9,7 @@ import pytest
 from icp_pipeline.lib.config.icp import TierPolicy
 from icp_pipeline.lib.model import ModelSettings, metric_value, run_models
 from icp_pipeline.lib.model.reasons import MINUS, PLUS
-from icp_pipeline.lib.tiering import assign_tiers
+from icp_pipeline.lib.publish.tiering import assign_tiers
 from tests.synthetic_model_data import make_synthetic
 
 FAST = ModelSettings(n_bootstrap=2, num_boost_round=150, cv_folds=3)

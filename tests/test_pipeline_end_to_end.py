@@ -273,3 +273,62 @@ def test_the_model_card_says_the_demo_model_is_strong_or_moderate_and_at_least_t
     spearman = beats.metadata["holdout_spearman"]
     assert isinstance(spearman, dg.FloatMetadataValue)
     assert spearman.value == pytest.approx(card["holdout_spearman"])
+
+
+def _materialized(run: PipelineRun, node: str) -> dict[tuple[str, ...], dict]:
+    """Asset key path -> metadata of the node's materialisations in the run."""
+    return {
+        tuple(m.asset_key.path): dict(m.metadata) for m in run.result.asset_materializations_for_node(node)
+    }
+
+
+def test_the_dagster_ui_shows_published_column_types_with_their_descriptions(demo):
+    _, run, _ = demo
+    published = _materialized(run, "icp_published_tables")
+    assert set(published) == {("icp", name) for name in PUBLISHED_TABLES}
+    for key, metadata in published.items():
+        columns = metadata["dagster/column_schema"].schema.columns
+        assert columns and all(c.type != "string" for c in columns), key  # DuckDB's types, never "string"
+    targets = {
+        c.name: c for c in published[("icp", "target_accounts")]["dagster/column_schema"].schema.columns
+    }
+    assert (targets["employee_count"].type, targets["is_customer"].type) == ("bigint", "boolean")
+    assert (targets["icp_score"].type, targets["override_note"].type) == ("double", "varchar")
+    assert targets["tier"].description.startswith("`Tier 1`")
+
+
+def test_the_dagster_ui_shows_model_metrics_as_a_table_numbers_and_plots(demo):
+    _, run, _ = demo
+    model = _materialized(run, "icp_models")
+    metrics = model[("model", "model_metrics")]
+    assert isinstance(metrics["metrics"], dg.TableMetadataValue)
+    assert len(metrics["metrics"].records) == len(run.query("select * from model.model_metrics"))
+    assert isinstance(metrics["holdout_spearman"], dg.FloatMetadataValue)
+    assert 0 < metrics["holdout_spearman"].value <= 1
+    assert isinstance(metrics["cv_n_accounts"], dg.IntMetadataValue) and metrics["cv_n_accounts"].value > 0
+    assert not [k for k in metrics if "(" in k or "'" in k]  # no ('cv', 'n_accounts') labels
+    plots = {k: v.value for m in model.values() for k, v in m.items() if k.startswith("plot_")}
+    assert plots and all(v.startswith("![") and "(data:image/png;base64," in v for v in plots.values())
+
+
+def test_the_run_log_has_no_indirect_selection_notice_and_warnings_say_what_they_found(demo):
+    _, run, _ = demo
+    messages = [e.user_message for e in run.instance.all_logs(run.result.run_id) if e.user_message]
+    assert any("dbt" in m for m in messages)  # dagster-dbt's own log lines are in the captured log
+    assert not [m for m in messages if "indirect selection" in m]
+    evaluations = [
+        e.event_specific_data
+        for e in run.result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    ]
+    gx_warnings = [
+        ev
+        for ev in evaluations
+        if ev.check_name == "gx_warnings" and ev.asset_key.path == ["marts", "account_features"]
+    ]
+    assert len(gx_warnings) == 1 and gx_warnings[0].description
+    if not gx_warnings[0].passed:  # the demo's mart lacks domains for its enrichment-less accounts
+        assert " for " in gx_warnings[0].description and "accounts" in gx_warnings[0].description
+    assert all(
+        ev.description for ev in evaluations if ev.severity == dg.AssetCheckSeverity.WARN and not ev.passed
+    )

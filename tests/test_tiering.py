@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from icp_pipeline.lib.config.icp import TierPolicy
-from icp_pipeline.lib.tiering import assign_tiers, tier_summary
+from icp_pipeline.lib.publish.tiering import assign_tiers, tier_summary
 
 
 def scored(n_prospects: int = 1000, n_customers: int = 200, seed: int = 0) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def test_without_prospects_the_customers_are_ranked_into_tiers(policy):
     "policy", [TierPolicy(), TierPolicy(policy="capacity", sales_reps=3, accounts_per_rep=10)]
 )
 def test_a_known_value_order_gives_the_same_tiers_as_sorting(policy):
-    from icp_pipeline.lib.tiering import tier_labels, value_order
+    from icp_pipeline.lib.publish.tiering import tier_labels, value_order
 
     data = scored(seed=4).assign(expected_value=lambda d: d["expected_value"].round(-3))  # many ties
     sorted_tiers = assign_tiers(data, policy)
@@ -111,13 +111,13 @@ def test_a_known_value_order_gives_the_same_tiers_as_sorting(policy):
     assert list(labels) == sorted_tiers["tier"].tolist() and cutoffs == sorted_tiers.attrs["cutoffs"]
 
 
-# --- frozen cut-offs in relative value (icp_pipeline.lib.tier_baseline) ----------------------------
+# --- frozen cut-offs in relative value (icp_pipeline.lib.publish.tier_baseline) ----------------------------
 
 
 def _refresh(frame, policy=None, last=None):
     import json
 
-    from icp_pipeline.lib.tier_baseline import baseline_from_history, history_columns, tier_refresh
+    from icp_pipeline.lib.publish.tier_baseline import baseline_from_history, history_columns, tier_refresh
 
     policy = policy or TierPolicy()
     baseline, reason = baseline_from_history(last, policy.model_dump_json())
@@ -160,7 +160,7 @@ def test_a_shifted_distribution_rebaselines_with_the_ks_distance_as_reason():
 
 
 def test_tier_sizes_outside_the_policys_tolerance_rebaseline():
-    from icp_pipeline.lib.tier_baseline import tolerance_violation
+    from icp_pipeline.lib.publish.tier_baseline import tolerance_violation
 
     policy = TierPolicy(rebaseline_max_ks=1.0)  # only the tolerance can trigger
     frame = scored()
@@ -180,7 +180,7 @@ def test_tier_sizes_outside_the_policys_tolerance_rebaseline():
 
 
 def test_amount_cut_offs_of_an_older_history_are_rebaselined_with_that_reason():
-    from icp_pipeline.lib.tier_baseline import baseline_from_history
+    from icp_pipeline.lib.publish.tier_baseline import baseline_from_history
 
     last = pd.Series(
         {"tier_policy": TierPolicy().model_dump_json(), "tier1_cutoff": 52009.6, "tier2_cutoff": 1.0}
@@ -190,7 +190,7 @@ def test_amount_cut_offs_of_an_older_history_are_rebaselined_with_that_reason():
 
 
 def test_rules_tiers_rank_rule_matches_first_then_expected_value():
-    from icp_pipeline.lib.tier_baseline import rules_tiers
+    from icp_pipeline.lib.publish.tier_baseline import rules_tiers
 
     frame = scored(100, 10)
     rule = np.zeros(len(frame))
@@ -205,13 +205,13 @@ def test_rules_tiers_rank_rule_matches_first_then_expected_value():
     assert sorted(rest) == sorted(others.index.tolist())
 
 
-# ---- ties and the rules basis in the published list (build_targets, no warehouse needed) --------
+# ---- ties and the rules basis in the published list (tier_target_accounts, no warehouse needed) --------
 
 
 def _build(scored_frame: pd.DataFrame, policy: TierPolicy | None = None, rule_score=None) -> pd.DataFrame:
-    """`build_targets` on a scored list in published order (icp_score desc, ev desc, account_key)."""
-    from icp_pipeline.defs.publish.build import build_targets
+    """`tier_target_accounts` on a scored list in published order (icp_score desc, ev desc, account_key)."""
     from icp_pipeline.lib.config.icp import IcpConfig
+    from icp_pipeline.lib.publish.target_accounts import tier_target_accounts
 
     frame = scored_frame.sort_values(
         ["icp_score", "expected_value", "account_key"], ascending=[False, False, True]
@@ -223,7 +223,7 @@ def _build(scored_frame: pd.DataFrame, policy: TierPolicy | None = None, rule_sc
     if rule_score is not None:  # per row of features (account_key order)
         rules = pd.Series(rule_score, index=scored_frame["account_key"]).reindex(features["account_key"])
         rules = rules.to_numpy(dtype=float)
-    targets, _ = build_targets(None, features, config, scored=frame, rule_score=rules)
+    targets, _ = tier_target_accounts(frame, features, config, rule_score=rules)
     return targets
 
 

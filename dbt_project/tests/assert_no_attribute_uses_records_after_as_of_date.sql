@@ -1,5 +1,8 @@
 {{ config(meta={'dagster': {'ref': {'name': 'account_features'}}}) }}
 -- Point in time: every record feeding an attribute is dated on or before its account's as_of_date.
+-- depends_on: {{ ref('account_features') }}
+-- (the test checks account_features' inputs: the dependency makes it a Dagster asset check of
+-- account_features instead of a test dagster-dbt runs by dbt's indirect selection and only observes)
 
 with
 

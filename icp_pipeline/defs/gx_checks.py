@@ -9,6 +9,7 @@ import dagster as dg
 
 from icp_pipeline.lib.quality.gx_sample import columns_of, frame_for_gx, validate_suites
 from icp_pipeline.lib.quality.gx_validate import ExpectationOutcome
+from icp_pipeline.lib.quality.outcome_text import outcomes_text
 from icp_pipeline.lib.warehouse.sql import quote_ident
 from icp_pipeline.resources import WarehouseResource
 
@@ -29,8 +30,15 @@ def _results(
     if rows is not None and rows[0] < rows[1]:
         metadata["rows_validated"] = rows[0]
         metadata["table_rows"] = rows[1]
+    noun = "accounts" if key.path[-1] == "account_features" else "rows"  # the mart: one row per account
+    metadata["found"] = dg.MetadataValue.text(outcomes_text(outcomes, noun, rows))
     return dg.AssetCheckResult(
-        asset_key=key, check_name=name, passed=not failed, severity=severity, metadata=metadata
+        asset_key=key,
+        check_name=name,
+        passed=not failed,
+        severity=severity,
+        description=outcomes_text(outcomes, noun, rows),
+        metadata=metadata,
     )
 
 

@@ -7,10 +7,11 @@ import pandas as pd
 
 from icp_pipeline.defs.model.checks import card_metadata
 from icp_pipeline.defs.model.config import ModelConfig
+from icp_pipeline.defs.model.metadata import metrics_numeric, metrics_table
 from icp_pipeline.lib.config.run import icp_config_for
 from icp_pipeline.lib.icp.filters.config_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
-from icp_pipeline.lib.publish_io import image_markdown, write_frame
+from icp_pipeline.lib.publish.publish_io import image_markdown, write_frame
 from icp_pipeline.lib.warehouse.frames import fetch_frame
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
@@ -110,7 +111,8 @@ def icp_models(
     yield dg.MaterializeResult(
         asset_key=[MODEL_SCHEMA, "model_metrics"],
         metadata={
-            "metrics": dg.MetadataValue.md(_metrics_markdown(result.metrics)),
+            "metrics": metrics_table(result.metrics),
+            **metrics_numeric(result.metrics),
             "excluded_attributes": dg.MetadataValue.md(
                 result.exclusions.to_markdown(index=False) if len(result.exclusions) else "none"
             ),
@@ -157,17 +159,6 @@ def _top_importance_markdown(importance: pd.DataFrame, n: int = 12) -> str:
         c for c in ("rank", "attribute", "family", "direction", "importance", "summary") if c in importance
     ]
     return importance.sort_values("rank").head(n)[cols].to_markdown(index=False)
-
-
-def _metrics_markdown(metrics: pd.DataFrame) -> str:
-    if metrics.empty:
-        return "no metrics"
-    index = [c for c in ("split", "metric") if c in metrics]
-    return (
-        metrics.pivot_table(index=index, columns="model", values="value", aggfunc="first")
-        .round(3)
-        .to_markdown()
-    )
 
 
 model_assets = [icp_models]

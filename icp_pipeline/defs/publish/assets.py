@@ -5,12 +5,13 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
-from icp_pipeline.defs.publish.build import build_published_frames
-from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
+from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES, column_schema
 from icp_pipeline.lib.config.run import icp_config_for
-from icp_pipeline.lib.exports import write_exports
 from icp_pipeline.lib.icp.filters.config_check import check_config_filters
-from icp_pipeline.lib.publication import publish_tables
+from icp_pipeline.lib.publish.export_schema import PUBLISHED_COLUMN_TYPES
+from icp_pipeline.lib.publish.exports import write_exports
+from icp_pipeline.lib.publish.publication import publish_tables, published_types
+from icp_pipeline.lib.publish.refresh import build_published_frames
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 MODEL_OUTPUTS = [
@@ -34,7 +35,10 @@ class PublishConfig(dg.Config):
             ["icp", name],
             deps=MODEL_OUTPUTS,
             description=spec.description,
-            metadata={"dagster/column_schema": spec.column_schema, "dagster/table_name": f"icp.{name}"},
+            metadata={
+                "dagster/column_schema": column_schema(spec, PUBLISHED_COLUMN_TYPES.get(name)),
+                "dagster/table_name": f"icp.{name}",
+            },
             kinds={"duckdb", "table"},
             owners=["team:data"],
             tags={"layer": "published"},
@@ -64,11 +68,22 @@ def icp_published_tables(
         frames, warnings = build_published_frames(
             con, icp_config, context.run_id, published_at, rebaseline=config.rebaseline
         )
-        publish_tables(con, frames, icp_version=context.run_id, published_at=published_at)
+        publish_tables(
+            con,
+            frames,
+            icp_version=context.run_id,
+            published_at=published_at,
+            declared_types=PUBLISHED_COLUMN_TYPES,
+        )
+        types = published_types(con, list(frames))
     for warning in warnings:
         context.log.warning(warning)
     for name, frame in frames.items():
-        yield dg.MaterializeResult(asset_key=["icp", name], metadata=_table_metadata(name, frame))
+        metadata = {
+            "dagster/column_schema": column_schema(PUBLISHED_TABLES[name], types[name]),
+            **_table_metadata(name, frame),
+        }
+        yield dg.MaterializeResult(asset_key=["icp", name], metadata=metadata)
 
 
 @dg.asset(

@@ -7,7 +7,7 @@ import dagster as dg
 import numpy as np
 
 from icp_pipeline.lib.config.icp import TierPolicy
-from icp_pipeline.lib.tier_baseline import tier_size_check
+from icp_pipeline.lib.publish.tier_baseline import tier_size_check
 from icp_pipeline.resources import WarehouseResource
 
 TARGETS = dg.AssetKey(["icp", "target_accounts"])

@@ -4,7 +4,13 @@
 import dagster as dg
 
 from icp_pipeline.defs.gx_checks import build_gx_checks
-from icp_pipeline.lib.quality.match_rates import failing_pairs, failure_message, warning_pairs
+from icp_pipeline.lib.quality.match_rates import (
+    WARN_MATCH_RATE,
+    describe_pair,
+    failing_pairs,
+    failure_message,
+    warning_pairs,
+)
 from icp_pipeline.lib.quality.suites import feature_mart_error_expectations, feature_mart_warning_expectations
 from icp_pipeline.resources import WarehouseResource
 
@@ -50,9 +56,16 @@ def identity_match_rates_reported(warehouse: WarehouseResource) -> dg.AssetCheck
         rates = con.execute("select * from marts.identity_match_rates").df()
         unmatched = con.execute("select count(*) from marts.unmatched_records").fetchone()[0]
     low = warning_pairs(rates)
+    found = (
+        f"Every child table and enrichment lookup matches at least {WARN_MATCH_RATE:.0%} of its rows with a key; "
+        f"{int(unmatched):,} unmatched records in marts.unmatched_records."
+        if low.empty
+        else " ".join(describe_pair(row) for _, row in low.iterrows())
+    )
     return dg.AssetCheckResult(
         passed=low.empty,
         severity=dg.AssetCheckSeverity.WARN,
+        description=found,
         metadata={
             "match_rates": dg.MetadataValue.md(
                 rates.to_markdown(index=False) if len(rates) else "no sources"

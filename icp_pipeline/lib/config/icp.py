@@ -56,7 +56,7 @@ class TierPolicy(StrictModel):
     Between refreshes the quantile and capacity cut-offs stay frozen in relative value (expected value
     / the pool's median positive expected value) until the distribution shifts (Kolmogorov–Smirnov
     distance above `rebaseline_max_ks`) or the tier sizes leave the policy by more than
-    `share_tolerance` (relative); see `icp_pipeline.lib.tier_baseline`.
+    `share_tolerance` (relative); see `icp_pipeline.lib.publish.tier_baseline`.
     """
 
     policy: Literal["quantile", "threshold", "capacity"] = "quantile"

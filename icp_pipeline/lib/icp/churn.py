@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from icp_pipeline.lib.tiering import TIER_ORDER
+from icp_pipeline.lib.publish.tiering import TIER_ORDER
 
 CHANGE_COLUMNS = [
     "account_key",

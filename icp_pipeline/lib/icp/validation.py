@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from icp_pipeline.lib.tiering import TIER_ORDER
+from icp_pipeline.lib.publish.tiering import TIER_ORDER
 
 from .attributes import truthy
 from .domains import normalize_domains, normalized_text

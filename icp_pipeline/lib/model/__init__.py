@@ -1,7 +1,7 @@
 """Model layer: pure pandas/LightGBM functions (no Dagster, no file paths).
 
 Entry point: `run_models(features, catalog, closed_opportunities, settings) -> ModelResult`.
-Tiers are a publishing concern: see `icp_pipeline.lib.tiering`.
+Tiers are a publishing concern: see `icp_pipeline.lib.publish.tiering`.
 
 Documented choices:
 - value model: LightGBM regression on log1p(max(value, 0)) of customers with `settings.value_label`;

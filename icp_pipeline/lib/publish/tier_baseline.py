@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.tiering import _customer_mask, _ranking_pool, tier_labels, tier_quotas
+from icp_pipeline.lib.publish.tiering import _customer_mask, _ranking_pool, tier_labels, tier_quotas
 
 REFERENCE_POINTS = 101  # quantiles 0, 1, ..., 100 % of the pool's relative values
 
@@ -216,7 +216,7 @@ def rules_tiers(
     first), ties by expected value (the scores' order), cut by the policy's quotas (the threshold
     policy: as many as its score cut-offs would take). Accounts outside the pool (customers) take
     the tier of their place in the same order."""
-    from icp_pipeline.lib.tiering import value_order
+    from icp_pipeline.lib.publish.tiering import value_order
 
     n = len(scored)
     by_value = value_order(scored) if order is None else order

@@ -1,0 +1,17 @@
+"""`icp.model_card`: the model card of this refresh, as the model step wrote it."""
+
+import duckdb
+import pandas as pd
+
+from icp_pipeline.lib.model.card import MODEL_CARD_COLUMNS
+
+
+def build_model_card(card: pd.DataFrame) -> pd.DataFrame:
+    """`model.model_card`'s rows with the published columns (MODEL_CARD_COLUMNS, in order): a column
+    the model step did not write is null, a column not documented is left out."""
+    return card.reindex(columns=list(MODEL_CARD_COLUMNS))
+
+
+def model_card_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`build_model_card` of `model.model_card`."""
+    return build_model_card(con.execute("select * from model.model_card").df())

@@ -1,0 +1,287 @@
+"""Each published table's builder (`icp_pipeline/lib/publish/<table>.py`) on small frames.
+
+The frames have the shapes the warehouse readers give (`refresh.build_published_frames` reads them);
+the expected values are worked out by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from icp_pipeline.lib.config.icp import IcpConfig, TierPolicy
+from icp_pipeline.lib.model.card import MODEL_CARD_COLUMNS
+from icp_pipeline.lib.publish.expansion_accounts import EXPANSION_COLUMNS, build_expansion_accounts
+from icp_pipeline.lib.publish.icp_summary import build_icp_summary
+from icp_pipeline.lib.publish.icp_validation import ICP_VALIDATION_COLUMNS, build_icp_validation
+from icp_pipeline.lib.publish.model_card import build_model_card
+from icp_pipeline.lib.publish.refresh_history import (
+    build_refresh_history,
+    history_row,
+    last_refresh,
+    tier_plan,
+)
+from icp_pipeline.lib.publish.target_accounts import (
+    TARGET_COLUMNS,
+    build_target_accounts,
+    feature_positions,
+    tier_target_accounts,
+)
+from icp_pipeline.lib.publish.tier_changes import build_tier_changes
+from icp_pipeline.lib.publish.tier_validation import build_tier_validation
+
+# 12 accounts in the published order (icp_score high to low); k03 and k11 are customers.
+EV = [900.0, 800.0, 700.0, 600.0, 500.0, 400.0, 300.0, 200.0, 150.0, 100.0, 50.0, 10.0]
+KEYS = [f"k{i:02d}" for i in range(1, 13)]
+CUSTOMERS = {"k03", "k11"}
+POLICY = TierPolicy(tier1_share=0.25, tier2_share=0.25)
+CONFIG = IcpConfig.model_validate(
+    {
+        "tiers": POLICY.model_dump(),
+        "disqualifiers": [
+            {"id": "edu", "filter": "industry in [education]", "reason": "Education procurement"}
+        ],
+        "overrides": [
+            {
+                "match": {"domain": "k10.com"},
+                "action": "include",
+                "tier": "Tier 1",
+                "reason": "Strategic partner",
+                "owner": "VP Sales",
+            }
+        ],
+    }
+)
+
+
+def _scored() -> pd.DataFrame:
+    """`TARGET_SOURCE_SQL`'s rows: published order."""
+    return pd.DataFrame(
+        {
+            "account_key": KEYS,
+            "crm_account_id": [f"001{i:02d}" if k in CUSTOMERS else None for i, k in enumerate(KEYS, 1)],
+            "account_name": [f"Account {k}" for k in KEYS],
+            "domain": [f"{k}.com" for k in KEYS],
+            "industry": ["education" if k == "k02" else "software" for k in KEYS],
+            "country": "DE",
+            "employee_count": 100,
+            "is_customer": [k in CUSTOMERS for k in KEYS],
+            "icp_score": np.linspace(100, 0, 12).round(1),
+            "expected_value": EV,
+            "predicted_ltv": [2 * v for v in EV],
+            "win_probability": 0.5,
+            "top_reasons": "+ industry = software",
+        }
+    )
+
+
+def _features() -> pd.DataFrame:
+    """The mart's rows in account_key order (here the same as the published order)."""
+    scored = _scored()
+    return pd.DataFrame(
+        {
+            "account_key": KEYS,
+            "domain": scored["domain"],
+            "industry": scored["industry"],
+            "is_customer": scored["is_customer"],
+            "label_annualised_value": [np.nan, np.nan, 400.0, *[np.nan] * 7, 300.0, np.nan],
+        }
+    )
+
+
+def _tiered():
+    return tier_target_accounts(_scored(), _features(), CONFIG)
+
+
+def test_target_accounts_settle_disqualifiers_and_overrides_then_cut_quotas_over_free_prospects():
+    tiered, warnings = _tiered()
+    assert warnings == []
+    tiers = dict(zip(tiered["account_key"], tiered["tier"], strict=True))
+    # free prospects: k01 k04 k05 k06 k07 k08 k09 k12 (8): Tier 1 = round(0.25*8) = 2, Tiers 1-2 = 4
+    assert [k for k, t in tiers.items() if t == "Tier 1" and k not in CUSTOMERS and k != "k10"] == [
+        "k01",
+        "k04",
+    ]
+    assert [k for k, t in tiers.items() if t == "Tier 2" and k not in CUSTOMERS] == ["k05", "k06"]
+    assert [tiers[k] for k in ("k07", "k08", "k09", "k12")] == ["Tier 3"] * 4
+    assert tiers["k02"] == "Disqualified"
+    assert (
+        tiered.set_index("account_key").loc["k02", "disqualified_reason"].startswith("Education procurement")
+    )
+    assert tiers["k10"] == "Tier 1"  # the override, though its value is in Tier 3's range
+    assert "VP Sales" in tiered.set_index("account_key").loc["k10", "override_note"]
+    # customers take the tier their value reaches: k03 (700) above the Tier 1 cut (600), k11 (50) below Tier 2's
+    assert (tiers["k03"], tiers["k11"]) == ("Tier 1", "Tier 3")
+    assert tiered["_feature_row"].tolist() == list(range(12))
+    assert tiered.attrs["tiering"].basis == "expected value"
+
+
+def test_target_accounts_publish_the_documented_columns_with_each_feature_rows_segment():
+    tiered, _ = _tiered()
+    assignment = pd.Series(["Large software" if i % 2 else "Small software" for i in range(12)])
+    targets = build_target_accounts(tiered, _features(), assignment)
+    assert list(targets.columns) == TARGET_COLUMNS
+    assert targets["account_key"].tolist() == KEYS  # the published order is kept
+    assert targets.set_index("account_key").loc[["k01", "k02"], "segment"].tolist() == [
+        "Small software",
+        "Large software",
+    ]
+    assert targets.attrs["tiering"].basis == "expected value"
+
+
+def test_without_any_segment_the_column_is_missing_everywhere():
+    tiered, _ = _tiered()
+    targets = build_target_accounts(tiered, _features(), pd.Series([np.nan] * 12))
+    assert targets["segment"].isna().all()
+
+
+def test_target_accounts_follow_the_rules_order_when_a_rule_score_is_given():
+    rule = np.zeros(12)
+    rule[11] = 1.0  # k12, the lowest by value, matches the team's only rule
+    tiered, _ = tier_target_accounts(_scored(), _features(), CONFIG, rule_score=rule)
+    assert tiered["account_key"].iloc[0] == "k12"
+    assert tiered["icp_score"].is_monotonic_decreasing
+    assert tiered.set_index("account_key").loc["k12", "tier"] == "Tier 1"
+
+
+def test_a_scored_account_missing_from_the_mart_is_an_error_with_the_count():
+    with pytest.raises(ValueError, match="2 scored accounts are missing from marts.account_features"):
+        feature_positions(pd.Series(["a", "x", "y"]), pd.Series(["a", "b"]))
+
+
+def test_expansion_ranks_customers_by_headroom_then_realised_value():
+    tiered, _ = _tiered()
+    targets = build_target_accounts(tiered, _features(), pd.Series(["S"] * 12))
+    feature_row = tiered["_feature_row"].to_numpy()
+    by_position = build_expansion_accounts(targets, _features(), "label_annualised_value", feature_row)
+    by_key = build_expansion_accounts(targets, _features(), "label_annualised_value")
+    pd.testing.assert_frame_equal(by_position, by_key)
+    assert list(by_position.columns) == EXPANSION_COLUMNS
+    # k03: predicted 1,400, realised 400 -> headroom 1,000; k11: predicted 100 <= realised 300 -> none
+    assert by_position["account_key"].tolist() == ["k03", "k11"]
+    assert by_position["headroom"].tolist() == [1000.0, 0.0]
+    assert by_position["realised_value"].tolist() == [400.0, 300.0]
+    assert by_position["expansion_basis"].iloc[0] == "headroom"
+    assert by_position["expansion_rank"].tolist() == [1, 2]
+
+
+def test_tier_validation_cuts_out_of_fold_predictions_by_the_policy_and_measures_lift():
+    n = 10
+    holdout = pd.DataFrame(
+        {
+            "account_key": [f"h{i}" for i in range(n)] * 2,
+            "target": ["value"] * n + ["win"] * n,
+            "predicted": list(range(n, 0, -1)) * 2,
+            # value: 100 for the best-predicted account, 50 for the third; win: the first two won
+            "actual": [100.0, 0.0, 50.0, *[0.0] * 7, 1.0, 1.0, *[0.0] * 8],
+        }
+    )
+    table = build_tier_validation(holdout, TierPolicy())
+    rows = table.set_index(["outcome", "tier"])
+    # Tier 1 = round(0.1*10) = 1 account, Tier 2 = the next 2; overall value per account = 150/10 = 15
+    assert rows.loc[("actual", "Tier 1"), "accounts"] == 1
+    assert rows.loc[("actual", "Tier 1"), "lift"] == pytest.approx(100 / 15)
+    assert rows.loc[("actual", "Tier 2"), "lift"] == pytest.approx(25 / 15)
+    assert rows.loc[("actual", "Tier 3"), "lift"] == 0
+    # won: overall rate 0.2; Tier 1 (1 won of 1) lift 5, Tier 2 (1 of 2) lift 2.5
+    assert rows.loc[("won", "Tier 1"), "lift"] == pytest.approx(5.0)
+    assert rows.loc[("won", "Tier 2"), "lift"] == pytest.approx(2.5)
+    empty = build_tier_validation(holdout.iloc[0:0], TierPolicy())
+    assert empty.empty and list(empty.columns) == list(table.columns)
+
+
+def test_icp_validation_has_the_campaign_rows_and_one_leads_row():
+    tiered, _ = _tiered()
+    targets = build_target_accounts(tiered, _features(), pd.Series(["S"] * 12))
+    members = pd.DataFrame(columns=["campaign_id", "crm_account_id", "responded", "group", "sent_at"])
+    created = pd.to_datetime(["2026-06-01", "2026-06-20", "2026-06-30", "2025-01-01"], utc=True)
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["l1", "l2", "l3", "l4"],
+            "created_at": created,
+            "converted_account_id": [None, None, None, None],
+            "website": ["k01.com", "k12.com", "k05.com", "k04.com"],
+        }
+    )
+    table = build_icp_validation(members, leads, targets, leads_recent_days=90)
+    assert list(table.columns) == ICP_VALIDATION_COLUMNS
+    assert table["check"].tolist() == ["campaign", "leads"]
+    assert table["note"].iloc[0] == "no campaign members: nothing to measure"
+    lead = table.iloc[1]
+    # the last 90 days up to 2026-06-30 hold l1-l3; k01 (Tier 1) and k05 (Tier 2) are in Tiers 1-2
+    assert lead["metric"] == "share of leads in the last 90 days in Tier 1–2"
+    assert lead["n"] == 3
+    assert lead["value"] == pytest.approx(2 / 3)
+
+
+def test_icp_summary_lists_answered_questions_then_the_headline_figures():
+    tiered, _ = _tiered()
+    targets = build_target_accounts(tiered, _features(), pd.Series(["S"] * 12))
+    profile = pd.DataFrame({"brief_line": ["Uses Snowflake", "200-2,000 employees"]})
+    summary = build_icp_summary({"who_buys": "RevOps leads", "why_now": None}, targets, profile)
+    assert summary.values.tolist() == [
+        ["question", "who_buys", "RevOps leads"],
+        ["headline", "accounts scored", "12"],
+        ["headline", "customers", "2"],
+        ["headline", "prospects in Tier 1", "3"],  # k01, k04 and the override k10
+        ["headline", "defining attribute 1", "Uses Snowflake"],
+        ["headline", "defining attribute 2", "200-2,000 employees"],
+    ]
+
+
+def test_refresh_history_appends_this_refresh_with_its_inputs_metrics_and_churn():
+    tiered, _ = _tiered()
+    targets = build_target_accounts(tiered, _features(), pd.Series(["S"] * 12))
+    metrics = pd.DataFrame(
+        {
+            "metric": ["spearman", "spearman", "win_auc"],
+            "model": ["lightgbm", "lightgbm", "lightgbm"],
+            "split": ["cv", "time_holdout", "cv"],
+            "value": [0.61, 0.55, 0.74],
+        }
+    )
+    changes, churn = build_tier_changes(None, targets, None)
+    at = dt.datetime(2026, 11, 23, 6)
+    row = history_row(
+        "r1", at, CONFIG, targets, metrics, changes, churn, {"crm__accounts": 12, "_quarantine": 3}
+    )
+    assert json.loads(row["landing_tables"]) == {"crm__accounts": 12}
+    assert (row["accounts"], row["customers"], row["cv_spearman"], row["win_auc"]) == (12, 2, 0.61, 0.74)
+    assert json.loads(row["tier_counts"]) == {"Disqualified": 1, "Tier 1": 3, "Tier 2": 2, "Tier 3": 4}
+    assert row["tier_churn"] == 0.0 and row["baseline_refresh_id"] == "r1"
+    previous = pd.DataFrame([{**row, "refresh_id": "r0", "refreshed_at": at - dt.timedelta(days=7)}]).assign(
+        icp_version="r0", published_at=at
+    )
+    history = build_refresh_history(previous, row)
+    assert history["refresh_id"].tolist() == ["r0", "r1"]
+    assert "icp_version" not in history.columns
+    assert last_refresh(history)["refresh_id"] == "r1"
+    assert tier_plan(history, CONFIG, rebaseline=True) == (
+        None,
+        "a rebaseline was requested (publish config rebaseline: true)",
+    )
+
+
+def test_tier_changes_name_the_accounts_that_moved():
+    tiered, _ = _tiered()
+    targets = build_target_accounts(tiered, _features(), pd.Series(["S"] * 12))
+    previous = targets[
+        ["account_key", "tier", "icp_score", "disqualified_reason", "override_note", "expected_value"]
+    ]
+    previous = previous.assign(tier=np.where(previous["account_key"] == "k05", "Tier 1", previous["tier"]))
+    changes, churn = build_tier_changes(previous.copy(), targets, None)
+    moved = changes[changes["changed"]]
+    assert moved["account_key"].tolist() == ["k05"]
+    assert (moved["previous_tier"].iloc[0], moved["new_tier"].iloc[0]) == ("Tier 1", "Tier 2")
+    assert churn == pytest.approx(1 / 12)
+
+
+def test_model_card_keeps_the_documented_columns_in_order():
+    card = pd.DataFrame([{"verdict": "Strong.", "strength": "strong", "undocumented": 1}])
+    out = build_model_card(card)
+    assert list(out.columns) == list(MODEL_CARD_COLUMNS)
+    assert (out["strength"].iloc[0], out["verdict"].iloc[0]) == ("strong", "Strong.")
