@@ -32,6 +32,7 @@ from icp_pipeline.lib.icp.expansion import rank_expansion
 from icp_pipeline.lib.icp.overrides import settle_tiers
 from icp_pipeline.lib.icp.rules import rule_scores, rules_icp_score
 from icp_pipeline.lib.icp_config import IcpConfig
+from icp_pipeline.lib.labels import read_labels
 from icp_pipeline.lib.model_strength import read_model_strength
 from icp_pipeline.lib.publish_io import arrow_text, read_frame
 from icp_pipeline.lib.sql import quote_ident
@@ -335,7 +336,8 @@ def _summary(config: IcpConfig, targets: pd.DataFrame, profile: pd.DataFrame) ->
         ("headline", "prospects in Tier 1", f"{int((prospect_tiers == 'Tier 1').sum()):,}"),
     ]
     rows += [
-        ("headline", f"defining attribute {i + 1}", line) for i, line in enumerate(profile["brief_line"])
+        ("headline", f"defining attribute {i + 1}", line)
+        for i, line in enumerate(profile.loc[profile["in_brief"], "brief_line"])
     ]
     return pd.DataFrame(rows, columns=["section", "item", "value"])
 
@@ -439,7 +441,12 @@ def build_published_frames(
             features, importance, value_col, n_segments=config.segments.count
         )
         profile = build_profile(
-            features, importance, value_col, min_rows=PROFILE_ATTRIBUTES[0], max_rows=PROFILE_ATTRIBUTES[1]
+            features,
+            importance,
+            value_col,
+            min_rows=PROFILE_ATTRIBUTES[0],
+            max_rows=PROFILE_ATTRIBUTES[1],
+            labels=read_labels(con),
         )
         hypotheses = test_hypotheses(features, config.hypotheses, value_col, columns=columns)
         rules, rule_warnings = _rules_if_model_is_none(con, features, config, hypotheses, columns)

@@ -124,8 +124,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
         },
     ),
     "icp_profile": PublishedTable(
-        "The 10–12 observable characteristics that define the ICP, with their ranges among the best "
-        "customers (top quartile by value), ready to paste into a sales brief.",
+        "The 10–12 observable characteristics tested as the ICP, with their ranges among the best "
+        "customers (top quartile by value); those with statistical support (in_brief) make the sales brief.",
         {
             "attribute": "Attribute name.",
             "family": "Attribute family.",
@@ -136,6 +136,14 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "share_others": "Share of all other accounts inside the ideal range.",
             "best_customers": "Number of best customers the profile is drawn from.",
             "brief_line": "One sentence for a sales brief.",
+            "label": "The attribute's label (marts.attribute_catalog.label).",
+            "other_accounts": "Number of other accounts (other customers and prospects) share_others is drawn from.",
+            "difference_low": "Lower end of the 90 % interval of share_best - share_others (Newcombe's hybrid score "
+            "interval from Wilson intervals).",
+            "difference_high": "Upper end of that interval.",
+            "in_brief": "The trait is in the ICP brief: difference_low above 0, at least 5 best customers with it, "
+            "model importance above 0, at most 90 % of other accounts sharing it (lib/icp/support.py).",
+            "not_in_brief": "Why the trait is left out of the brief (null when it is in).",
         },
     ),
     "segments": PublishedTable(
