@@ -97,7 +97,7 @@ def test_flag_numeric_and_categorical_ranges_are_sensible(features):
 
     ind = p.loc["firmo__industry"]
     assert ind["kind"] == "categorical" and ind["ideal_range"].startswith("Industry: ")
-    assert "software" in ind["ideal_range"]  # planted: software customers are worth more
+    assert "Software" in ind["ideal_range"]  # planted: software customers are worth more
     assert ind["share_best"] > ind["share_others"] and ind["brief_line"].startswith(
         f"{ind['share_best'] * 100:.0f} %"
     )

@@ -56,7 +56,7 @@ def test_reason_codes_format():
         "x__noise": "numeric",
     }
     r = reason_codes(shap, X, kinds, n_reasons=3)
-    assert r[0] == f"{PLUS} Uses Snowflake; {PLUS} Employee count: 1,200 (high); {PLUS} Industry: software"
+    assert r[0] == f"{PLUS} Uses Snowflake; {PLUS} Employee count: 1,200 (high); {PLUS} Industry: Software"
     assert (
         r[1] == f"{MINUS} Does not use Snowflake; {MINUS} Employee count: 10 (low); {PLUS} Industry unknown"
     )

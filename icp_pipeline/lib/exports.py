@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 
 from icp_pipeline.lib.model_strength import caution_sentence, read_model_strength, tiers_followed_rules
+from icp_pipeline.lib.publish.report import render_report
 from icp_pipeline.lib.publish_io import replace_file_atomically
-from icp_pipeline.lib.report import render_report
 from icp_pipeline.lib.sql import sql_literal
 
 CRM_IMPORT_COLUMNS = "crm_account_id, account_key, account_name, icp_score, tier, top_reasons"

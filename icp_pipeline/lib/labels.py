@@ -66,13 +66,27 @@ _YEAR = re.compile(r"(^|_)(year|yr)(_|$)")
 CURRENCY_UNIT = "currency"
 
 
-def humanize(text: str) -> str:
-    """'sic_code' -> 'SIC code'; 'region_c' -> 'Region'; 'property_lifecycle' -> 'Lifecycle'."""
+def humanize(text: str, title: bool = False) -> str:
+    """'sic_code' -> 'SIC code'; 'region_c' -> 'Region'; 'property_lifecycle' -> 'Lifecycle';
+    `title` (a product name): 'google_cloud' -> 'Google Cloud', 'power_bi' -> 'Power BI'."""
     cleaned = re.sub(r"(__c|_c)$", "", text)
     cleaned = re.sub(r"^(property_|hs_)", "", cleaned)
-    words = [w.upper() if w.lower() in ACRONYMS else w.lower() for w in cleaned.split("_") if w]
+    words = [
+        w.upper() if w.lower() in ACRONYMS else (w.capitalize() if title else w.lower())
+        for w in cleaned.split("_")
+        if w
+    ]
     phrase = " ".join(words) if words else text
     return phrase[:1].upper() + phrase[1:]
+
+
+def readable_value(value: object) -> str:
+    """A category value as people read it: a slug ('financial_services') -> 'Financial services';
+    any other text unchanged."""
+    text = str(value)
+    if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+|[a-z][a-z0-9]*", text):
+        return humanize(text)
+    return text
 
 
 def attribute_label(name: str) -> tuple[str, str | None]:
@@ -87,7 +101,7 @@ def attribute_label(name: str) -> tuple[str, str | None]:
     if prefix == "tech" and attribute == "count":
         return "Technologies used", "technologies"
     if prefix == "tech":
-        return f"Uses {humanize(attribute)}", None
+        return f"Uses {humanize(attribute, title=True)}", None
     if prefix == "sit" and attribute.startswith("events_"):
         return f"{humanize(base[7:])} events{months}", "events"
     if prefix == "beh" and attribute.startswith("activities_"):

@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.labels import Labels
+from icp_pipeline.lib.labels import Labels, readable_value
 from icp_pipeline.lib.model.settings import family_of
 
 from .attributes import attribute_kind, numbers, select_attributes, text_codes, texts
@@ -108,7 +108,7 @@ def _categorical(x: pd.Series, best: pd.Series, attribute: str, labels: Labels) 
     is_best = best.to_numpy(bool)
     levels = _levels(codes, code_of, is_best)
     inside = pd.Series(np.isin(codes, [code_of[lv] for lv in levels]), index=x.index)
-    shown = [x[is_best & (codes == code_of[lv])].mode().iloc[0] for lv in levels]
+    shown = [readable_value(x[is_best & (codes == code_of[lv])].mode().iloc[0]) for lv in levels]
     name = labels.name(attribute)
     text = f"{name}: {', '.join(shown)} ({fmt_pct(inside[best].mean())})"
     joined = " or ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else shown[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.labels import Labels
+from icp_pipeline.lib.labels import Labels, readable_value
 
 PLUS, MINUS = "+", "\u2212"  # '+' and the typographic minus
 NO_REASON = "no single attribute stands out"
@@ -105,7 +105,7 @@ def _describe_known(
 ) -> list[str]:
     name = labels.name(attribute)
     if kind == "categorical":
-        return [f"{name}: {v}" for v in values.astype(object)]
+        return [f"{name}: {readable_value(v)}" for v in values.astype(object)]
     if kind == "binary":
         yes, no = flag_words(labels.label(attribute))
         return [yes if o else no for o in values.to_numpy(dtype=float) == 1]
