@@ -17,15 +17,16 @@
     icp_pipeline/lib/labels.py applies the same rule in Python to names outside the catalog.
 -#}
 
-{%- macro humanize_attribute(text) -%}
+{%- macro humanize_attribute(text, title=false) -%}
     {%- set acronyms = ['id', 'sic', 'naics', 'crm', 'erp', 'arr', 'mrr', 'acv', 'ltv', 'nps', 'hq', 'it',
         'ai', 'ml', 'saas', 'b2b', 'b2c', 'vp', 'ceo', 'cfo', 'cto', 'cio', 'usd', 'eur', 'gbp', 'us', 'uk',
-        'eu', 'emea', 'apac', 'namer', 'latam', 'api', 'sla', 'kpi', 'roi', 'gdpr', 'hr', 'seo', 'url', 'iso'] -%}
+        'eu', 'emea', 'apac', 'namer', 'latam', 'api', 'sla', 'kpi', 'roi', 'gdpr', 'hr', 'seo', 'url', 'iso',
+        'aws', 'gcp', 'bi', 'cdp', 'sap', 'sql', 'ibm', 'sms', 'cdn'] -%}
     {%- set cleaned = modules.re.sub('(__c|_c)$', '', text) -%}
     {%- set cleaned = modules.re.sub('^(property_|hs_)', '', cleaned) -%}
     {%- set words = [] -%}
     {%- for word in cleaned.split('_') if word -%}
-        {%- do words.append(word.upper() if word.lower() in acronyms else word.lower()) -%}
+        {%- do words.append(word.upper() if word.lower() in acronyms else (word.lower() | capitalize if title else word.lower())) -%}
     {%- endfor -%}
     {%- set phrase = words | join(' ') if words else text -%}
     {{- return(phrase[0] | upper ~ phrase[1:]) -}}
@@ -47,7 +48,7 @@
     {%- elif prefix == 'tech' and attribute.startswith('cat_') -%}
         {{- return((humanize_attribute(attribute[4:]) ~ ' tools used', 'tools')) -}}
     {%- elif prefix == 'tech' -%}
-        {{- return(('Uses ' ~ humanize_attribute(attribute), none)) -}}
+        {{- return(('Uses ' ~ humanize_attribute(attribute, true), none)) -}}
     {%- elif prefix == 'sit' and attribute.startswith('events_') -%}
         {{- return((humanize_attribute(base[7:]) ~ ' events' ~ months, 'events')) -}}
     {%- elif prefix == 'beh' and attribute.startswith('activities_') -%}
