@@ -437,8 +437,9 @@ def build_published_frames(
     # DuckDB reads the target list (outside the GIL) while pandas works on the features.
     with ThreadPoolExecutor(max_workers=1) as pool, con.cursor() as reader:
         scored = pool.submit(read_frame, reader, TARGET_SOURCE_SQL)
+        labels = read_labels(con)
         segments, assignment = build_segments(
-            features, importance, value_col, n_segments=config.segments.count
+            features, importance, value_col, n_segments=config.segments.count, labels=labels
         )
         profile = build_profile(
             features,
@@ -446,7 +447,7 @@ def build_published_frames(
             value_col,
             min_rows=PROFILE_ATTRIBUTES[0],
             max_rows=PROFILE_ATTRIBUTES[1],
-            labels=read_labels(con),
+            labels=labels,
         )
         hypotheses = test_hypotheses(features, config.hypotheses, value_col, columns=columns)
         rules, rule_warnings = _rules_if_model_is_none(con, features, config, hypotheses, columns)
