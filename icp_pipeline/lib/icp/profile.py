@@ -127,7 +127,7 @@ def _flag(x: pd.Series, best: pd.Series, attribute: str, labels: Labels) -> tupl
         text = label if positive else f"Does not use {thing}"
         return text, inside, f"use {thing}" if positive else f"do not use {thing}"
     text = f"{label}: {'yes' if positive else 'no'}"
-    return text, inside, f"are '{label}: {'yes' if positive else 'no'}'"
+    return text, inside, f"have {_lower(label)}" if positive else f"have no {_lower(label)}"
 
 
 def build_profile(

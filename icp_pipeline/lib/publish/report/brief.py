@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .formatting import esc
+from .formatting import Labels, esc, in_words
 
 MAX_TRAITS = 12
 
@@ -18,7 +18,7 @@ def brief_traits(profile: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values("rank", na_position="last", kind="stable").head(MAX_TRAITS)
 
 
-def brief_html(profile: pd.DataFrame) -> str:
+def brief_html(profile: pd.DataFrame, labels: Labels | None = None) -> str:
     traits = brief_traits(profile)
     tested = len(profile)
     if traits.empty:
@@ -27,7 +27,8 @@ def brief_html(profile: pd.DataFrame) -> str:
             "(a 90 % interval of the difference that excludes no difference, at least 5 customers): "
             "the data do not show a distinct profile yet.</p>"
         )
-    items = "".join(f"<li>{esc(line)}</li>" for line in traits["brief_line"])
+    labels = labels or Labels()
+    items = "".join(f"<li>{esc(in_words(line, labels))}</li>" for line in traits["brief_line"])
     n_best = int(profile["best_customers"].iloc[0]) if "best_customers" in profile else 0
     return (
         f"<ul class='brief'>{items}</ul><p class='muted'>Best customers: the top quarter by value "

@@ -13,6 +13,8 @@ from icp_pipeline.lib.labels import Labels, read_labels
 from icp_pipeline.lib.model_strength import ModelStrength, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.warehouse import table_exists
 
+from .formatting import in_words
+
 _TABLES = {
     "summary": ("icp_summary", ""),
     "importance": ("attribute_importance", "order by rank nulls last, attribute"),
@@ -102,6 +104,10 @@ def load_report_data(con: duckdb.DuckDBPyConnection, currency: str | None = None
     tables = {key: _query(con, name, order, present) for key, (name, order) in _TABLES.items()}
     tables["changes"] = _changes(con, present)
     labels = read_labels(con)
+    for frame in tables.values():  # free text names attributes by their labels
+        for column in frame.columns:
+            if column != "attribute" and frame[column].dtype == object:
+                frame[column] = frame[column].map(lambda t: in_words(t, labels))
     has_prospects = bool(
         con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
     )

@@ -11,7 +11,7 @@ import pandas as pd
 from icp_pipeline.lib.model_strength import caution_sentence
 
 from .data import ReportData
-from .formatting import esc, format_money, pct, table
+from .formatting import esc, format_money, in_words, pct, table
 
 # What each strength means for using the list (docs/model-card.md has the rule behind each).
 MEANING = {
@@ -50,7 +50,7 @@ def card_verdict(data: ReportData) -> str:
     prefix = f"{data.strength.strength}:"
     if verdict.lower().startswith(prefix):
         verdict = verdict[len(prefix) :].strip()
-    return verdict[:1].upper() + verdict[1:]
+    return in_words(verdict[:1].upper() + verdict[1:], data.labels)
 
 
 def verdict_html(data: ReportData) -> str:
@@ -60,7 +60,7 @@ def verdict_html(data: ReportData) -> str:
     if card_verdict(data):
         parts.append(f"<p class='muted'>{esc(card_verdict(data))}</p>")
     if caution:
-        parts.append(f"<p class='caution'>{esc(caution)}</p>")
+        parts.append(f"<p class='caution'>{esc(in_words(caution, data.labels))}</p>")
     return "".join(parts)
 
 
@@ -144,7 +144,7 @@ def changes_html(data: ReportData, limit: int = 10) -> str:
             "Account": shown["account_name"].fillna(shown["account_key"]),
             "From": shown["previous_tier"].fillna("new"),
             "To": shown["new_tier"].fillna("left the list"),
-            "Why": shown["change_reason"].fillna(""),
+            "Why": shown["change_reason"].fillna("").map(lambda t: in_words(t, data.labels)),
         }
     )
     return f"<p>{esc(', '.join(counts))}.</p>" + table(frame)

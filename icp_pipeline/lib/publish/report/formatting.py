@@ -4,6 +4,7 @@ Yes/No instead of True/False, an empty cell instead of `<NA>`, money with its cu
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,10 +19,21 @@ __all__ = [
     "format_number",
     "format_value",
     "humanize",
+    "in_words",
     "pct",
     "read_labels",
     "table",
 ]
+
+
+_ATTRIBUTE = re.compile(r"\b[a-z][a-z0-9]*__[a-z0-9_]+\b")
+
+
+def in_words(text: object, labels: Labels) -> object:
+    """Free text with every attribute column name (`firmo__employee_count`) replaced by its label."""
+    if not isinstance(text, str):
+        return text
+    return _ATTRIBUTE.sub(lambda m: labels.label(m.group(0)), text)
 
 
 def esc(value: object) -> str:

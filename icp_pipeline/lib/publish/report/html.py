@@ -13,7 +13,7 @@ from . import charts
 from .brief import brief_html
 from .data import ReportData, load_report_data
 from .executive import changes_html, coverage_line, tier_table, top_accounts, verdict_html
-from .formatting import esc, format_money, pct, table
+from .formatting import esc, format_money, humanize, in_words, pct, table
 from .intervals import tier_intervals
 
 _STYLE = """
@@ -48,7 +48,8 @@ def _segment_cards(data: ReportData) -> str:
             f'<div class="card"><h3>{esc(r.segment_name)}</h3>'
             f"<b>{int(r.customers):,}</b> high-value customers · {pct(r.share_of_value)} of their value · "
             f"median {esc(format_money(r.median_value, data.currency))}<br>"
-            f"<span class='muted'>{esc(r.profile)}</span><br><small>e.g. {esc(examples)}</small></div>"
+            f"<span class='muted'>{esc(in_words(r.profile, data.labels))}</span><br>"
+            f"<small>e.g. {esc(examples)}</small></div>"
         )
     return "<div class='cards'>" + "".join(cards) + "</div>"
 
@@ -58,12 +59,12 @@ def _verdict_class(verdict: object) -> str:
     return "untestable" if text.startswith("not testable") else esc(text)
 
 
-def _hypotheses(results: pd.DataFrame) -> str:
+def _hypotheses(results: pd.DataFrame, labels) -> str:
     if results.empty:
         return "<p class='muted'>No hypotheses in icp.yaml.</p>"
     rows = "".join(
-        f"<tr><td>{esc(r.statement)}</td><td><span class='verdict {_verdict_class(r.verdict)}'>"
-        f"{esc(r.verdict)}</span></td><td>{esc(r.explanation)}</td></tr>"
+        f"<tr><td>{esc(in_words(r.statement, labels))}</td><td><span class='verdict {_verdict_class(r.verdict)}'>"
+        f"{esc(r.verdict)}</span></td><td>{esc(in_words(r.explanation, labels))}</td></tr>"
         for r in results.itertuples()
     )
     return f"<table><tr><th>Belief</th><th>Verdict</th><th>What the data says</th></tr>{rows}</table>"
@@ -76,7 +77,7 @@ def _drivers_table(data: ReportData) -> str:
     frame = pd.DataFrame(
         {
             "Attribute": profile["attribute"].map(data.labels.label),
-            "Best customers": profile["ideal_range"],
+            "Best customers": profile["ideal_range"].map(lambda t: in_words(t, data.labels)),
             "In the brief": profile.get("in_brief", pd.Series(False, profile.index)).map(
                 lambda v: "Yes" if v is True or v == 1 else "No"
             ),
@@ -95,7 +96,7 @@ def _exclusions(data: ReportData) -> str:
     frame = pd.DataFrame(
         {
             "Attribute": excluded["attribute"].map(data.labels.label),
-            "Why it was left out": excluded["excluded_reason"],
+            "Why it was left out": excluded["excluded_reason"].map(lambda t: in_words(t, data.labels)),
         }
     )
     return "<p>Attributes left out of the model:</p>" + table(frame)
@@ -115,7 +116,7 @@ def _validation_table(data: ReportData) -> str:
                 for lo, hi in zip(v["ci_low"], v["ci_high"], strict=True)
             ],
             "n": v["n"],
-            "Note": v["note"],
+            "Note": v["note"].map(lambda t: in_words(t, data.labels)),
         }
     )
     return table(frame)
@@ -150,10 +151,13 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
         f"<h1>Ideal Customer Profile</h1><p class='muted'>Refresh {esc(data.version)}, "
         f"published {data.published:%Y-%m-%d %H:%M} UTC.</p>",
         _executive(data),
-        "<h2>The ICP in brief</h2>" + brief_html(data.profile),
+        "<h2>The ICP in brief</h2>" + brief_html(data.profile, data.labels),
         (
             "<h3>What the team believes</h3>"
-            + table(questions[["item", "value"]], {"item": "Question", "value": "Answer"})
+            + table(
+                questions[["item", "value"]].assign(item=questions["item"].map(humanize)),
+                {"item": "Question", "value": "Answer"},
+            )
         )
         if len(questions)
         else "",
@@ -171,7 +175,7 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
         + _validation_table(data)
         if len(tiers)
         else "",
-        "<h2>The team's beliefs, tested</h2>" + _hypotheses(data.hypotheses),
+        "<h2>The team's beliefs, tested</h2>" + _hypotheses(data.hypotheses, data.labels),
         "<h2>Caveats</h2>" + _exclusions(data),
         "<p class='muted'>Scores rank accounts by expected value = win probability × predicted value. "
         "Attribute effects are associations learned from your customers, not proof of cause.</p>",
