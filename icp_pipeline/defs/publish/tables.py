@@ -147,18 +147,21 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
         },
     ),
     "segments": PublishedTable(
-        "3–5 segments of high-value customers with differentiated profiles; every scored account is "
-        "assigned to its nearest segment in target_accounts.segment.",
+        "3–5 segments of high-value customers named by their defining traits; every scored account is "
+        "assigned to the nearest segment whose traits it satisfies (else 'Other profiles') in "
+        "target_accounts.segment, so every member satisfies its segment's name (docs/report.md).",
         {
             "segment_id": "Segment number (1 = largest share of value).",
-            "segment_name": "Generated name from the segment's most distinctive attributes.",
+            "segment_name": "The segment's defining traits in labels (at most two, joined by ' · '), or "
+            "'Other profiles' for high-value customers that satisfy no segment's traits.",
             "customers": "High-value customers in the segment.",
             "median_value": "Median value of those customers.",
             "share_of_value": "Share of all high-value customers' value in the segment.",
             "top_attributes": "The attributes that set the segment apart.",
             "profile": "A short description of the typical account.",
             "example_accounts": "Three example customers.",
-            "note": "Why fewer segments than configured were formed, when so.",
+            "note": "Why fewer segments than configured were formed, and how many high-value customers "
+            "fit no segment's traits, when so.",
         },
     ),
     "hypothesis_results": PublishedTable(
