@@ -212,3 +212,11 @@ def test_lift_and_gain_intervals_come_from_the_held_out_accounts():
     # sizes that do not add up to the held-out rows: no interval rather than a wrong one
     short = tier_intervals(pd.DataFrame(rows).assign(accounts=[10, 20, 30]), holdout)
     assert short["lift_low"].isna().all()
+
+
+def test_a_weak_model_is_said_first_before_any_section(tmp_path):
+    con = _warehouse(tmp_path / "weak.duckdb", strength="weak")
+    page = render_report(con)
+    con.close()
+    assert page.index("Caution: the model behind these scores") < page.index("<h2>")
+    assert "The evidence behind this list is weak: treat the list as a hint" in page

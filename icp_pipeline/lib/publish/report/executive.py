@@ -55,13 +55,16 @@ def card_verdict(data: ReportData) -> str:
 
 def verdict_html(data: ReportData) -> str:
     level = data.strength.strength if data.strength else "unknown"
-    caution = caution_sentence(data.strength, data.rules_used)
     parts = [f"<p class='verdict-line {esc(level)}' id='verdict'>{esc(verdict_sentence(data))}</p>"]
     if card_verdict(data):
         parts.append(f"<p class='muted'>{esc(card_verdict(data))}</p>")
-    if caution:
-        parts.append(f"<p class='caution'>{esc(in_words(caution, data.labels))}</p>")
     return "".join(parts)
+
+
+def caution_html(data: ReportData) -> str:
+    """The model-strength caution (weak or none), shown first on the page; empty otherwise."""
+    caution = caution_sentence(data.strength, data.rules_used)
+    return f"<p class='caution'>{esc(in_words(caution, data.labels))}</p>" if caution else ""
 
 
 def tier_table(data: ReportData, accounts_per_rep: int = ACCOUNTS_PER_REP) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 from . import charts
 from .brief import brief_html
 from .data import ReportData, load_report_data
-from .executive import changes_html, coverage_line, tier_table, top_accounts, verdict_html
+from .executive import caution_html, changes_html, coverage_line, tier_table, top_accounts, verdict_html
 from .formatting import esc, format_money, humanize, in_words, pct, table
 from .intervals import tier_intervals
 
@@ -150,6 +150,7 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
     parts = [
         f"<h1>Ideal Customer Profile</h1><p class='muted'>Refresh {esc(data.version)}, "
         f"published {data.published:%Y-%m-%d %H:%M} UTC.</p>",
+        caution_html(data),
         _executive(data),
         "<h2>The ICP in brief</h2>" + brief_html(data.profile, data.labels),
         (
