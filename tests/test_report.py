@@ -220,3 +220,25 @@ def test_a_weak_model_is_said_first_before_any_section(tmp_path):
     con.close()
     assert page.index("Caution: the model behind these scores") < page.index("<h2>")
     assert "The evidence behind this list is weak: treat the list as a hint" in page
+
+
+def test_charts_draw_an_interval_that_excludes_its_point_estimate():
+    """A percentile bootstrap interval need not contain the estimate (the AWS export's gain did):
+    the chart draws it as it is instead of failing the exports."""
+    from icp_pipeline.lib.publish.report.charts import gain_chart, lift_chart
+
+    tiers = pd.DataFrame(
+        {
+            "tier": ["Tier 1", "Tier 2", "Tier 3"],
+            "outcome": "actual",
+            "accounts": [10, 20, 69],
+            "lift": [2.0, 1.0, 0.7],
+            "lift_low": [2.1, 0.8, 0.6],  # above the estimate
+            "lift_high": [3.0, 1.2, 0.8],
+            "cumulative_share_of_accounts": [0.1, 0.3, 1.0],
+            "cumulative_gain": [0.2, 0.5, 1.0],
+            "gain_low": [0.25, 0.4, 1.0],
+            "gain_high": [0.3, 0.6, 1.0],
+        }
+    )
+    assert lift_chart(tiers).startswith("<img") and gain_chart(tiers).startswith("<img")

@@ -30,6 +30,17 @@ def png(fig: plt.Figure, alt: str) -> str:
     return f'<img alt="{alt}" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
+def _interval_bars(ax, x: np.ndarray, low: np.ndarray, high: np.ndarray, color: str, width: float) -> None:
+    """The interval [low, high] at each x as a vertical line with caps (none where it is unknown);
+    drawn as it is, also when a bootstrap interval does not contain the point estimate."""
+    ok = np.isfinite(low) & np.isfinite(high)
+    if not ok.any():
+        return
+    x, low, high = np.asarray(x, float)[ok], low[ok], high[ok]
+    ax.vlines(x, low, high, color=color, lw=1.2)
+    ax.hlines(np.r_[low, high], np.r_[x, x] - width, np.r_[x, x] + width, color=color, lw=1.2)
+
+
 def driver_chart(importance: pd.DataFrame, labels: Labels, currency: str | None, n: int = 12) -> str:
     """The strongest attributes by their average effect on an account's predicted value."""
     if importance.empty or "rank" not in importance:
@@ -69,11 +80,10 @@ def lift_chart(tiers: pd.DataFrame) -> str:
     for ax, outcome in zip(axes[0], outcomes, strict=True):
         part = tiers[tiers["outcome"] == outcome].set_index("tier").reindex(TIERS).dropna(subset=["lift"])
         lift = part["lift"].to_numpy(float)
-        low = np.nan_to_num(lift - part["lift_low"].to_numpy(float), nan=0.0).clip(min=0)
-        high = np.nan_to_num(part["lift_high"].to_numpy(float) - lift, nan=0.0).clip(min=0)
         x = np.arange(len(part))
-        ax.bar(
-            x, lift, color=[TIER_COLORS[t] for t in part.index], yerr=[low, high], capsize=4, ecolor="#333"
+        ax.bar(x, lift, color=[TIER_COLORS[t] for t in part.index])
+        _interval_bars(
+            ax, x, part["lift_low"].to_numpy(float), part["lift_high"].to_numpy(float), "#333", 0.1
         )
         ax.axhline(1, color="#333", lw=0.8, ls="--")
         ax.set_xticks(x, [f"{t}\nn = {int(n):,}" for t, n in zip(part.index, part["accounts"], strict=True)])
@@ -98,16 +108,7 @@ def gain_chart(tiers: pd.DataFrame) -> str:
         line = ax.plot(x, y, marker="o", label=what.lower().replace("value per account", "value"))[0]
         lo = part["gain_low"].to_numpy(float) * 100
         hi = part["gain_high"].to_numpy(float) * 100
-        ok = np.isfinite(lo) & np.isfinite(hi)
-        if ok.any():
-            ax.errorbar(
-                x[1:][ok],
-                y[1:][ok],
-                yerr=[y[1:][ok] - lo[ok], hi[ok] - y[1:][ok]],
-                fmt="none",
-                ecolor=line.get_color(),
-                capsize=3,
-            )
+        _interval_bars(ax, x[1:], lo, hi, line.get_color(), 1.5)
         for xi, yi, n in zip(x[1:-1], y[1:-1], part["accounts"].iloc[:-1], strict=True):
             ax.annotate(
                 f"n = {int(n):,}",
