@@ -158,7 +158,7 @@ def test_the_executive_page_says_the_verdict_tiers_plays_and_capacity(demo_like)
     assert table["Accounts"].tolist() == ["24", "48", "128"]  # the prospects' tiers
     assert table["Share"].tolist() == ["12 %", "24 %", "64 %"]
     assert table["Expected value"].str.endswith(" USD").all()  # currency from the catalog's money unit
-    assert table.loc[0, "Capacity it implies"] == "1 reps at 50 accounts each"
+    assert table.loc[0, "Capacity it implies"] == "1 rep at 50 accounts each"
 
 
 def test_the_page_reads_in_labels_without_na_or_booleans(demo_like):

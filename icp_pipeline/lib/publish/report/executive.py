@@ -56,7 +56,7 @@ def card_verdict(data: ReportData) -> str:
 def verdict_html(data: ReportData) -> str:
     level = data.strength.strength if data.strength else "unknown"
     parts = [f"<p class='verdict-line {esc(level)}' id='verdict'>{esc(verdict_sentence(data))}</p>"]
-    if card_verdict(data):
+    if card_verdict(data) and not caution_sentence(data.strength, data.rules_used):  # the caution quotes it
         parts.append(f"<p class='muted'>{esc(card_verdict(data))}</p>")
     return "".join(parts)
 
@@ -83,7 +83,8 @@ def tier_table(data: ReportData, accounts_per_rep: int = ACCOUNTS_PER_REP) -> pd
             continue
         value = float(part["total_expected_value"].sum()) if len(part) else 0.0
         if tier == "Tier 1":
-            capacity = f"{math.ceil(n / accounts_per_rep):,} reps at {accounts_per_rep} accounts each"
+            reps = math.ceil(n / accounts_per_rep)
+            capacity = f"{reps:,} rep{'s' if reps != 1 else ''} at {accounts_per_rep} accounts each"
         elif tier == "Tier 2":
             capacity = f"{n:,} accounts in campaigns"
         else:
