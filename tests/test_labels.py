@@ -70,3 +70,18 @@ def test_reasons_read_in_labels_with_units_and_the_sign_of_their_effect():
     )
     for text in r:
         assert "__" not in text and "True" not in text and "nan" not in text
+
+
+def test_python_and_dbt_write_the_same_acronyms():
+    """The acronym lists of labels.py and macros/attribute_labels.sql agree (the dbt test compares
+    their labels on the fixture's columns; this compares the lists themselves)."""
+    import re
+    from pathlib import Path
+
+    from icp_pipeline.lib.labels import ACRONYMS
+
+    macro = (Path(__file__).resolve().parent.parent / "dbt_project/macros/attribute_labels.sql").read_text()
+    listed = re.search(r"set acronyms = \[(.*?)\]", macro, re.S).group(1)
+    assert set(re.findall(r"'([a-z0-9]+)'", listed)) == ACRONYMS
+    assert attribute_label("tech__cat_bi") == ("BI tools used", "tools")
+    assert attribute_label("tech__power_bi") == ("Uses Power BI", None)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 
+# Words written in capitals in labels; the same list as dbt_project/macros/attribute_labels.sql.
 ACRONYMS = frozenset(
     [
         "id",
@@ -59,11 +60,19 @@ ACRONYMS = frozenset(
         "seo",
         "url",
         "iso",
+        "aws",
+        "gcp",
+        "bi",
+        "cdp",
+        "sap",
+        "sql",
+        "ibm",
+        "sms",
+        "cdn",
     ]
 )
 _WINDOW = re.compile(r"_(\d+)m$")
 _YEAR = re.compile(r"(^|_)(year|yr)(_|$)")
-CURRENCY_UNIT = "currency"
 
 
 def humanize(text: str, title: bool = False) -> str:
