@@ -115,7 +115,9 @@ def _holds(phrase: str, members: pd.DataFrame, labels: Labels) -> pd.Series:
         if phrase.startswith(f"{name}: "):  # 'Funding stage: Public or Private'
             levels = phrase[len(name) + 2 :].split(" or ")
             return (
-                texts(members[attr]).map(lambda v: readable_value(v.casefold()) if v else None).isin(levels)
+                texts(members[attr])
+                .map(lambda v: readable_value(v.casefold()).casefold() if v else None)
+                .isin([lv.casefold() for lv in levels])
             )
         if phrase.startswith(f"{name} ") and " to " in phrase:  # 'Employee count 39 to 300'
             low, high = (
@@ -126,7 +128,9 @@ def _holds(phrase: str, members: pd.DataFrame, labels: Labels) -> pd.Series:
     if " to " not in phrase and ":" not in phrase:  # a place or industry alone: 'Software or Retail'
         levels = phrase.split(" or ")
         industry = texts(members["firmo__industry"])
-        return industry.map(lambda v: readable_value(v.casefold()) if v else None).isin(levels)
+        return industry.map(lambda v: readable_value(v.casefold()).casefold() if v else None).isin(
+            [lv.casefold() for lv in levels]
+        )
     raise AssertionError(f"no attribute reads as {phrase!r}")
 
 

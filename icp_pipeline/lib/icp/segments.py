@@ -239,7 +239,8 @@ class Trait:
 
     attribute: str
     kind: str
-    levels: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()  # case-folded keys
+    shown: tuple[str, ...] = ()  # the levels as the data spell them most often
     flag: float | None = None
     low: float | None = None
     high: float | None = None
@@ -284,7 +285,9 @@ def _candidates(members: pd.DataFrame, attrs: list[str]) -> list[Trait]:
                 if covered >= TRAIT_COVERAGE * len(members) or len(levels) == 2:
                     break
             if levels and covered >= TRAIT_COVERAGE * len(members):
-                out.append(Trait(attr, kind, levels=tuple(levels)))
+                spelt = texts(members[attr])
+                shown = tuple(str(spelt[keys == level].mode().iloc[0]) for level in levels)
+                out.append(Trait(attr, kind, levels=tuple(levels), shown=shown))
             continue
         x = numbers(members[attr])
         if kind == "flag":
@@ -323,7 +326,7 @@ def trait_phrase(trait: Trait, labels: Labels) -> str:
     label = labels.label(trait.attribute)
     name = labels.name(trait.attribute)
     if trait.kind == "categorical":
-        shown = " or ".join(readable_value(v) for v in trait.levels)
+        shown = " or ".join(readable_value(v) for v in (trait.shown or trait.levels))
         return shown if name.lower() in _PLACE_WORDS else f"{name}: {shown}"
     if trait.kind == "flag":
         if label.startswith("Uses "):
