@@ -182,6 +182,28 @@ def read_labels(con: duckdb.DuckDBPyConnection) -> Labels:
     return Labels.from_frame(con.execute("select attribute, label, unit from marts.attribute_catalog").df())
 
 
+def reporting_currency(con: duckdb.DuckDBPyConnection, labels: Labels | None = None) -> str | None:
+    """The reporting currency (ISO 4217 code): the unit of a money attribute in the catalog, else the
+    reporting row of intermediate.int_fx_rates (rate 1 from 0001-01-01, the only such row); None when
+    neither says."""
+    labels = labels if labels is not None else read_labels(con)
+    for _, unit in labels.known.values():
+        if unit and len(unit) == 3 and unit.isupper():
+            return unit
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'intermediate' and table_name = 'int_fx_rates'"
+    ).fetchone()[0]
+    if exists:
+        rows = con.execute(
+            "select distinct currency from intermediate.int_fx_rates "
+            "where rate_to_reporting = 1 and valid_from = date '0001-01-01'"
+        ).fetchall()
+        if len(rows) == 1 and rows[0][0]:
+            return str(rows[0][0])
+    return None
+
+
 def round_meaningful(x: float, digits: int = 3) -> float:
     """`x` to `digits` significant digits (12,345 -> 12,300; 0.012345 -> 0.0123)."""
     if not np.isfinite(x) or x == 0:

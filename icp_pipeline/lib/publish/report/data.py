@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from icp_pipeline.lib.labels import Labels, read_labels
+from icp_pipeline.lib.labels import Labels, read_labels, reporting_currency
 from icp_pipeline.lib.model_strength import ModelStrength, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.warehouse import table_exists
 
@@ -73,23 +73,6 @@ def _changes(con: duckdb.DuckDBPyConnection, present: set[str]) -> pd.DataFrame:
     ).df()
 
 
-def _currency(con: duckdb.DuckDBPyConnection, labels: Labels) -> str | None:
-    """The reporting currency (ISO 4217 code): the unit of a money attribute in the catalog, else the
-    reporting row of intermediate.int_fx_rates (rate 1 from 0001-01-01, the only such row); None when
-    neither says."""
-    for _, unit in labels.known.values():
-        if unit and len(unit) == 3 and unit.isupper():
-            return unit
-    if table_exists(con, "intermediate", "int_fx_rates"):
-        rows = con.execute(
-            "select distinct currency from intermediate.int_fx_rates "
-            "where rate_to_reporting = 1 and valid_from = date '0001-01-01'"
-        ).fetchall()
-        if len(rows) == 1 and rows[0][0]:
-            return str(rows[0][0])
-    return None
-
-
 def load_report_data(con: duckdb.DuckDBPyConnection, currency: str | None = None) -> ReportData:
     """Everything the report shows (`currency`: the reporting currency's code; default: the catalog's)."""
     version, published = con.execute(
@@ -133,7 +116,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection, currency: str | None = None
         version=str(version),
         published=published,
         labels=labels,
-        currency=currency or _currency(con, labels),
+        currency=currency or reporting_currency(con, labels),
         strength=read_model_strength(con),
         rules_used=tiers_followed_rules(con),
         has_prospects=has_prospects,
