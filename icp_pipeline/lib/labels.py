@@ -159,9 +159,8 @@ class Labels:
         """From a frame with attribute, label and unit columns (rows without a label are skipped)."""
         known = {}
         if catalog is not None and "label" in getattr(catalog, "columns", ()):
-            for attribute, label, unit in zip(
-                catalog["attribute"], catalog["label"], catalog["unit"], strict=True
-            ):
+            units = catalog["unit"] if "unit" in catalog.columns else [None] * len(catalog)
+            for attribute, label, unit in zip(catalog["attribute"], catalog["label"], units, strict=True):
                 if isinstance(label, str) and label:
                     known[attribute] = (label, unit if isinstance(unit, str) and unit else None)
         return cls(known, currency)
