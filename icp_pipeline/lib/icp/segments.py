@@ -9,9 +9,10 @@
   the number of distinct rows (at least 1; `note` says why when fewer);
 - KMeans(n_init=10, random_state=seed): deterministic for a seed;
 - named by their defining traits (issue 15): per cluster, the traits (a level set of at most two
-  levels, a yes/no flag, a numeric range from the 10th to the 90th percentile rounded outward) shared
-  by >= 80 % of its members and by >= 20 points fewer of the other high-value customers, the two most
-  distinctive; the name states them ("Software · Uses Snowflake") in the catalog's labels;
+  levels, a yes/no flag, a numeric range from the 20th to the 80th percentile rounded outward) shared
+  by >= 60 % of its members and by >= 20 points fewer of the other high-value customers, the most
+  distinctive first, a second one while >= 60 % of the members share both; the name states them
+  ("Software · Uses Snowflake") in the catalog's labels;
 - membership follows the name: every account (customers and prospects) goes to the nearest centroid
   among the segments whose traits it satisfies, so every member satisfies its segment's name; the
   ones satisfying none are in "Other profiles" (counted in `note`). Segments are numbered by share
@@ -45,7 +46,7 @@ SEGMENT_COLUMNS = [
 PROFILE_ATTRIBUTES = 5  # attributes (by importance) in the `profile` text
 CLIP_Z = 3.0  # standardised values are clipped to +-3 so that single outliers cannot form a segment
 OTHER_SEGMENT = "Other profiles"  # high-value customers (and accounts) that fit no segment's traits
-TRAIT_COVERAGE = 0.8  # a candidate trait is shared by at least 80 % of a cluster's members
+TRAIT_COVERAGE = 0.6  # a candidate trait is shared by at least 60 % of a cluster's members
 MIN_DISTINCTION = 0.2  # ... by at least 20 points more of them than of the other high-value customers
 MAX_TRAITS = 2  # traits in a segment's name
 _PLACE_WORDS = ("industry", "country", "region", "sector", "vertical")
@@ -307,7 +308,8 @@ def _defining_traits(
     members: pd.DataFrame, others: pd.DataFrame, attrs: list[str], labels: Labels
 ) -> list[Trait]:
     """Up to `MAX_TRAITS` traits most members share and fewest other high-value customers do
-    (coverage among members minus coverage among the others, at least `MIN_DISTINCTION`)."""
+    (coverage among members minus coverage among the others, at least `MIN_DISTINCTION`), together
+    shared by at least `TRAIT_COVERAGE` of the members."""
     if members.empty:
         return []
     scored = []
@@ -317,7 +319,12 @@ def _defining_traits(
         if inside - outside >= MIN_DISTINCTION:
             scored.append((inside - outside, attrs.index(trait.attribute), trait))
     scored.sort(key=lambda t: (-t[0], t[1]))
-    chosen = [t for _, _, t in scored[:MAX_TRAITS]]
+    chosen: list[Trait] = []
+    for _, _, trait in scored:  # a further trait only while most members still share them all
+        if len(chosen) == MAX_TRAITS:
+            break
+        if _satisfies(members, [*chosen, trait]).mean() >= TRAIT_COVERAGE:
+            chosen.append(trait)
     return sorted(chosen, key=lambda t: attrs.index(t.attribute))
 
 
