@@ -543,3 +543,25 @@ def test_the_project_parses_for_a_postgres_profile(tmp_path):
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     assert manifest["metadata"]["adapter_type"] == "postgres"
     assert "model.icp.account_features" in manifest["nodes"]
+
+
+def test_the_catalogue_gives_every_attribute_a_human_label_and_unit(full):
+    """Issue 15: labels from the YAML (meta label/unit), the family patterns, else the name made
+    readable; extra columns from unknown data get one by the same rule as Python's `attribute_label`."""
+    from icp_pipeline.lib.model.labels import attribute_label
+
+    rows = {
+        a: (lb, u) for a, lb, u in full.query("select attribute, label, unit from marts.attribute_catalog")
+    }
+    assert all(label and "__" not in label and "_" not in label for label, _ in rows.values()), rows
+    assert rows["firmo__employee_count"] == ("Employee count", "employees")
+    assert rows["firmo__annual_revenue"] == ("Annual revenue (USD)", "USD")
+    assert rows["tech__snowflake"] == ("Uses Snowflake", None)
+    assert rows["tech__cat_data_warehouse"] == ("Data warehouse tools used", "tools")
+    assert rows["sit__events_hiring_surge_12m"] == ("Hiring surge events, last 12 months", "events")
+    assert rows["x__crm_segment"] == ("CRM segment", None)
+    assert rows["x__hq_city"] == ("HQ city", None)
+    documented = {"firmo", "sit", "beh"}  # the YAML's labels may differ from the naming rule
+    for attribute, label_unit in rows.items():
+        if attribute.split("__")[0] not in documented and attribute != "tech__count":
+            assert label_unit == attribute_label(attribute), attribute

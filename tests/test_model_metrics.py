@@ -56,8 +56,10 @@ def test_reason_codes_format():
         "x__noise": "numeric",
     }
     r = reason_codes(shap, X, kinds, n_reasons=3)
-    assert r[0] == f"{PLUS} uses snowflake; {PLUS} employee_count 1,200 (high); {PLUS} industry = software"
-    assert r[1] == f"{MINUS} does not use snowflake; {MINUS} employee_count 10 (low); {PLUS} industry unknown"
+    assert r[0] == f"{PLUS} Uses Snowflake; {PLUS} Employee count: 1,200 (high); {PLUS} Industry: Software"
+    assert (
+        r[1] == f"{MINUS} Does not use Snowflake; {MINUS} Employee count: 10 (low); {PLUS} Industry unknown"
+    )
 
 
 def test_describe_words_equal_values_alike_and_missing_as_unknown():
@@ -67,9 +69,9 @@ def test_describe_words_equal_values_alike_and_missing_as_unknown():
     reference = pd.Series([0.0, 1.0, 2.0, 3.0, 4.0])
     out = describe("sit__employee_growth_12m", values, "numeric", reference)
     assert out == [
-        "employee_growth_12m 0 (low)",
-        "employee_growth_12m 0 (low)",
-        "employee_growth_12m unknown",
-        "employee_growth_12m 5 (high)",
-        "employee_growth_12m 0 (low)",
+        "Employee growth, last 12 months: 0 (low)",
+        "Employee growth, last 12 months: 0 (low)",
+        "Employee growth, last 12 months unknown",
+        "Employee growth, last 12 months: 5 (high)",
+        "Employee growth, last 12 months: 0 (low)",
     ]

@@ -221,7 +221,12 @@ def test_icp_validation_has_the_campaign_rows_and_one_leads_row():
 def test_icp_summary_lists_answered_questions_then_the_headline_figures():
     tiered, _ = _tiered()
     targets = build_target_accounts(tiered, _features(), pd.Series(["S"] * 12))
-    profile = pd.DataFrame({"brief_line": ["Uses Snowflake", "200-2,000 employees"]})
+    profile = pd.DataFrame(
+        {
+            "brief_line": ["Uses Snowflake", "Industry: retail", "200-2,000 employees"],
+            "in_brief": [True, False, True],  # a trait without statistical support stays out
+        }
+    )
     summary = build_icp_summary({"who_buys": "RevOps leads", "why_now": None}, targets, profile)
     assert summary.values.tolist() == [
         ["question", "who_buys", "RevOps leads"],

@@ -8,6 +8,8 @@ everywhere; the end-to-end tests skip where ../shared is absent.
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 from icp_pipeline.lib.config.icp import load_icp_config
 from icp_pipeline.lib.landing.contract import TABLES_BY_NAME
 from icp_pipeline.lib.landing.loader import load_table
+from tests.browser import assert_reads_as_a_person_would, needs_chromium, render
 from tests.pipeline_harness import PipelineRun, run_pipeline
 
 MAPPINGS = Path(__file__).resolve().parent.parent / "mappings"
@@ -45,6 +48,19 @@ def maven(shared_datasets, tmp_path_factory) -> PipelineRun:
 @pytest.fixture
 def aws(shared_datasets, tmp_path_factory) -> PipelineRun:
     return _run("aws_saas_sales", shared_datasets / "aws-saas-sales", tmp_path_factory)
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("dataset", ["maven", "aws"])
+def test_the_report_of_a_customers_only_export_reads_as_a_person_would(dataset, request, tmp_path):
+    """Issue 15 point 8 on real exports with no prospects: the expansion list takes the prospects'
+    place. Screenshots: test-artifacts/report_<dataset>.png."""
+    run = request.getfixturevalue(dataset)
+    report = render(run.exports / "icp_report.html", f"report_{dataset}", tmp_path)
+    assert_reads_as_a_person_would(report, min_accounts=10)
+    assert "Top 25 customers to expand" in report.text and "Top 25 prospects" not in report.text
+    assert "Tiers of the customers" in report.text
 
 
 def _coverage(run: PipelineRun) -> dict[str, tuple[bool, str]]:
@@ -198,8 +214,11 @@ def test_aws_expansion_list_never_rewards_losses(aws):
     assert (expansion["headroom"] <= expansion["predicted_ltv"] + 1e-9).all()
     # no prospects: the report's top list is the customers', said as such, never an empty "prospects" table
     html = (aws.exports / "icp_report.html").read_text(encoding="utf-8")
-    top = html.split("<h2>Top 25 customers (no prospects)</h2>", 1)[1].split("</table>", 1)[0]
+    top = html.split("Top 25 customers to expand (no prospects: the expansion list)</h3>", 1)[1]
+    top = top.split("</table>", 1)[0]
     assert top.count("<tr") == 26  # header + 25 customers
+    names = [html_lib.unescape(n) for n in re.findall(r"<tr><td>\d+</td><td>(.*?)</td>", top)]
+    assert names == expansion.head(25)["account_name"].tolist()  # the expansion list's order
 
 
 # ---- the shipped configs on small look-alike files (no ../shared needed) -------------------------

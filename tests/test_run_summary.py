@@ -64,3 +64,28 @@ def test_tied_top_scores_are_said_not_hidden(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Top 5 Tier 1 customers (no prospects: an expansion list)" in out
     assert "(6 Tier 1 customers share the top expected value: the scores cannot order them" in out
+
+
+def test_the_tier_summary_names_the_reporting_currency(tmp_path, capsys):
+    """Issue 15 point 1: money with its currency code (the catalog's money unit)."""
+    targets = pd.DataFrame(
+        {
+            "account_key": ["a", "b"],
+            "account_name": ["A", "B"],
+            "domain": None,
+            "is_customer": [False, False],
+            "tier": ["Tier 1", "Tier 3"],
+            "icp_score": [100.0, 0.0],
+            "expected_value": [10.0, 1.0],
+            "top_reasons": "+ Uses Snowflake",
+        }
+    )
+    settings = _warehouse(tmp_path, targets)
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.attribute_catalog as select 'firmo__annual_revenue' as attribute, "
+            "'Annual revenue (EUR)' as label, 'EUR' as unit"
+        )
+    print_summary(settings)
+    assert "prospect expected value (EUR)" in capsys.readouterr().out

@@ -7,6 +7,7 @@ import math
 
 from icp_pipeline.lib.config.settings import Settings
 from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
+from icp_pipeline.lib.model.labels import reporting_currency
 from icp_pipeline.lib.model.strength import caution_sentence, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.quality.dropped_values import dropped_values
 from icp_pipeline.lib.warehouse.connection import connect, table_exists
@@ -20,6 +21,7 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             "group by tier order by tier"
         ).fetchall()
         caution = caution_sentence(read_model_strength(con), tiers_followed_rules(con))
+        currency = reporting_currency(con)
         has_prospects = con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
         n_accounts, tied = con.execute(
             "with t as (select expected_value from icp.target_accounts where tier = 'Tier 1' and is_customer = ? "
@@ -52,9 +54,10 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
     if caution:
         print(f"\n{caution}")
     print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
-    print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{'prospect expected value':>26}")
+    value_heading = f"prospect expected value ({currency})" if currency else "prospect expected value"
+    print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{value_heading:>32}")
     for tier, prospects, customers, value in tiers:
-        print(f"  {tier:<14}{prospects or 0:>10,}{customers or 0:>11,}{value or 0:>26,.0f}")
+        print(f"  {tier:<14}{prospects or 0:>10,}{customers or 0:>11,}{value or 0:>32,.0f}")
     if top:
         who = "prospects" if has_prospects else "customers (no prospects: an expansion list)"
         print(f"\nTop {len(top)} Tier 1 {who}")

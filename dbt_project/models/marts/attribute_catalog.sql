@@ -3,7 +3,8 @@
     table has after it is built (so dynamic tech__, sit__events_, beh__ and x__ columns are
     included). The family comes from the name prefix; data_type is 'numeric' for number and
     boolean columns, else 'categorical'. Descriptions come from the account_features YAML,
-    else from the naming pattern. derived_from lists (comma separated) the attributes a derived
+    else from the naming pattern. label and unit: macros/attribute_labels.sql (YAML meta, else
+    the naming pattern, else the name made readable). derived_from lists (comma separated) the attributes a derived
     attribute derives from, as the family models declare it in their YAML (column meta
     `derived_from`, model meta `derived_from_patterns`; see _features__models.yml).
 -#}
@@ -27,10 +28,12 @@
 {%- set rows = [] -%}
 {%- if execute -%}
     {%- set documented = {} -%}
+    {%- set documented_meta = {} -%}
     {%- set node = graph.nodes.get('model.icp.account_features') -%}
     {%- if node is not none -%}
         {%- for name, column in node.columns.items() -%}
             {%- do documented.update({name | lower: column.description}) -%}
+            {%- do documented_meta.update({name | lower: (column.config.meta if column.config is defined and column.config.meta else column.meta)}) -%}
         {%- endfor -%}
     {%- endif -%}
     {%- set mart_columns = adapter.get_columns_in_relation(ref('account_features')) -%}
@@ -109,8 +112,11 @@
             {%- else -%}
                 {%- set description = family ~ ' attribute ' ~ attribute ~ '.' -%}
             {%- endif -%}
+            {%- set label_unit = attribute_label(name, documented_meta.get(name)) -%}
             {%- do rows.append({
                 'attribute': name,
+                'label': label_unit[0],
+                'unit': label_unit[1],
                 'family': family,
                 'observable': observable,
                 'data_type': 'numeric' if is_numeric_type(column.dtype) else 'categorical',
@@ -135,6 +141,8 @@ attributes as (
         {{ row.observable }} as observable_for_prospects,
         '{{ row.data_type }}' as data_type,
         '{{ row.description | replace("'", "''") }}' as description,
+        '{{ row.label | replace("'", "''") }}' as label,
+        {% if row.unit %}'{{ row.unit | replace("'", "''") }}'{% else %}cast(null as varchar){% endif %} as unit,
         {% if row.derived_from %}'{{ row.derived_from }}'{% else %}cast(null as varchar){% endif %} as derived_from
     {% if not loop.last %}union all{% endif %}
     {%- else %}
@@ -144,6 +152,8 @@ attributes as (
         cast(null as boolean) as observable_for_prospects,
         cast(null as varchar) as data_type,
         cast(null as varchar) as description,
+        cast(null as varchar) as label,
+        cast(null as varchar) as unit,
         cast(null as varchar) as derived_from
     where 1 = 0
     {%- endfor %}
@@ -158,6 +168,8 @@ final as (
         cast(observable_for_prospects as boolean) as observable_for_prospects,
         cast(data_type as varchar) as data_type,
         cast(description as varchar) as description,
+        cast(label as varchar) as label,
+        cast(unit as varchar) as unit,
         cast(derived_from as varchar) as derived_from
 
     from attributes

@@ -7,6 +7,10 @@ For each recommended attribute (topped up to `min_rows` with the next-ranked mod
 - flag (0/1): "uses X" when best customers have the flag more often than others, else "does not use X".
 `share_best` / `share_others`: share of best customers / of every other account (other customers and
 prospects, missing values counted as outside) matching the ideal range, levels or flag.
+`in_brief`: the trait sets the best customers apart with statistical support (support.py: the 90 %
+interval of share_best - share_others above 0, at least 5 best customers with it, the model's
+importance above 0, at most 90 % of other accounts sharing it); `not_in_brief` says why not. Traits
+read as their labels (marts.attribute_catalog), values in their unit.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.model.families import family_of, human_name, is_single_technology
+from icp_pipeline.lib.model.families import family_of
+from icp_pipeline.lib.model.labels import Labels, readable_value
 
 from .attributes import attribute_kind, numbers, select_attributes, text_codes, texts
-from .formatting import fmt_num, fmt_pct
+from .formatting import fmt_pct
+from .support import brief_verdict, share_difference_interval
 
 PROFILE_COLUMNS = [
     "attribute",
@@ -31,6 +37,12 @@ PROFILE_COLUMNS = [
     "share_others",
     "best_customers",
     "brief_line",
+    "label",
+    "other_accounts",
+    "difference_low",
+    "difference_high",
+    "in_brief",
+    "not_in_brief",
 ]
 _PLACE_WORDS = ("industry", "country", "region", "sector", "vertical")
 
@@ -53,16 +65,19 @@ def _nice(x: float) -> float:
     return float(round(x, -int(math.floor(math.log10(abs(x)))) + 1))
 
 
-def _span(lo: float, hi: float) -> str:
-    return f"{fmt_num(lo)} to {fmt_num(hi)}" if lo < 0 else f"{fmt_num(lo)}–{fmt_num(hi)}"
+def _lower(label: str) -> str:
+    """'Employee count' -> 'employee count'; 'CRM tools used' stays (an acronym leads)."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
-def _numeric(name: str, x: pd.Series, best: pd.Series, attribute: str) -> tuple[str, pd.Series, str]:
-    lo, hi = (_nice(float(q)) for q in x[best].quantile([0.25, 0.75]))
+def _numeric(x: pd.Series, best: pd.Series, attribute: str, labels: Labels) -> tuple[str, pd.Series, str]:
+    lo, hi = (float(q) for q in x[best].quantile([0.25, 0.75]))
+    if labels.unit(attribute) != "year":
+        lo, hi = _nice(lo), _nice(hi)
     inside = (x >= lo) & (x <= hi)
-    text = f"{name} {fmt_num(lo)}" if lo == hi else f"{name} {_span(lo, hi)}"
-    human = human_name(attribute)
-    what = f"{human} of {fmt_num(lo)}" if lo == hi else f"{human} between {fmt_num(lo)} and {fmt_num(hi)}"
+    name, low, high = labels.name(attribute), labels.value(attribute, lo), labels.value(attribute, hi)
+    text = f"{name}: {low}" if lo == hi else f"{name}: {low} to {high}"
+    what = f"{_lower(name)} of {low}" if lo == hi else f"{_lower(name)} between {low} and {high}"
     return text, inside, f"have {what}"
 
 
@@ -88,28 +103,31 @@ def _levels(codes: np.ndarray, code_of: dict[str, int], best: np.ndarray) -> lis
     return levels
 
 
-def _categorical(name: str, x: pd.Series, best: pd.Series, attribute: str) -> tuple[str, pd.Series, str]:
+def _categorical(x: pd.Series, best: pd.Series, attribute: str, labels: Labels) -> tuple[str, pd.Series, str]:
     codes, code_of = text_codes(x, casefold=True)  # x is trimmed text already: its case-folded keys
     is_best = best.to_numpy(bool)
     levels = _levels(codes, code_of, is_best)
     inside = pd.Series(np.isin(codes, [code_of[lv] for lv in levels]), index=x.index)
-    shown = [x[is_best & (codes == code_of[lv])].mode().iloc[0] for lv in levels]
+    shown = [readable_value(x[is_best & (codes == code_of[lv])].mode().iloc[0]) for lv in levels]
+    name = labels.name(attribute)
     text = f"{name}: {', '.join(shown)} ({fmt_pct(inside[best].mean())})"
     joined = " or ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else shown[0]
-    human = human_name(attribute)
-    line = f"are in {joined}" if any(w in human for w in _PLACE_WORDS) else f"have {human} {joined}"
+    human = _lower(name)
+    line = f"are in {joined}" if any(w in human.lower() for w in _PLACE_WORDS) else f"have {human} {joined}"
     return text, inside, line
 
 
-def _flag(name: str, x: pd.Series, best: pd.Series, attribute: str) -> tuple[str, pd.Series, str]:
+def _flag(x: pd.Series, best: pd.Series, attribute: str, labels: Labels) -> tuple[str, pd.Series, str]:
     has = x == 1
     positive = has[best].mean() >= has[~best].mean()
     inside = has if positive else (x == 0)
-    tech = is_single_technology(attribute)
-    verb = ("use" if positive else "do not use") if tech else ("have" if positive else "do not have")
-    human = human_name(attribute)
-    text = f"{'uses' if positive else 'does not use'} {name}" if tech else f"{name} = {1 if positive else 0}"
-    return text, inside, f"{verb} {human}"
+    label = labels.label(attribute)
+    if label.startswith("Uses "):
+        thing = label[len("Uses ") :]
+        text = label if positive else f"Does not use {thing}"
+        return text, inside, f"use {thing}" if positive else f"do not use {thing}"
+    text = f"{label}: {'yes' if positive else 'no'}"
+    return text, inside, f"have {_lower(label)}" if positive else f"have no {_lower(label)}"
 
 
 def build_profile(
@@ -119,12 +137,16 @@ def build_profile(
     top_share: float = 0.25,
     min_rows: int = 10,
     max_rows: int = 12,
+    labels: Labels | None = None,
 ) -> pd.DataFrame:
-    """One row per profile attribute (`PROFILE_COLUMNS`), in importance rank order."""
+    """One row per profile attribute (`PROFILE_COLUMNS`), in importance rank order (the rank of the
+    attribute's group: members of a group are ranked with their representative)."""
+    labels = labels or Labels()
     best = best_customers(features, value_col, top_share)
     attrs = select_attributes(importance, features.columns, n_max=max_rows, n_min=min_rows)
     rank = importance.drop_duplicates("attribute").set_index("attribute").get("rank")
     family = importance.drop_duplicates("attribute").set_index("attribute").get("family")
+    weight = importance.drop_duplicates("attribute").set_index("attribute").get("importance")
     if not best.any():
         return pd.DataFrame(columns=PROFILE_COLUMNS)
     others = ~best
@@ -132,22 +154,26 @@ def build_profile(
     for attr in attrs:
         col = features[attr]
         kind = attribute_kind(col)
-        name = attr.split("__", 1)[1] if "__" in attr else attr
         if kind == "categorical":
             x = texts(col)
             if x[best].isna().all():
                 continue
-            text, inside, phrase = _categorical(name, x, best, attr)
+            text, inside, phrase = _categorical(x, best, attr, labels)
         else:
             x = numbers(col)
             if x[best].isna().all():
                 continue
             if kind == "flag":
-                text, inside, phrase = _flag(name, x, best, attr)
+                text, inside, phrase = _flag(x, best, attr, labels)
             else:
-                text, inside, phrase = _numeric(name, x, best, attr)
+                text, inside, phrase = _numeric(x, best, attr, labels)
         share_best = float(inside[best].mean())
         share_others = float(inside[others].mean()) if others.any() else np.nan
+        k_best, k_others = int(inside[best].sum()), int(inside[others].sum())
+        low, high = share_difference_interval(k_best, int(best.sum()), k_others, int(others.sum()))
+        importance_of = weight.get(attr) if weight is not None else None
+        importance_of = None if importance_of is None or pd.isna(importance_of) else float(importance_of)
+        why_not = brief_verdict(k_best, share_others, low, importance_of)
         if kind == "flag":
             text += f" ({fmt_pct(share_best)} of best customers vs {fmt_pct(share_others)} of others)"
         fam = family.get(attr) if family is not None else None
@@ -165,8 +191,17 @@ def build_profile(
                     f"{fmt_pct(share_best)} of our best customers {phrase}, "
                     f"vs {fmt_pct(share_others)} of other accounts."
                 ),
+                "label": labels.label(attr),
+                "other_accounts": int(others.sum()),
+                "difference_low": low,
+                "difference_high": high,
+                "in_brief": why_not is None,
+                "not_in_brief": why_not,
             }
         )
     out = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
     out["rank"] = pd.to_numeric(out["rank"], errors="coerce").astype("Int64")
+    out["other_accounts"] = out["other_accounts"].astype("int64")
+    out["in_brief"] = out["in_brief"].astype(bool)
+    out["not_in_brief"] = out["not_in_brief"].astype(object)
     return out

@@ -7,8 +7,16 @@
   standardised on the high-value customers and clipped to +-3;
 - how many: `n_segments` clamped to 3..5, then to one segment per `min_per_segment` customers and to
   the number of distinct rows (at least 1; `note` says why when fewer);
-- KMeans(n_init=10, random_state=seed): deterministic for a seed. Segments are numbered by share of
-  value. Every account (customers and prospects) is assigned the nearest centroid, same preprocessing.
+- KMeans(n_init=10, random_state=seed): deterministic for a seed;
+- named by their defining traits (issue 15): per cluster, the traits (a level set of at most two
+  levels, a yes/no flag, a numeric range from the 20th to the 80th percentile rounded outward) shared
+  by >= 60 % of its members and by >= 20 points fewer of the other high-value customers, the most
+  distinctive first, a second one while >= 60 % of the members share both; the name states them
+  ("Software · Uses Snowflake") in the catalog's labels;
+- membership follows the name: every account (customers and prospects) goes to the nearest centroid
+  among the segments whose traits it satisfies, so every member satisfies its segment's name; the
+  ones satisfying none are in "Other profiles" (counted in `note`). Segments are numbered by share
+  of value.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 
-from icp_pipeline.lib.model.families import human_name, is_single_technology, is_technology
+from icp_pipeline.lib.model.labels import Labels, readable_value
 
 from .attributes import attribute_kind, numbers, select_attributes, text_codes, texts
 from .formatting import fmt_num, fmt_pct
@@ -37,7 +45,11 @@ SEGMENT_COLUMNS = [
 ]
 PROFILE_ATTRIBUTES = 5  # attributes (by importance) in the `profile` text
 CLIP_Z = 3.0  # standardised values are clipped to +-3 so that single outliers cannot form a segment
-SIZE_BANDS = [(200, "Small"), (1000, "Mid-size"), (5000, "Large"), (np.inf, "Enterprise")]
+OTHER_SEGMENT = "Other profiles"  # high-value customers (and accounts) that fit no segment's traits
+TRAIT_COVERAGE = 0.6  # a candidate trait is shared by at least 60 % of a cluster's members
+MIN_DISTINCTION = 0.2  # ... by at least 20 points more of them than of the other high-value customers
+MAX_TRAITS = 2  # traits in a segment's name
+_PLACE_WORDS = ("industry", "country", "region", "sector", "vertical")
 
 
 @dataclass
@@ -126,6 +138,7 @@ def build_segments(
     n_attributes: int = 8,
     top_levels: int = 3,
     min_per_segment: int = 8,
+    labels: Labels | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """(one row per segment, `SEGMENT_COLUMNS`; segment name of every account, index of `features`)."""
     high = high_value_customers(features, value_col)
@@ -154,25 +167,42 @@ def build_segments(
         centers = KMeans(n_clusters=n, n_init=10, random_state=seed).fit(z_fit).cluster_centers_
 
     value = numbers(features[value_col])
-    all_labels = _nearest(z_all, centers)
-    fit_labels = all_labels[high.to_numpy()]
-    totals = np.array([value[high][fit_labels == k].sum() for k in range(n)])
-    order = np.lexsort((np.arange(n), -totals))  # by value, ties by cluster index
-    rank_of = {int(k): i for i, k in enumerate(order)}
-
+    labels = labels or Labels()
+    fit_labels = _nearest(z_fit, centers)
+    rules = [_defining_traits(fit[fit_labels == k], fit[fit_labels != k], attrs, labels) for k in range(n)]
+    # one segment per distinct rule (two clusters defined alike are one segment)
+    keep = [k for k in range(n) if rules[k] and rules[k] not in rules[:k]]
+    satisfied = np.column_stack([_satisfies(features, rules[k]) for k in keep]) if keep else None
+    all_labels = _nearest_satisfied(z_all, centers[keep], satisfied) if keep else np.full(len(features), -1)
+    is_high = high.to_numpy()
+    names = [_rule_name(rules[k], labels) for k in keep]
+    members_of = [np.flatnonzero(is_high & (all_labels == i)) for i in range(len(keep))]
+    rest = np.flatnonzero(is_high & (all_labels < 0))
+    groups = [
+        (names[i], members_of[i], centers[keep[i]], rules[keep[i]])
+        for i in range(len(keep))
+        if len(members_of[i])
+    ]
+    if len(rest):
+        groups.append((OTHER_SEGMENT, rest, z_all[rest].mean(axis=0), []))
+    unfit = int(len(rest))
+    if unfit:
+        extra = f"{unfit} high-value customers fit no segment's defining traits: segment '{OTHER_SEGMENT}'"
+        note = f"{note}; {extra}" if note else extra
+    totals = np.array([value.iloc[m].sum() for _, m, _, _ in groups])
+    order = np.lexsort((np.arange(len(groups)), -totals))
     rows = []
-    for k in order:
-        members = fit[fit_labels == k]
-        rows.append(_describe(members, fit, centers[k], design, value, value_col, rank_of[int(k)] + 1, note))
+    for rank, g in enumerate(order):
+        name, idx, center, rule = groups[g]
+        members = features.iloc[idx]
+        rows.append(_describe(members, fit, center, design, value, value_col, rank + 1, note, name, labels))
     segments = pd.DataFrame(rows)
     segments["share_of_value"] = segments["share_of_value"] / max(float(value[high].sum()), 1e-12)
-    segments["segment_name"] = _unique_names(
-        segments["segment_name"].tolist(), segments["_qualifier"].tolist()
-    )
     segments = segments[SEGMENT_COLUMNS]
-    names = np.empty(n, dtype=object)
-    names[order] = segments["segment_name"].to_numpy(dtype=object)
-    assignment[:] = names[all_labels]
+    named = np.array([*names, OTHER_SEGMENT], dtype=object)
+    assignment[:] = named[np.where(all_labels < 0, len(names), all_labels)]
+    # a name of a segment no high-value customer is left in is not published: its accounts are 'other'
+    assignment[~assignment.isin(segments["segment_name"])] = OTHER_SEGMENT
     return segments, assignment
 
 
@@ -187,41 +217,133 @@ def _nearest(z: np.ndarray, centers: np.ndarray, block: int = 8192) -> np.ndarra
     return out
 
 
-def _column_of(df: pd.DataFrame, *names: str) -> str | None:
-    return next((n for n in names if n in df.columns), None)
+def _nearest_satisfied(
+    z: np.ndarray, centers: np.ndarray, satisfied: np.ndarray, block: int = 8192
+) -> np.ndarray:
+    """Index of the nearest centre among the segments whose defining traits the row satisfies
+    (`satisfied`: rows x segments); -1 when it satisfies none."""
+    out = np.empty(len(z), dtype=np.intp)
+    for start in range(0, len(z), block):
+        part = z[start : start + block]
+        dist = ((part[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        dist[~satisfied[start : start + block]] = np.inf
+        best = dist.argmin(axis=1)
+        best[~np.isfinite(dist.min(axis=1))] = -1
+        out[start : start + block] = best
+    return out
 
 
-def _size_band(members: pd.DataFrame) -> str | None:
-    col = _column_of(members, "firmo__employee_count", "employee_count")
-    if col is None or numbers(members[col]).notna().sum() == 0:
-        return None
-    median = float(numbers(members[col]).median())
-    return next(label for bound, label in SIZE_BANDS if median < bound)
+@dataclass(frozen=True)
+class Trait:
+    """One defining trait: `attribute` in `levels` (categorical), == `flag` (0/1), or within
+    [`low`, `high`] (numeric). Missing values never satisfy a trait."""
+
+    attribute: str
+    kind: str
+    levels: tuple[str, ...] = ()  # case-folded keys
+    shown: tuple[str, ...] = ()  # the levels as the data spell them most often
+    flag: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+    def mask(self, df: pd.DataFrame) -> np.ndarray:
+        col = df[self.attribute]
+        if self.kind == "categorical":
+            return texts(col, casefold=True).isin(self.levels).to_numpy()
+        x = numbers(col)
+        if self.kind == "flag":
+            return (x == self.flag).to_numpy()
+        return ((x >= self.low) & (x <= self.high)).to_numpy()
 
 
-def _dominant(members: pd.DataFrame, *names: str, min_share: float = 0.5) -> str | None:
-    col = _column_of(members, *names)
-    if col is None:
-        return None
-    values = texts(members[col]).dropna()
-    if values.empty:
-        return None
-    counts = values.value_counts().sort_index().sort_values(ascending=False, kind="stable")
-    return str(counts.index[0]) if counts.iloc[0] / len(members) >= min_share else None
+def _satisfies(df: pd.DataFrame, rule: list[Trait]) -> np.ndarray:
+    ok = np.ones(len(df), dtype=bool)
+    for trait in rule:
+        ok &= trait.mask(df)
+    return ok
 
 
-def _tech_phrase(members: pd.DataFrame, fit: pd.DataFrame, attrs: list[str]) -> str | None:
-    best, best_gap = None, 0.15
+def _outward(x: float, up: bool) -> float:
+    """`x` rounded outward to two significant digits (a range that keeps what it held)."""
+    if not np.isfinite(x) or x == 0:
+        return x
+    step = 10 ** (int(np.floor(np.log10(abs(x)))) - 1)
+    return float((np.ceil if up else np.floor)(x / step) * step)
+
+
+def _candidates(members: pd.DataFrame, attrs: list[str]) -> list[Trait]:
+    """One candidate trait per attribute that `TRAIT_COVERAGE` of the cluster's members share."""
+    out = []
     for attr in attrs:
-        if not is_single_technology(attr) or attribute_kind(fit[attr]) != "flag":
+        kind = attribute_kind(members[attr])
+        if kind == "categorical":
+            keys = texts(members[attr], casefold=True)
+            counts = keys.dropna().value_counts().sort_index().sort_values(ascending=False, kind="stable")
+            levels, covered = [], 0
+            for level, count in counts.items():
+                levels.append(level)
+                covered += count
+                if covered >= TRAIT_COVERAGE * len(members) or len(levels) == 2:
+                    break
+            if levels and covered >= TRAIT_COVERAGE * len(members):
+                spelt = texts(members[attr])
+                shown = tuple(str(spelt[keys == level].mode().iloc[0]) for level in levels)
+                out.append(Trait(attr, kind, levels=tuple(levels), shown=shown))
             continue
-        share, overall = (numbers(members[attr]) == 1).mean(), (numbers(fit[attr]) == 1).mean()
-        tech = human_name(attr).title()
-        if share >= 0.6 and share - overall >= best_gap:
-            best, best_gap = f"on {tech}", share - overall
-        elif share <= 0.3 and overall - share >= max(best_gap, 0.3):
-            best, best_gap = f"without {tech}", overall - share
-    return best
+        x = numbers(members[attr])
+        if kind == "flag":
+            for v in (1.0, 0.0):
+                if (x == v).mean() >= TRAIT_COVERAGE:
+                    out.append(Trait(attr, kind, flag=v))
+            continue
+        known = x.dropna()
+        if len(known) >= TRAIT_COVERAGE * len(members) and len(known):
+            tail = (1 - TRAIT_COVERAGE) / 2
+            lo, hi = known.quantile([tail, 1 - tail])
+            out.append(Trait(attr, kind, low=_outward(float(lo), False), high=_outward(float(hi), True)))
+    return out
+
+
+def _defining_traits(
+    members: pd.DataFrame, others: pd.DataFrame, attrs: list[str], labels: Labels
+) -> list[Trait]:
+    """Up to `MAX_TRAITS` traits most members share and fewest other high-value customers do
+    (coverage among members minus coverage among the others, at least `MIN_DISTINCTION`), together
+    shared by at least `TRAIT_COVERAGE` of the members."""
+    if members.empty:
+        return []
+    scored = []
+    for trait in _candidates(members, attrs):
+        inside = trait.mask(members).mean()
+        outside = trait.mask(others).mean() if len(others) else 0.0
+        if inside - outside >= MIN_DISTINCTION:
+            scored.append((inside - outside, attrs.index(trait.attribute), trait))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    chosen: list[Trait] = []
+    for _, _, trait in scored:  # a further trait only while most members still share them all
+        if len(chosen) == MAX_TRAITS:
+            break
+        if _satisfies(members, [*chosen, trait]).mean() >= TRAIT_COVERAGE:
+            chosen.append(trait)
+    return sorted(chosen, key=lambda t: attrs.index(t.attribute))
+
+
+def trait_phrase(trait: Trait, labels: Labels) -> str:
+    """'Software or Retail', 'Uses Snowflake', 'Employee count 200 to 1,000'."""
+    label = labels.label(trait.attribute)
+    name = labels.name(trait.attribute)
+    if trait.kind == "categorical":
+        shown = " or ".join(readable_value(v) for v in (trait.shown or trait.levels))
+        return shown if name.lower() in _PLACE_WORDS else f"{name}: {shown}"
+    if trait.kind == "flag":
+        if label.startswith("Uses "):
+            return label if trait.flag == 1 else "Does not use " + label[len("Uses ") :]
+        return f"{label}: {'yes' if trait.flag == 1 else 'no'}"
+    return f"{name} {labels.value(trait.attribute, trait.low)} to {labels.value(trait.attribute, trait.high)}"
+
+
+def _rule_name(rule: list[Trait], labels: Labels) -> str:
+    return " · ".join(trait_phrase(t, labels) for t in rule)
 
 
 def _effects(center: np.ndarray, design: _Design) -> dict[str, float]:
@@ -233,10 +355,10 @@ def _effects(center: np.ndarray, design: _Design) -> dict[str, float]:
     return out
 
 
-def _typical(attr: str, members: pd.DataFrame, fit: pd.DataFrame, compare: bool) -> str:
-    """'employee count median 800 (vs 300)', 'industry software 70 % (vs 25 %)', 'uses snowflake 95 % (vs 40 %)'."""
+def _typical(attr: str, members: pd.DataFrame, fit: pd.DataFrame, compare: bool, labels: Labels) -> str:
+    """'Employee count median 800 (vs 300)', 'Industry Software 70 % (vs 25 %)', 'Uses Snowflake 95 % (vs 40 %)'."""
     kind = attribute_kind(fit[attr])
-    name = human_name(attr)
+    name = labels.name(attr)
     if kind == "categorical":
         seg, base = texts(members[attr]), texts(fit[attr])
         if seg.dropna().empty:
@@ -244,78 +366,35 @@ def _typical(attr: str, members: pd.DataFrame, fit: pd.DataFrame, compare: bool)
         level = seg.dropna().value_counts().sort_index().sort_values(ascending=False, kind="stable").index[0]
         share, overall = (seg == level).mean(), (base == level).mean()
         vs = f" (vs {fmt_pct(overall)})" if compare else ""
-        return f"{name} {level} {fmt_pct(share)}{vs}"
+        return f"{name} {readable_value(level)} {fmt_pct(share)}{vs}"
     seg, base = numbers(members[attr]), numbers(fit[attr])
     if kind == "flag":
         vs = f" (vs {fmt_pct((base == 1).mean())})" if compare else ""
-        verb = "uses " if is_technology(attr) else ""
-        return f"{verb}{name} {fmt_pct((seg == 1).mean())}{vs}"
-    vs = f" (vs {fmt_num(float(base.median()))})" if compare else ""
-    return f"{name} median {fmt_num(float(seg.median()))}{vs}"
+        return f"{labels.label(attr)} {fmt_pct((seg == 1).mean())}{vs}"
+    vs = f" (vs {labels.value(attr, float(base.median()))})" if compare else ""
+    return f"{name} median {labels.value(attr, float(seg.median()))}{vs}"
 
 
-def _describe(members, fit, center, design, value, value_col, segment_id, note) -> dict:
+def _describe(members, fit, center, design, value, value_col, segment_id, note, name, labels) -> dict:
     attrs = list(dict.fromkeys(c.attribute for c in design.columns))
     effects = _effects(center, design)
     distinctive = sorted(attrs, key=lambda a: (-abs(effects.get(a, 0.0)), attrs.index(a)))[:3]
-    size, industry = _size_band(members), _dominant(members, "firmo__industry", "industry")
-    tech = _tech_phrase(members, fit, attrs)
-    if size or industry or tech:
-        name = f"{size or 'Accounts'} {industry or ('accounts' if size else '')}".strip()
-        name = f"{name} {tech}" if tech else name
-        name = name[0].upper() + name[1:]
-    elif distinctive:
-        attr = distinctive[0]
-        name = f"{'High' if effects.get(attr, 0) >= 0 else 'Low'} {human_name(attr)}"
-    else:
-        name = "All high-value customers"
     v = value.loc[members.index]
     label = "account_name" if "account_name" in members.columns else "account_key"
     examples = members.assign(_v=v).sort_values(["_v", label], ascending=[False, True])[label].astype(str)
-    typical = ", ".join(_typical(a, members, fit, compare=False) for a in attrs[:PROFILE_ATTRIBUTES])
+    typical = ", ".join(_typical(a, members, fit, False, labels) for a in attrs[:PROFILE_ATTRIBUTES])
+    what = value_col.removeprefix("label_").replace("_", " ")
     return {
         "segment_id": segment_id,
         "segment_name": name,
         "customers": len(members),
         "median_value": float(v.median()),
         "share_of_value": float(v.sum()),
-        "top_attributes": "; ".join(_typical(a, members, fit, compare=True) for a in distinctive),
+        "top_attributes": "; ".join(_typical(a, members, fit, True, labels) for a in distinctive),
         "profile": (
-            f"{len(members)} high-value customers with median {value_col.removeprefix('label_').replace('_', ' ')} "
-            f"{fmt_num(float(v.median()))}; typically {typical}."
+            f"{len(members)} high-value customers with median {what} {fmt_num(float(v.median()))}; "
+            f"typically {typical}."
         ),
         "example_accounts": ", ".join(examples.head(3)),
         "note": note,
-        "_qualifier": _qualifier(distinctive, center, design),
     }
-
-
-def _qualifier(distinctive: list[str], center: np.ndarray, design: _Design) -> str | None:
-    """'high company age years', 'funding stage public', 'uses salesforce': the most distinctive
-    attribute, to tell apart equally named segments."""
-    if not distinctive:
-        return None
-    j = max(
-        (j for j, c in enumerate(design.columns) if c.attribute == distinctive[0]),
-        key=lambda j: abs(center[j]),
-    )
-    col, coord = design.columns[j], center[j]
-    name = human_name(col.attribute)
-    if col.kind == "level":
-        return f"{name} {col.level}" if coord >= 0 else f"{name} not {col.level}"
-    if col.kind == "flag":
-        verb = "uses" if is_technology(col.attribute) else "has"
-        return f"{verb} {name}" if coord >= 0 else f"no {name}"
-    return f"{'high' if coord >= 0 else 'low'} {name}"
-
-
-def _unique_names(names: list[str], qualifiers: list[str | None]) -> list[str]:
-    """Equal names get their qualifier ('Small software (high revenue)'), then a number if still equal."""
-    counts = pd.Series(names).value_counts()
-    named = [f"{n} ({q})" if counts[n] > 1 and q else n for n, q in zip(names, qualifiers, strict=True)]
-    seen: dict[str, int] = {}
-    out = []
-    for name in named:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name} {seen[name]}")
-    return out

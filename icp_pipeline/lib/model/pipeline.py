@@ -9,6 +9,8 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from icp_pipeline.lib.model.labels import Labels
+
 from .candidates import BaselineScorer, plain_model
 from .evaluation import value_card, win_card
 from .explain import attribute_importance, shap_matrix
@@ -155,7 +157,8 @@ def run_models(
     )
 
     train = value.notna()
-    args = (kinds, train.to_numpy(), settings.n_reasons, settings.shap_block_rows)
+    labels = Labels.from_frame(catalog)  # reasons read as marts.attribute_catalog's labels
+    args = (kinds, train.to_numpy(), settings.n_reasons, settings.shap_block_rows, labels)
     value_shap_train = tiebreak = None
     if chosen == "lightgbm":
         value_log, win_probability, top_reasons, value_shap_train = score_and_explain(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .families import display_name, is_technology
-from .summaries import fmt_num
+from icp_pipeline.lib.model.labels import Labels, readable_value
 
 PLUS, MINUS = "+", "\u2212"  # '+' and the typographic minus
 NO_REASON = "no single attribute stands out"
@@ -36,12 +35,16 @@ def reason_codes(
     kinds: dict[str, str],
     reference: pd.DataFrame | None = None,
     n_reasons: int = 3,
+    labels: Labels | None = None,
 ) -> pd.Series:
-    """Top `n_reasons` contributions by |SHAP| per row, '+ uses snowflake; − employee_count 12 (low)'.
+    """Top `n_reasons` contributions by |SHAP| per row, '+ Uses Snowflake; − Employee count: 12 (low)'.
 
+    '+' when the attribute raises the account's score, '−' when it lowers it. Attributes read as
+    their `labels` (marts.attribute_catalog; the naming rule when None), values in their unit.
     Numeric values are labelled high / low against the 75th / 25th percentile of `reference`
     (the training customers; defaults to X). An ndarray `contributions` has X's columns in order.
     """
+    labels = labels or Labels()
     reference = X if reference is None else reference
     if isinstance(contributions, pd.DataFrame):
         C = contributions[X.columns].to_numpy(dtype=float)
@@ -67,7 +70,7 @@ def reason_codes(
                 continue
             rows, contrib = rows[keep], contrib[keep]
             col = X.columns[j]
-            desc = describe(col, X[col].iloc[rows], kinds.get(col, "numeric"), reference[col])
+            desc = describe(col, X[col].iloc[rows], kinds.get(col, "numeric"), reference[col], labels)
             signs = np.where(contrib > 0, PLUS, MINUS)
             texts[rows] = [f"{s} {d}" for s, d in zip(signs, desc, strict=True)]
         parts.append(texts)
@@ -75,28 +78,39 @@ def reason_codes(
     return pd.Series(joined, index=X.index, dtype=object)
 
 
-def describe(attribute: str, values: pd.Series, kind: str, reference: pd.Series) -> list[str]:
+def describe(
+    attribute: str, values: pd.Series, kind: str, reference: pd.Series, labels: Labels | None = None
+) -> list[str]:
     """Human-readable state of one attribute for the given rows (each distinct value worded once;
     -0.0 reads as 0)."""
+    labels = labels or Labels()
     if kind != "categorical":
         values = values.astype(float) + 0.0  # -0.0 + 0.0 == +0.0
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    worded = _describe_known(attribute, pd.Series(uniques), kind, reference)
-    texts = np.array([*worded, f"{display_name(attribute)} unknown"], dtype=object)
+    worded = _describe_known(attribute, pd.Series(uniques), kind, reference, labels)
+    texts = np.array([*worded, f"{labels.name(attribute)} unknown"], dtype=object)
     return texts[codes].tolist()  # code -1 (missing) picks the last entry
 
 
-def _describe_known(attribute: str, values: pd.Series, kind: str, reference: pd.Series) -> list[str]:
-    name = display_name(attribute)
+def flag_words(label: str) -> tuple[str, str]:
+    """(yes, no) wording of a flag's label: 'Uses Snowflake' -> ('Uses Snowflake', 'Does not use
+    Snowflake'); any other label -> ('<label>: yes', '<label>: no')."""
+    if label.startswith("Uses "):
+        return label, "Does not use " + label[len("Uses ") :]
+    return f"{label}: yes", f"{label}: no"
+
+
+def _describe_known(
+    attribute: str, values: pd.Series, kind: str, reference: pd.Series, labels: Labels
+) -> list[str]:
+    name = labels.name(attribute)
     if kind == "categorical":
-        return [f"{name} = {v}" for v in values.astype(object)]
+        return [f"{name}: {readable_value(v)}" for v in values.astype(object)]
     if kind == "binary":
-        on = values.to_numpy(dtype=float) == 1
-        if is_technology(attribute):
-            return [f"uses {name}" if o else f"does not use {name}" for o in on]
-        return [f"{name}: yes" if o else f"{name}: no" for o in on]
+        yes, no = flag_words(labels.label(attribute))
+        return [yes if o else no for o in values.to_numpy(dtype=float) == 1]
     ref = reference.astype(float).dropna()
     lo, hi = (ref.quantile(0.25), ref.quantile(0.75)) if len(ref) else (np.nan, np.nan)
     v = values.to_numpy(dtype=float)
     level = np.where(v >= hi, "high", np.where(v <= lo, "low", "typical"))
-    return [f"{name} {fmt_num(x)} ({lv})" for x, lv in zip(v, level, strict=True)]
+    return [f"{name}: {labels.value(attribute, x)} ({lv})" for x, lv in zip(v, level, strict=True)]

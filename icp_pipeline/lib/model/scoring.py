@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from icp_pipeline.lib.model.labels import Labels
 from icp_pipeline.lib.model.percentile import percentile_score
 
 from .candidates import BaselineScorer
@@ -78,6 +79,7 @@ def score_and_explain(
     train: np.ndarray,
     n_reasons: int,
     block_rows: int,
+    labels: Labels | None = None,
 ) -> tuple[np.ndarray, np.ndarray, pd.Series, pd.DataFrame]:
     """(log value, win probability, top reasons, value SHAP of the `train` rows) for every row of X.
 
@@ -98,7 +100,7 @@ def score_and_explain(
         in_train = train[rows]
         train_shap.append(pd.DataFrame(value_shap[in_train], index=block.index[in_train], columns=X.columns))
         contrib = score_contributions(value_shap, win_shap, win_probability[rows])
-        reasons.append(reason_codes(contrib, block, kinds, reference, n_reasons))
+        reasons.append(reason_codes(contrib, block, kinds, reference, n_reasons, labels))
         del value_shap, win_shap, contrib
     top_reasons = pd.concat(reasons) if reasons else pd.Series([], index=X.index, dtype=object)
     value_shap_train = pd.concat(train_shap) if train_shap else pd.DataFrame(columns=X.columns, dtype=float)
@@ -113,6 +115,7 @@ def score_with_baseline(
     train: np.ndarray,
     n_reasons: int,
     block_rows: int,
+    labels: Labels | None = None,
 ) -> tuple[np.ndarray, np.ndarray, pd.Series]:
     """(log value, win probability, top reasons) when a baseline scores the list; reasons from the
     baseline's own contributions (value only), in blocks of `block_rows` rows."""
@@ -126,6 +129,6 @@ def score_with_baseline(
         value_log[rows], contrib = scorer.score(block)
         if win_model.booster is not None:
             win_probability[rows] = win_model.booster.predict(block[win_model.booster.feature_name()])
-        reasons.append(reason_codes(contrib, block, kinds, reference, n_reasons))
+        reasons.append(reason_codes(contrib, block, kinds, reference, n_reasons, labels))
     top_reasons = pd.concat(reasons) if reasons else pd.Series([], index=X.index, dtype=object)
     return value_log, win_probability, top_reasons

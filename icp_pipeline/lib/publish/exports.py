@@ -19,7 +19,7 @@ from icp_pipeline.lib.publish.export_schema import (
     typed_select,
 )
 from icp_pipeline.lib.publish.publish_io import replace_file_atomically
-from icp_pipeline.lib.report import render_report
+from icp_pipeline.lib.publish.report import render_report
 from icp_pipeline.lib.warehouse.sql import sql_literal
 
 # The CRM import file's first column: the model-strength caution on every row when the model is weak

@@ -20,6 +20,7 @@ def build_icp_summary(
         ("headline", "prospects in Tier 1", f"{int((prospect_tiers == 'Tier 1').sum()):,}"),
     ]
     rows += [
-        ("headline", f"defining attribute {i + 1}", line) for i, line in enumerate(profile["brief_line"])
+        ("headline", f"defining attribute {i + 1}", line)
+        for i, line in enumerate(profile.loc[profile["in_brief"], "brief_line"])
     ]
     return pd.DataFrame(rows, columns=["section", "item", "value"])

@@ -15,6 +15,7 @@ from icp_pipeline.lib.config.icp import IcpConfig
 from icp_pipeline.lib.icp import FilterError, build_profile, build_segments, test_hypotheses, validate_filter
 from icp_pipeline.lib.icp.attributes import select_attributes
 from icp_pipeline.lib.icp.rules import rule_scores
+from icp_pipeline.lib.model.labels import read_labels
 from icp_pipeline.lib.model.strength import read_model_strength
 from icp_pipeline.lib.publish.coverage import data_coverage, model_value_label
 from icp_pipeline.lib.publish.expansion_accounts import build_expansion_accounts
@@ -161,11 +162,17 @@ def build_published_frames(
     # DuckDB reads the target list (outside the GIL) while pandas works on the features.
     with ThreadPoolExecutor(max_workers=1) as pool, con.cursor() as reader:
         scored = pool.submit(read_frame, reader, TARGET_SOURCE_SQL)
+        labels = read_labels(con)
         segments, assignment = build_segments(
-            features, importance, value_col, n_segments=config.segments.count
+            features, importance, value_col, n_segments=config.segments.count, labels=labels
         )
         profile = build_profile(
-            features, importance, value_col, min_rows=PROFILE_ATTRIBUTES[0], max_rows=PROFILE_ATTRIBUTES[1]
+            features,
+            importance,
+            value_col,
+            min_rows=PROFILE_ATTRIBUTES[0],
+            max_rows=PROFILE_ATTRIBUTES[1],
+            labels=labels,
         )
         hypotheses = test_hypotheses(features, config.hypotheses, value_col, columns=columns)
         rules, rule_warnings = _rules_if_model_is_none(con, features, config, hypotheses, columns)

@@ -118,8 +118,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
         },
     ),
     "icp_profile": PublishedTable(
-        "The 10–12 observable characteristics that define the ICP, with their ranges among the best "
-        "customers (top quartile by value), ready to paste into a sales brief.",
+        "The 10–12 observable characteristics tested as the ICP, with their ranges among the best "
+        "customers (top quartile by value); those with statistical support (in_brief) make the sales brief.",
         {
             "attribute": "Attribute name.",
             "family": "Attribute family.",
@@ -130,21 +130,32 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "share_others": "Share of all other accounts inside the ideal range.",
             "best_customers": "Number of best customers the profile is drawn from.",
             "brief_line": "One sentence for a sales brief.",
+            "label": "The attribute's label (marts.attribute_catalog.label).",
+            "other_accounts": "Number of other accounts (other customers and prospects) share_others is drawn from.",
+            "difference_low": "Lower end of the 90 % interval of share_best - share_others (Newcombe's hybrid score "
+            "interval from Wilson intervals).",
+            "difference_high": "Upper end of that interval.",
+            "in_brief": "The trait is in the ICP brief: difference_low above 0, at least 5 best customers with it, "
+            "model importance above 0, at most 90 % of other accounts sharing it (lib/icp/support.py).",
+            "not_in_brief": "Why the trait is left out of the brief (null when it is in).",
         },
     ),
     "segments": PublishedTable(
-        "3–5 segments of high-value customers with differentiated profiles; every scored account is "
-        "assigned to its nearest segment in target_accounts.segment.",
+        "3–5 segments of high-value customers named by their defining traits; every scored account is "
+        "assigned to the nearest segment whose traits it satisfies (else 'Other profiles') in "
+        "target_accounts.segment, so every member satisfies its segment's name (docs/report.md).",
         {
             "segment_id": "Segment number (1 = largest share of value).",
-            "segment_name": "Generated name from the segment's most distinctive attributes.",
+            "segment_name": "The segment's defining traits in labels (at most two, joined by ' · '), or "
+            "'Other profiles' for high-value customers that satisfy no segment's traits.",
             "customers": "High-value customers in the segment.",
             "median_value": "Median value of those customers.",
             "share_of_value": "Share of all high-value customers' value in the segment.",
             "top_attributes": "The attributes that set the segment apart.",
             "profile": "A short description of the typical account.",
             "example_accounts": "Three example customers.",
-            "note": "Why fewer segments than configured were formed, when so.",
+            "note": "Why fewer segments than configured were formed, and how many high-value customers "
+            "fit no segment's traits, when so.",
         },
     ),
     "hypothesis_results": PublishedTable(

@@ -1,0 +1,244 @@
+"""The report's pages from published tables in a real DuckDB file (issue 15 points 1-4): the
+executive page, the brief, labels and units, the charts' intervals. The whole pipeline's report is
+checked in a browser by tests/test_pipeline_end_to_end.py and tests/test_real_exports.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from icp_pipeline.lib.publish.report import render_report
+from icp_pipeline.lib.publish.report.data import load_report_data
+from icp_pipeline.lib.publish.report.executive import tier_table, verdict_sentence
+from icp_pipeline.lib.publish.report.intervals import tier_intervals
+
+STAMP = {"icp_version": "r1", "published_at": dt.datetime(2026, 11, 30, 9, 0)}
+
+
+def _targets(n_prospects: int, n_customers: int) -> pd.DataFrame:
+    n = n_prospects + n_customers
+    rng = np.random.default_rng(0)
+    ev = np.sort(rng.lognormal(10, 1, n))[::-1]
+    tiers = np.where(
+        np.arange(n) < n // 10, "Tier 1", np.where(np.arange(n) < 3 * n // 10, "Tier 2", "Tier 3")
+    )
+    return pd.DataFrame(
+        {
+            "account_key": [f"a{i:03d}.com" for i in range(n)],
+            "crm_account_id": [f"c{i}" for i in range(n)],
+            "account_name": [f"Company {i}" for i in range(n)],
+            "domain": [f"a{i:03d}.com" for i in range(n)],
+            "is_customer": [i >= n_prospects for i in range(n)] if n_prospects else [True] * n,
+            "icp_score": np.linspace(100, 0, n),
+            "expected_value": ev,
+            "tier": tiers,
+            "top_reasons": ["+ Uses Snowflake; \u2212 Employee count: 12 (low)"] * n,
+            "override_note": [None] * n,
+        }
+    )
+
+
+def _write(con: duckdb.DuckDBPyConnection, schema: str, name: str, frame: pd.DataFrame, stamp: bool = True):
+    con.execute(f"create schema if not exists {schema}")
+    frame = frame.assign(**STAMP) if stamp else frame
+    con.register("frame", frame)
+    con.execute(f"create or replace table {schema}.{name} as select * from frame")
+    con.unregister("frame")
+
+
+def _warehouse(path, n_prospects: int = 200, strength: str = "moderate") -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    targets = _targets(n_prospects, 40)
+    _write(con, "icp", "target_accounts", targets)
+    ranked = targets[~targets["is_customer"]] if n_prospects else targets
+    summary = (
+        ranked.groupby("tier")
+        .agg(accounts=("account_key", "size"), total_expected_value=("expected_value", "sum"))
+        .reset_index()
+        .assign(is_customer=not n_prospects)
+    )
+    _write(con, "icp", "tier_summary", summary)
+    _write(
+        con,
+        "icp",
+        "model_card",
+        pd.DataFrame(
+            [{"value_model": "lightgbm", "strength": strength, "verdict": f"{strength}: Spearman 0.65."}]
+        ),
+    )
+    _write(
+        con,
+        "marts",
+        "attribute_catalog",
+        pd.DataFrame(
+            {
+                "attribute": ["firmo__annual_revenue", "tech__snowflake", "x__sic_code"],
+                "label": ["Annual revenue (USD)", "Uses Snowflake", "SIC code"],
+                "unit": ["USD", None, None],
+            }
+        ),
+        stamp=False,
+    )
+    _write(
+        con,
+        "icp",
+        "icp_profile",
+        pd.DataFrame(
+            {
+                "attribute": ["tech__snowflake", "x__sic_code"],
+                "rank": [1, 2],
+                "ideal_range": [
+                    "Uses Snowflake (80 % of best customers vs 20 % of others)",
+                    "SIC code: 7372",
+                ],
+                "best_customers": [10, 10],
+                "brief_line": ["80 % of our best customers use Snowflake, vs 20 % of other accounts.", "x"],
+                "in_brief": [True, False],
+            }
+        ),
+    )
+    _write(
+        con,
+        "icp",
+        "tier_changes",
+        pd.DataFrame(
+            {
+                "account_key": ["a000.com", "a001.com"],
+                "previous_tier": ["Tier 2", "Tier 1"],
+                "new_tier": ["Tier 1", "Tier 1"],
+                "changed": [True, False],
+                "change_reason": ["relative value 3.1 crossed the Tier 1 cut-off 2.5", None],
+            }
+        ),
+    )
+    _write(
+        con,
+        "icp",
+        "data_coverage",
+        pd.DataFrame(
+            {
+                "area": ["landing_table", "landing_table", "capability", "capability"],
+                "name": ["crm/accounts", "erp/invoices", "value_model", "win_model"],
+                "available": [True, False, True, False],
+            }
+        ),
+    )
+    customers = targets[targets["is_customer"]].reset_index(drop=True)
+    _write(
+        con,
+        "icp",
+        "expansion_accounts",
+        customers[["account_key", "account_name", "icp_score", "top_reasons"]].assign(
+            realised_value=1000.0,
+            headroom=np.linspace(5000, 0, len(customers)),
+            expansion_rank=range(len(customers), 0, -1),
+        ),
+    )
+    return con
+
+
+@pytest.fixture
+def demo_like(tmp_path):
+    con = _warehouse(tmp_path / "w.duckdb")
+    yield con
+    con.close()
+
+
+def test_the_executive_page_says_the_verdict_tiers_plays_and_capacity(demo_like):
+    data = load_report_data(demo_like)
+    assert verdict_sentence(data).startswith("The evidence behind this list is moderate: use the tiers")
+    table = tier_table(data)
+    assert table["Tier"].tolist() == ["Tier 1", "Tier 2", "Tier 3"]
+    assert table["Play"].str.startswith(("Sales-led", "Marketing-led", "Inbound only")).all()
+    assert table["Accounts"].tolist() == ["24", "48", "128"]  # the prospects' tiers
+    assert table["Share"].tolist() == ["12 %", "24 %", "64 %"]
+    assert table["Expected value"].str.endswith(" USD").all()  # currency from the catalog's money unit
+    assert table.loc[0, "Capacity it implies"] == "1 rep at 50 accounts each"
+
+
+def test_the_page_reads_in_labels_without_na_or_booleans(demo_like):
+    page = render_report(demo_like)
+    assert page.index("The list in two minutes") < page.index("The ICP in brief")
+    assert "80 % of our best customers use Snowflake" in page
+    assert "<li>x</li>" not in page  # a trait without statistical support is not in the brief
+    assert "1 accounts changed tier" in page and "crossed the Tier 1 cut-off" in page
+    assert "1 of 2 landing tables had data; 1 of 2 capabilities could be computed (not: win model)" in page
+    visible = re.sub(r"<style>.*?</style>|<[^>]+>|data:image/png;base64,[^\"']+", " ", page, flags=re.S)
+    assert not re.search(r"\b(True|False|nan|None)\b|<NA>|[a-z]+__[a-z]", visible)
+    assert "Top 25 prospects" in page and page.count("Company ") >= 25
+
+
+def test_without_prospects_the_expansion_list_takes_their_place(tmp_path):
+    con = _warehouse(tmp_path / "c.duckdb", n_prospects=0)
+    page = render_report(con)
+    data = load_report_data(con)
+    con.close()
+    assert "Top 25 prospects" not in page and "Top 25 customers to expand" in page
+    expected = data.tables["expansion"].head(25)["account_name"].tolist()
+    assert data.targets["account_name"].tolist() == expected  # headroom first, not icp_score
+    assert "Headroom" in page and "Tiers of the customers" in page
+
+
+def test_lift_and_gain_intervals_come_from_the_held_out_accounts():
+    rng = np.random.default_rng(1)
+    predicted = rng.normal(size=1000)
+    actual = np.exp(predicted + rng.normal(scale=0.5, size=1000))
+    holdout = pd.DataFrame({"target": "value", "predicted": predicted, "actual": actual})
+    order = np.argsort(-predicted)
+    sizes = {"Tier 1": 100, "Tier 2": 200, "Tier 3": 700}
+    rows, start, total = [], 0, actual.sum()
+    for tier, n in sizes.items():
+        part = actual[order[start : start + n]]
+        rows.append(
+            {
+                "tier": tier,
+                "outcome": "actual",
+                "accounts": n,
+                "lift": part.mean() / actual.mean(),
+                "cumulative_gain": actual[order[: start + n]].sum() / total,
+                "cumulative_share_of_accounts": (start + n) / 1000,
+            }
+        )
+        start += n
+    out = tier_intervals(pd.DataFrame(rows), holdout).set_index("tier")
+    assert (out["lift_low"] < out["lift"]).all() and (out["lift"] < out["lift_high"]).all()
+    assert out.at["Tier 1", "lift_low"] > 1  # a real signal: Tier 1's interval excludes the average
+    assert out.at["Tier 3", "gain_low"] == pytest.approx(1.0) and out.at["Tier 1", "gain_high"] < 1
+    # sizes that do not add up to the held-out rows: no interval rather than a wrong one
+    short = tier_intervals(pd.DataFrame(rows).assign(accounts=[10, 20, 30]), holdout)
+    assert short["lift_low"].isna().all()
+
+
+def test_a_weak_model_is_said_first_before_any_section(tmp_path):
+    con = _warehouse(tmp_path / "weak.duckdb", strength="weak")
+    page = render_report(con)
+    con.close()
+    assert page.index("Caution: the model behind these scores") < page.index("<h2>")
+    assert "The evidence behind this list is weak: treat the list as a hint" in page
+
+
+def test_charts_draw_an_interval_that_excludes_its_point_estimate():
+    """A percentile bootstrap interval need not contain the estimate (the AWS export's gain did):
+    the chart draws it as it is instead of failing the exports."""
+    from icp_pipeline.lib.publish.report.charts import gain_chart, lift_chart
+
+    tiers = pd.DataFrame(
+        {
+            "tier": ["Tier 1", "Tier 2", "Tier 3"],
+            "outcome": "actual",
+            "accounts": [10, 20, 69],
+            "lift": [2.0, 1.0, 0.7],
+            "lift_low": [2.1, 0.8, 0.6],  # above the estimate
+            "lift_high": [3.0, 1.2, 0.8],
+            "cumulative_share_of_accounts": [0.1, 0.3, 1.0],
+            "cumulative_gain": [0.2, 0.5, 1.0],
+            "gain_low": [0.25, 0.4, 1.0],
+            "gain_high": [0.3, 0.6, 1.0],
+        }
+    )
+    assert lift_chart(tiers).startswith("<img") and gain_chart(tiers).startswith("<img")
