@@ -54,3 +54,36 @@
         'subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead'
     ), false)
 {%- endmacro %}
+
+{#-
+    Airbyte HubSpot (docs/connectors/airbyte_hubspot.md): every `properties_<name>` column of
+    `relation` as Fivetran names it, `property_<name>`, except the names in `skip`.
+-#}
+{% macro airbyte_hubspot_properties(relation, skip=[]) -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set out = [] -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- set name = column.name | lower -%}
+        {%- if name.startswith('properties_') and name not in skip -%}
+            {%- do out.append(adapter.quote(column.name) ~ ' as ' ~ adapter.quote('property_' ~ name[11:])) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(out | join(',\n        ')) }}
+{%- endmacro %}
+
+{#-
+    A time Airbyte lands either as epoch milliseconds (HubSpot's legacy engagements and property
+    history streams) or as ISO 8601 text; null when it is neither.
+-#}
+{% macro epoch_ms_or_timestamp(column) -%}
+    case
+        when regexp_full_match(trim(cast({{ column }} as varchar)), '-?[0-9]+(\.[0-9]+)?')
+            then epoch_ms(cast(cast({{ column }} as double) as bigint))
+        else try_cast({{ column }} as timestamp)
+    end
+{%- endmacro %}
+
+{#- The ids of a JSON array of ids (`[1, 2]`, `["1","2"]`) at `path`, as text; null for non-JSON text. -#}
+{% macro json_id_list(column, path='$[*]') -%}
+    case when json_valid({{ column }}) then json_extract_string({{ column }}, '{{ path }}') end
+{%- endmacro %}

@@ -10,9 +10,11 @@ stay extra columns (`Tier__c` -> `tier_c`). Airbyte has no History Mode: attribu
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from icp_pipeline.lib.landing.contract import Table
+from icp_pipeline.lib.landing.encoding import utf16_encoding
 from icp_pipeline.lib.landing.files import find_table_files
 from icp_pipeline.lib.landing.mapping import TableMapping
 
@@ -23,15 +25,22 @@ def api_name(snake: str) -> str:
 
 
 def header(landing: Path, table: Table) -> list[str]:
+    """The column names of `table`'s first landed file ([] when none): a CSV's header in UTF-8 (with
+    or without a BOM) or UTF-16/32 (`encoding.utf16_encoding`, as the loader converts it), comma- or
+    tab-separated; a Parquet file's schema."""
     found = find_table_files(landing, table)
     if not found.present:
         return []
+    first = found.files[0]
     if found.file_format == "csv":
-        with open(found.files[0], encoding="utf-8-sig", errors="replace") as handle:
-            return [c.strip().strip('"') for c in handle.readline().rstrip("\r\n").split(",")]
+        encoding = utf16_encoding(first) or "utf-8-sig"
+        with open(first, encoding=encoding, errors="replace", newline="") as handle:
+            line = handle.readline().lstrip("\ufeff").rstrip("\r\n")
+        delimiter = "\t" if "\t" in line and "," not in line else ","
+        return [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
     import pyarrow.parquet as pq
 
-    return list(pq.read_schema(found.files[0]).names)
+    return list(pq.read_schema(first).names)
 
 
 def connector_mapping(landing: Path, table: Table, api_names: bool = False) -> TableMapping | None:

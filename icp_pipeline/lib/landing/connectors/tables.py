@@ -11,6 +11,7 @@ Fivetran's `dbt_salesforce_source` / `dbt_stripe_source` packages.
 
 from __future__ import annotations
 
+from icp_pipeline.lib.landing.connectors.airbyte_hubspot import AIRBYTE_HUBSPOT
 from icp_pipeline.lib.landing.contract import Column, Table
 
 
@@ -377,6 +378,13 @@ DIALECTS: dict[str, dict] = {
         "required": ("hubspot/company",),
         "replaces": "crm",
     },
+    # Airbyte's HubSpot streams (connectors/airbyte_hubspot.py), reshaped by dbt into Fivetran's tables.
+    "airbyte_hubspot": {
+        "kind": "crm",
+        "tables": AIRBYTE_HUBSPOT,
+        "required": ("hubspot/companies",),
+        "replaces": "crm",
+    },
     "fivetran_stripe": {
         "kind": "billing",
         "tables": STRIPE,
@@ -385,4 +393,4 @@ DIALECTS: dict[str, dict] = {
     },
 }
 
-CONNECTOR_TABLES: tuple[Table, ...] = SALESFORCE + HUBSPOT + STRIPE
+CONNECTOR_TABLES: tuple[Table, ...] = SALESFORCE + HUBSPOT + AIRBYTE_HUBSPOT + STRIPE
