@@ -47,6 +47,13 @@ class Detection:
         """Whether a connector stands in for this contract table (it is then read as absent)."""
         return any(table.full_name in _CONTRACT_REPLACED[DIALECTS[d]["replaces"]] for d in self.dialects)
 
+    def replacing(self, table: Table) -> str | None:
+        """The dialect that stands in for this contract table, else None."""
+        return next(
+            (d for d in self.dialects if table.full_name in _CONTRACT_REPLACED[DIALECTS[d]["replaces"]]),
+            None,
+        )
+
     def describe(self) -> str:
         if not self.dialects:
             return "landing contract form (crm/, erp/ folders)"
@@ -145,6 +152,20 @@ def detect(
                 f"records. Keep one form (remove {mixed[0]} or the {name} tables)."
             )
     return found
+
+
+def check_mapping_applies(table: Table, mapping: object | None, found: Detection) -> None:
+    """Stop when icp.yaml maps a contract table that a connector dialect stands in for: the mapping
+    would otherwise be ignored without a word (`LandingDataError` naming the table and the dialect)."""
+    dialect = found.replacing(table)
+    if mapping is None or dialect is None:
+        return
+    tables = ", ".join(t.full_name for t in DIALECTS[dialect]["tables"][:3])
+    raise LandingDataError(
+        f"icp.yaml mappings.{table.full_name}: {dialect} stands in for {table.full_name}, so this "
+        f"mapping would not be used. Map the connector's table instead (mappings: keyed by {tables}, ...; "
+        "docs/connectors/) or remove the entry."
+    )
 
 
 def record_detection(con: duckdb.DuckDBPyConnection, found: Detection) -> None:
