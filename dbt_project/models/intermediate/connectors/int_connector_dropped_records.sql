@@ -63,6 +63,17 @@ counted as (
     union all
     {%- endfor %}
 
+    select
+        'salesforce/opportunity',
+        'won_date_from_history',
+        'repaired',
+        count(*),
+        'close_date of a won deal differs from the day opportunity_history shows it entering its won stage; the history''s date is used'
+    from {{ ref('stg_fivetran_salesforce__opportunity_won_dates') }}
+    where won_date is distinct from cast(close_date as date)
+
+    union all
+
     {#- HubSpot: Fivetran's or Airbyte's tables (base_hubspot__*), counted per landed table #}
     select
         _landed_table,

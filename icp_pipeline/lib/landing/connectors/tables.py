@@ -67,6 +67,23 @@ SALESFORCE: tuple[Table, ...] = (
     ),
     Table(
         "salesforce",
+        "opportunity_history",
+        (
+            _c("id", required=True),
+            _c("opportunity_id", required=True),
+            _c("stage_name"),
+            _c("created_date", "timestamp", required=True),
+            _c("close_date", "date"),
+            _c("amount", "decimal"),
+            *_SF_DELETED,
+            *_FIVETRAN,
+        ),
+        key="id",
+        description="Fivetran Salesforce opportunity stage history: one row per stage change, from "
+        "created_date on. Gives a won deal's won date.",
+    ),
+    Table(
+        "salesforce",
         "contact",
         (
             _c("id", required=True),
