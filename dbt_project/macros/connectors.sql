@@ -83,7 +83,14 @@
     end
 {%- endmacro %}
 
-{#- The ids of a JSON array of ids (`[1, 2]`, `["1","2"]`) at `path`, as text; null for non-JSON text. -#}
-{% macro json_id_list(column, path='$[*]') -%}
-    case when json_valid({{ column }}) then json_extract_string({{ column }}, '{{ path }}') end
+{#-
+    The ids of a JSON array of ids (`[1, 2]`, `["1","2"]`) as a list of text: the whole value, or the
+    array at `path` (`$.companyIds`); null for text that is not JSON. (Casts rather than `$[*]` paths,
+    so the SQL transpiles to other warehouses.)
+-#}
+{% macro json_id_list(column, path=none) -%}
+    case when json_valid({{ column }}) then
+        {%- if path %} cast(json_extract({{ column }}, '{{ path }}') as varchar[])
+        {%- else %} cast(cast({{ column }} as json) as varchar[]){% endif %}
+    end
 {%- endmacro %}

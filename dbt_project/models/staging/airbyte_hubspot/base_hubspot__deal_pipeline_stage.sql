@@ -15,7 +15,7 @@ airbyte as (
         pipelines._source_file
 
     from {{ source('airbyte_hubspot', 'deal_pipelines') }} as pipelines,
-        unnest(case when json_valid(pipelines.stages) then json_extract(pipelines.stages, '$[*]') end) as stage(value)
+        unnest(case when json_valid(pipelines.stages) then cast(cast(pipelines.stages as json) as json[]) end) as stage(value)
 
 ),
 

@@ -20,7 +20,7 @@ select
 
 from {{ engagements }} as engagements,
     unnest(coalesce(
-        {{ json_id_list('engagements.associations', '$.companyIds[*]') }},
+        {{ json_id_list('engagements.associations', '$.companyIds') }},
         {{ json_id_list('engagements.associations_companyids') }}
     )) as company(company_id)
 where nullif(trim(company.company_id), '') is not null

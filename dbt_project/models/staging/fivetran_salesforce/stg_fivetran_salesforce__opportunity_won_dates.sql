@@ -40,7 +40,7 @@ final as (
     select
         won.opportunity_id,
         min(history.changed_on) as won_date,
-        any_value(won.close_date) as close_date
+        max(won.close_date) as close_date
 
     from won
     inner join history
