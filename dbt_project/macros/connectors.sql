@@ -94,3 +94,10 @@
         {%- else %} cast(cast({{ column }} as json) as varchar[]){% endif %}
     end
 {%- endmacro %}
+
+{#- Whether `relation` holds a row (false at parse time): optional tables that add columns only when landed. -#}
+{% macro relation_has_rows(relation) -%}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {%- set result = run_query('select count(*) from ' ~ relation) -%}
+    {{ return(result.columns[0].values()[0] > 0) }}
+{%- endmacro %}

@@ -17,8 +17,9 @@ from icp_pipeline.lib.warehouse import table_exists
 
 POINT_IN_TIME = {
     "fivetran_salesforce": (
-        "industry, country (billing_country), employee_count (number_of_employees), annual_revenue and "
-        "custom fields",
+        "industry, country (billing_country), employee_count (number_of_employees), annual_revenue, "
+        "custom fields and the owner (owner_id; its department, title and role when salesforce/user "
+        "is landed, as the user is today)",
         "account name, website and parent account",
     ),
     "fivetran_hubspot": (

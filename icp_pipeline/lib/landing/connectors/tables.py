@@ -148,6 +148,29 @@ SALESFORCE: tuple[Table, ...] = (
         description="Fivetran Salesforce events (meetings): activities.",
     ),
     Table(
+        "salesforce",
+        "user",
+        (
+            _c("id", required=True),
+            _c("department"),
+            _c("division"),
+            _c("title"),
+            _c("user_role_id"),
+            _c("is_active", "boolean"),
+            *_FIVETRAN,
+        ),
+        key="id",
+        description="Fivetran Salesforce users: the account owner's department, title and role "
+        "(names are not read).",
+    ),
+    Table(
+        "salesforce",
+        "user_role",
+        (_c("id", required=True), _c("name"), *_FIVETRAN),
+        key="id",
+        description="Fivetran Salesforce user roles: the role name of a user_role_id.",
+    ),
+    Table(
         "salesforce_history",
         "account",
         (
