@@ -35,8 +35,10 @@ def run_pipeline(
     model_config: dict | None = None,
     raise_on_error: bool = True,
     warehouse: Path | None = None,
+    job: str = "icp_refresh",
 ) -> PipelineRun:
-    """Materialise every asset and check of the code location into `root`."""
+    """Materialise every asset and check of the code location into `root` (`job="icp_refresh_data"`:
+    only extract and dbt, without training or publishing)."""
     from icp_pipeline.definitions import build_definitions
 
     warehouse = warehouse or root / "warehouse.duckdb"
@@ -49,10 +51,11 @@ def run_pipeline(
         ),
         "dbt": dbt_resource(),
     }
-    job = build_definitions(resources).resolve_job_def("icp_refresh")
+    job_def = build_definitions(resources).resolve_job_def(job)
+    model_ops = {"ops": {"icp_models": {"config": {**FAST_MODEL_CONFIG, **(model_config or {})}}}}
     instance = dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(
-        run_config={"ops": {"icp_models": {"config": {**FAST_MODEL_CONFIG, **(model_config or {})}}}},
+    result = job_def.execute_in_process(
+        run_config=model_ops if job == "icp_refresh" else {},
         instance=instance,
         raise_on_error=raise_on_error,
     )

@@ -113,19 +113,42 @@ def test_airbyte_api_names_map_onto_the_fivetran_columns(tmp_path):
     }  # `Id` matches `id` as it is; a field the org lacks (IsClosed) is simply absent
 
 
-def test_hubspot_is_detected_and_airbyte_hubspot_refused(tmp_path):
+def test_hubspot_is_detected_and_told_apart_from_airbyte_hubspot(tmp_path):
     (tmp_path / "hubspot").mkdir()
     (tmp_path / "hubspot" / "company.csv").write_text("id,property_name,property_domain\n1,Acme,acme.com\n")
     assert detect(tmp_path).crm == "fivetran_hubspot"
-    (tmp_path / "hubspot" / "company.csv").write_text(
-        "id,properties_name,properties_domain\n1,Acme,acme.com\n"
+    (tmp_path / "hubspot" / "company.csv").unlink()
+    (tmp_path / "hubspot" / "companies.csv").write_text(
+        "id,properties_name,properties_domain,archived\n1,Acme,acme.com,false\n"
     )
-    with pytest.raises(LandingDataError, match="airbyte_hubspot is recognised but not read"):
+    found = detect(tmp_path)
+    assert found.crm == "airbyte_hubspot" and "detected" in found.describe()
+    companies = next(t for t in CONNECTOR_TABLES if t.full_name == "hubspot/companies")
+    assert found.is_active(companies) and found.replaces(get_table("crm/accounts"))
+    # Airbyte's properties_<name> columns in a table named as Fivetran names it: Airbyte's table is missing
+    (tmp_path / "hubspot" / "companies.csv").rename(tmp_path / "hubspot" / "company.csv")
+    with pytest.raises(LandingDataError, match="airbyte_hubspot: required table hubspot/companies not found"):
         detect(tmp_path)
     (tmp_path / "hubspot" / "company.csv").unlink()
     (tmp_path / "hubspot" / "deal.csv").write_text("deal_id\n1\n")
     with pytest.raises(LandingDataError, match="fivetran_hubspot: required table hubspot/company not found"):
         detect(tmp_path)
+
+
+def test_utf16_connector_headers_are_read_for_detection_and_api_names(tmp_path):
+    """Excel's "Unicode Text" (UTF-16 LE with a BOM, tab-separated) and UTF-16 BE CSVs: the header
+    tells the dialect and the Airbyte API names as it does in UTF-8 (the loader converts the rows)."""
+    from icp_pipeline.lib.landing.connectors.airbyte import airbyte_mapping
+
+    (tmp_path / "salesforce").mkdir()
+    account = tmp_path / "salesforce" / "Account.csv"
+    account.write_bytes("\ufeffId\tName\tNumberOfEmployees\n001\tAcme\t5\n".encode("utf-16-le"))
+    assert detect(tmp_path).crm == "airbyte_salesforce"  # UTF-8 reading saw no "Id" column
+    table = next(t for t in CONNECTOR_TABLES if t.full_name == "salesforce/account")
+    mapping = airbyte_mapping(tmp_path, table)
+    assert mapping.columns["number_of_employees"].column == "NumberOfEmployees"
+    account.write_bytes("id,name,number_of_employees\n001,Acme,5\n".encode("utf-16-be"))
+    assert detect(tmp_path).crm == "fivetran_salesforce"
 
 
 def test_connector_schemas_in_a_duckdb_file_are_read_like_landed_folders(landed, tmp_path, monkeypatch):

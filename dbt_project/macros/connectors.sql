@@ -54,3 +54,50 @@
         'subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead'
     ), false)
 {%- endmacro %}
+
+{#-
+    Airbyte HubSpot (docs/connectors/airbyte_hubspot.md): every `properties_<name>` column of
+    `relation` as Fivetran names it, `property_<name>`, except the names in `skip`.
+-#}
+{% macro airbyte_hubspot_properties(relation, skip=[]) -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set out = [] -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- set name = column.name | lower -%}
+        {%- if name.startswith('properties_') and name not in skip -%}
+            {%- do out.append(adapter.quote(column.name) ~ ' as ' ~ adapter.quote('property_' ~ name[11:])) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(out | join(',\n        ')) }}
+{%- endmacro %}
+
+{#-
+    A time Airbyte lands either as epoch milliseconds (HubSpot's legacy engagements and property
+    history streams) or as ISO 8601 text; null when it is neither.
+-#}
+{% macro epoch_ms_or_timestamp(column) -%}
+    case
+        when regexp_full_match(trim(cast({{ column }} as varchar)), '-?[0-9]+(\.[0-9]+)?')
+            then epoch_ms(cast(cast({{ column }} as double) as bigint))
+        else try_cast({{ column }} as timestamp)
+    end
+{%- endmacro %}
+
+{#-
+    The ids of a JSON array of ids (`[1, 2]`, `["1","2"]`) as a list of text: the whole value, or the
+    array at `path` (`$.companyIds`); null for text that is not JSON. (Casts rather than `$[*]` paths,
+    so the SQL transpiles to other warehouses.)
+-#}
+{% macro json_id_list(column, path=none) -%}
+    case when json_valid({{ column }}) then
+        {%- if path %} cast(json_extract({{ column }}, '{{ path }}') as varchar[])
+        {%- else %} cast(cast({{ column }} as json) as varchar[]){% endif %}
+    end
+{%- endmacro %}
+
+{#- Whether `relation` holds a row (false at parse time): optional tables that add columns only when landed. -#}
+{% macro relation_has_rows(relation) -%}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {%- set result = run_query('select count(*) from ' ~ relation) -%}
+    {{ return(result.columns[0].values()[0] > 0) }}
+{%- endmacro %}

@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         default="csv",
         help="csv or parquet (landing contract form), or connector dialects, comma-separated: "
-        "fivetran_salesforce, fivetran_hubspot or airbyte_salesforce, and fivetran_stripe (docs/connectors/)",
+        "fivetran_salesforce, fivetran_hubspot, airbyte_salesforce or airbyte_hubspot, and fivetran_stripe (docs/connectors/)",
     )
     demo.add_argument("--out", default=str(Settings.from_env().landing_dir), help="landing folder to write")
     demo.set_defaults(func=cmd_demo_data)

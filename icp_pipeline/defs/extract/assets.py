@@ -6,7 +6,7 @@ import dagster as dg
 
 from icp_pipeline.lib.config.run import icp_config_for
 from icp_pipeline.lib.landing.connectors.airbyte import connector_mapping
-from icp_pipeline.lib.landing.connectors.detect import detect, record_detection
+from icp_pipeline.lib.landing.connectors.detect import check_mapping_applies, detect, record_detection
 from icp_pipeline.lib.landing.connectors.source_duckdb import connector_dir
 from icp_pipeline.lib.landing.connectors.tables import CONNECTOR_TABLES
 from icp_pipeline.lib.landing.contract import TABLES, Table
@@ -64,7 +64,8 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
         landing, to_load = (connectors if is_connector else paths.landing), table
         if is_connector and dialects.is_active(table):  # Airbyte: API names (StageName) onto snake case
             api_names = dialects.crm == "airbyte_salesforce" and table.source.startswith("salesforce")
-            mapping = connector_mapping(connectors, table, api_names)
+            mapping = connector_mapping(connectors, table, api_names, user=mapping)
+        check_mapping_applies(table, mapping, dialects)  # no mapping of a table a connector replaces
         if (is_connector and not dialects.is_active(table)) or dialects.replaces(table):
             landing = paths.landing / "_absent_"
             to_load = dataclasses.replace(table, required=False)

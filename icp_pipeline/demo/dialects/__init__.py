@@ -7,6 +7,7 @@ soft-deleted rows, merged records, draft invoices) so that reading them back mus
 
 from __future__ import annotations
 
+from icp_pipeline.demo.dialects.airbyte_hubspot import write_airbyte_hubspot
 from icp_pipeline.demo.dialects.airbyte_salesforce import write_airbyte_salesforce
 from icp_pipeline.demo.dialects.fivetran_hubspot import write_fivetran_hubspot
 from icp_pipeline.demo.dialects.fivetran_salesforce import write_fivetran_salesforce
@@ -17,5 +18,6 @@ WRITERS = {
     "fivetran_salesforce": (write_fivetran_salesforce, "crm"),
     "fivetran_hubspot": (write_fivetran_hubspot, "crm"),
     "airbyte_salesforce": (write_airbyte_salesforce, "crm"),
+    "airbyte_hubspot": (write_airbyte_hubspot, "crm"),
     "fivetran_stripe": (write_fivetran_stripe, "erp"),
 }

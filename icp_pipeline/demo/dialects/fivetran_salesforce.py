@@ -11,6 +11,8 @@ Same records as the contract-form `crm/*` tables, plus what the connector adds:
   the survivor's contacts and activities still point to.
 - stages renamed (`Signed`, `Lost - No Budget`): won and lost must come from `is_won` / `is_closed`;
   an open deal has an expected `close_date`.
+- stage history (`opportunity_history`, with History Mode): every third won deal's `close_date` was
+  edited 45 days later by a rep; the history's day of entering the won stage is the won date.
 Returns counts of what was added (the tests compare them with what the pipeline reports).
 """
 
@@ -95,6 +97,31 @@ def write_fivetran_salesforce(
             "_fivetran_deleted": False,
         }
     )
+
+    # ---------- stage history: created in a first stage, closed in the final one on the close date;
+    # every third won deal's close_date then edited by a rep (45 days later): the history keeps the day
+    opportunity_history = pd.DataFrame(
+        {
+            "id": [f"008Dn{k:010d}" for k in range(2 * len(opportunity))],
+            "opportunity_id": np.concatenate([opportunity["id"], opportunity["id"]]),
+            "stage_name": np.concatenate(
+                [np.full(len(opportunity), "Prospecting"), opportunity["stage_name"]]
+            ),
+            "created_date": np.concatenate(
+                [opportunity["created_date"], timestamps(pd.Series(opportunity["close_date"])).to_numpy()]
+            ),
+            "is_deleted": False,
+            "_fivetran_deleted": False,
+        }
+    )
+    opportunity_history = opportunity_history[
+        np.concatenate([np.full(len(opportunity), True), is_closed.to_numpy()])
+    ]
+    edited_won = is_won.to_numpy() & (np.arange(len(opportunity)) % 3 == 0) & history
+    opportunity.loc[edited_won, "close_date"] = (
+        pd.to_datetime(opportunity.loc[edited_won, "close_date"]) + pd.Timedelta(days=45)
+    ).dt.strftime("%Y-%m-%d")
+    counts["won_dates_edited"] = int(edited_won.sum())
 
     # ---------- accounts: current state = changed after the first win; history = both versions
     account = _accounts(accounts)
@@ -245,4 +272,5 @@ def write_fivetran_salesforce(
     write_csv(out, "salesforce", "event", event)
     if history:
         write_csv(out, "salesforce_history", "account", versions)
+        write_csv(out, "salesforce", "opportunity_history", opportunity_history)
     return counts

@@ -38,7 +38,7 @@ class IdentityConfig(StrictModel):
 
 
 class SourceConfig(StrictModel):
-    """Connector dialect of the landing folder (docs/connectors/): `crm` (fivetran_salesforce, fivetran_hubspot, airbyte_salesforce) and
+    """Connector dialect of the landing folder (docs/connectors/): `crm` (fivetran_salesforce, fivetran_hubspot, airbyte_salesforce, airbyte_hubspot) and
     `billing` (fivetran_stripe). Unset = detected from the folder's table and column names; the
     contract's own `crm/` and `erp/` folders when no connector folder is there."""
 

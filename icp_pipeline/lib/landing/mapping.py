@@ -86,13 +86,23 @@ class TableMapping(StrictModel):
         return data
 
 
+def _connector_table(full_name: str):
+    """A connector table (docs/connectors/) by its `<schema>/<table>` name, else None."""
+    from icp_pipeline.lib.landing.connectors.tables import CONNECTOR_TABLES
+
+    return next((t for t in CONNECTOR_TABLES if t.full_name == full_name), None)
+
+
 def parse_mappings(raw: dict[str, Any] | None) -> dict[str, TableMapping]:
     """Validate the `mappings:` section against the contract; errors name the table and column."""
     mappings: dict[str, TableMapping] = {}
     for table_name, spec in (raw or {}).items():
-        table = TABLES_BY_NAME.get(table_name)
+        table = TABLES_BY_NAME.get(table_name) or _connector_table(table_name)
         if table is None:
-            raise ValueError(f"mappings: unknown table {table_name!r}; use one of {sorted(TABLES_BY_NAME)}")
+            raise ValueError(
+                f"mappings: unknown table {table_name!r}; use one of {sorted(TABLES_BY_NAME)} or a "
+                "connector table (docs/connectors/, e.g. salesforce/account)"
+            )
         mapping = TableMapping.model_validate(spec or {})
         contract_cols = {c.name for c in table.columns}
         for col in mapping.columns:

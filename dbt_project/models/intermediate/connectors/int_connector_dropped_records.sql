@@ -64,48 +64,68 @@ counted as (
     {%- endfor %}
 
     select
-        'hubspot/company',
+        'salesforce/opportunity',
+        'won_date_from_history',
+        'repaired',
+        count(*),
+        'close_date of a won deal differs from the day opportunity_history shows it entering its won stage; the history''s date is used'
+    from {{ ref('stg_fivetran_salesforce__opportunity_won_dates') }}
+    where won_date is distinct from cast(close_date as date)
+
+    union all
+
+    {#- HubSpot: Fivetran's or Airbyte's tables (base_hubspot__*), counted per landed table #}
+    select
+        _landed_table,
         'deleted_at_source',
         'dropped',
         count(*),
-        'is_deleted or _fivetran_deleted: deleted in HubSpot; left out'
-    from {{ source('hubspot', 'company') }}
+        'is_deleted, archived or _fivetran_deleted: deleted in HubSpot; left out'
+    from {{ ref('base_hubspot__company') }}
     where {{ is_soft_deleted() }}
         and trim(id) not in (select merged_id from hubspot_merges)
+    group by 1
 
     union all
 
     select
-        'hubspot/company',
+        companies._landed_table,
         'merged_into_survivor',
         'merged',
         count(*),
-        'listed in another company''s property_hs_merged_object_ids: merged into it; its records follow the survivor'
+        'listed in another company''s hs_merged_object_ids: merged into it; its records follow the survivor'
     from hubspot_merges
+    inner join (
+        select distinct trim(id) as id, _landed_table from {{ ref('base_hubspot__company') }}
+        where nullif(trim(property_hs_merged_object_ids), '') is not null
+    ) as companies on hubspot_merges.survivor_id = companies.id
+    group by 1
 
     union all
 
     {%- for table, key in [('deal_company', 'company_id'), ('engagement_company', 'company_id'), ('contact', 'property_associatedcompanyid')] %}
     select
-        'hubspot/{{ table }}',
+        child._landed_table,
         'moved_to_merge_survivor',
         'repaired',
         count(*),
         '{{ key }} is a merged-away company; re-pointed to the surviving company'
-    from {{ source('hubspot', table) }} as child
+    from {{ ref('base_hubspot__' ~ table) }} as child
     inner join hubspot_merges on trim(child.{{ key }}) = hubspot_merges.merged_id
+    group by 1
     union all
     {%- endfor %}
 
     {%- for table in ['deal', 'contact'] %}
     select
-        'hubspot/{{ table }}',
+        _landed_table,
         'deleted_at_source',
         'dropped',
         count(*),
-        'is_deleted or _fivetran_deleted: deleted in HubSpot; left out'
-    from {{ source('hubspot', table) }}
+        'is_deleted, archived or _fivetran_deleted: deleted in HubSpot; left out'
+    from {{ ref('base_hubspot__' ~ table) }}
     where {{ is_soft_deleted() }}
+    group by 1
     union all
     {%- endfor %}
 

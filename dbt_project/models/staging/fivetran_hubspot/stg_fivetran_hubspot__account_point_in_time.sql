@@ -11,7 +11,7 @@ with
 companies as (
 
     select trim(id) as company_id
-    from {{ source('hubspot', 'company') }}
+    from {{ ref('base_hubspot__company') }}
     where not {{ is_soft_deleted() }}
 
 ),
@@ -45,7 +45,7 @@ history as (
         value,
         "timestamp" as set_at
 
-    from {{ source('hubspot', 'company_property_history') }}
+    from {{ ref('base_hubspot__company_property_history') }}
     where not coalesce(_fivetran_deleted, false)
 
 ),

@@ -16,7 +16,7 @@
     ('property_numberofemployees', 'employee_count', 'bigint'),
     ('property_annualrevenue', 'annual_revenue', 'double'),
 ] -%}
-{%- set company = source('hubspot', 'company') -%}
+{%- set company = ref('base_hubspot__company') -%}
 {%- set custom = [] -%}
 {%- if execute -%}
     {%- for column in adapter.get_columns_in_relation(company) -%}

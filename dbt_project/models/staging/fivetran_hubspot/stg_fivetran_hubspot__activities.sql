@@ -18,7 +18,7 @@ links as (
         trim(links.engagement_id) as engagement_id,
         min(coalesce(merges.survivor_id, trim(links.company_id))) as company_id
 
-    from {{ source('hubspot', 'engagement_company') }} as links
+    from {{ ref('base_hubspot__engagement_company') }} as links
     left join merges on trim(links.company_id) = merges.merged_id
     where not coalesce(links._fivetran_deleted, false)
     group by 1
@@ -33,7 +33,7 @@ final as (
         lower(trim(engagements.type)) as activity_type,
         coalesce(engagements."timestamp", engagements.created_at) as occurred_at
 
-    from {{ source('hubspot', 'engagement') }} as engagements
+    from {{ ref('base_hubspot__engagement') }} as engagements
     left join links on trim(engagements.id) = links.engagement_id
     where not coalesce(engagements._fivetran_deleted, false)
 

@@ -9,7 +9,7 @@ with
 survivors as (
 
     select trim(id) as survivor_id, property_hs_merged_object_ids as merged_ids
-    from {{ source('hubspot', 'company') }}
+    from {{ ref('base_hubspot__company') }}
     where not {{ is_soft_deleted() }}
         and nullif(trim(property_hs_merged_object_ids), '') is not null
 

@@ -6,7 +6,7 @@
     an early lifecycle stage are leads (stg_fivetran_hubspot__leads).
 -#}
 
-{%- set contact = source('hubspot', 'contact') -%}
+{%- set contact = ref('base_hubspot__contact') -%}
 {%- set department = column_or_null(contact, ['property_department', 'property_hs_role']) -%}
 {%- set seniority = column_or_null(contact, ['property_seniority', 'property_hs_seniority']) -%}
 {%- set stage = column_or_null(contact, ['property_lifecyclestage']) -%}

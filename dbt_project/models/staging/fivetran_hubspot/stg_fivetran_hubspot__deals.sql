@@ -5,14 +5,14 @@
     Soft-deleted deals are left out (counted in int_connector_dropped_records).
 -#}
 
-{%- set stages = source('hubspot', 'deal_pipeline_stage') -%}
+{%- set stages = ref('base_hubspot__deal_pipeline_stage') -%}
 {%- set is_closed = column_or_null(stages, ['is_closed']) -%}
 
 with
 
 deals as (
 
-    select * from {{ source('hubspot', 'deal') }}
+    select * from {{ ref('base_hubspot__deal') }}
     where not {{ is_soft_deleted() }}
 
 ),
@@ -33,7 +33,7 @@ companies as (
             order by coalesce(trim(cast(deal_company.type_id as varchar)) = '5', false) desc, trim(deal_company.company_id)
         ) as company_rank
 
-    from {{ source('hubspot', 'deal_company') }} as deal_company
+    from {{ ref('base_hubspot__deal_company') }} as deal_company
     left join merges on trim(deal_company.company_id) = merges.merged_id
     where not coalesce(deal_company._fivetran_deleted, false)
 

@@ -6,7 +6,7 @@
     contacts (stg_fivetran_hubspot__contacts leaves them out).
 -#}
 
-{%- set contact = source('hubspot', 'contact') -%}
+{%- set contact = ref('base_hubspot__contact') -%}
 {%- set stage = column_or_null(contact, ['property_lifecyclestage']) -%}
 {%- set company = column_or_null(contact, ['property_company']) -%}
 {%- set website = column_or_null(contact, ['property_website']) -%}

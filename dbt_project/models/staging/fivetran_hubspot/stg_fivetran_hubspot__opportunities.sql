@@ -5,7 +5,7 @@
     reads as won or lost). An open deal's close date is only expected: null.
 -#}
 
-{%- set deal = source('hubspot', 'deal') -%}
+{%- set deal = ref('base_hubspot__deal') -%}
 {%- set product = column_or_null(deal, ['property_product', 'property_product_name']) -%}
 {%- set lead_source = column_or_null(deal, ['property_lead_source', 'property_hs_analytics_source']) -%}
 

@@ -17,21 +17,11 @@ accounts as (
 
 ),
 
-merges as (
+first_wins as (  {# won dates from opportunity_history where it holds them (stg_..._opportunities) #}
 
-    select * from {{ ref('stg_fivetran_salesforce__account_merges') }}
-
-),
-
-first_wins as (
-
-    select
-        coalesce(merges.survivor_id, trim(opportunity.account_id)) as account_id,
-        min(opportunity.close_date) as first_won_date
-
-    from {{ source('salesforce', 'opportunity') }} as opportunity
-    left join merges on trim(opportunity.account_id) = merges.merged_id
-    where coalesce(opportunity.is_won, false) and not {{ is_soft_deleted() }}
+    select account_id, min(close_date) as first_won_date
+    from {{ ref('stg_fivetran_salesforce__opportunities') }}
+    where stage = 'Closed Won'
     group by 1
 
 ),

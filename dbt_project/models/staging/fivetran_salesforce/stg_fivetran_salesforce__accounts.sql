@@ -11,6 +11,11 @@
     taken from the version valid at the account's as-of date: the close date of its first won
     opportunity (customers), else var as_of_date; without one of them, or without a version valid
     then, the current values are used (stg_fivetran_salesforce__account_point_in_time says which).
+
+    Owner: when salesforce/user is landed, the department, title and role (user_role) of the
+    account's owner are passed on as extra columns owner_department, owner_title, owner_role
+    (candidate attributes): the owner of the version valid at the as-of date (History Mode), else
+    the current owner_id. The user's own fields are current-state (user history is not read).
 -#}
 
 {%- set known = [
@@ -19,6 +24,8 @@
     '_fivetran_synced', '_fivetran_start', '_fivetran_end', '_fivetran_active',
 ] -%}
 {%- set custom = get_extra_columns(source('salesforce', 'account'), known) -%}
+{%- set users = source('salesforce', 'user') -%}
+{%- set with_owners = relation_has_rows(users) -%}
 {%- set history_names = get_extra_columns(source('salesforce_history', 'account'), known)
     | map(attribute='name') | map('lower') | list -%}
 
@@ -48,6 +55,24 @@ at_as_of as (
 
 ),
 
+{%- if with_owners %}
+
+owners as (
+
+    select
+        trim(users.id) as user_id,
+        nullif(trim(users.department), '') as department,
+        nullif(trim(users.title), '') as title,
+        nullif(trim(roles.name), '') as role
+
+    from {{ users }} as users
+    left join {{ source('salesforce', 'user_role') }} as roles
+        on trim(users.user_role_id) = trim(roles.id) and not coalesce(roles._fivetran_deleted, false)
+    where not coalesce(users._fivetran_deleted, false)
+
+),
+{%- endif %}
+
 final as (
 
     select
@@ -70,10 +95,20 @@ final as (
         accounts.{{ adapter.quote(field) }}
         {%- endif %} as {{ adapter.quote(custom_field_name(field)) }},
         {%- endfor %}
+        {%- if with_owners %}
+        owners.department as owner_department,
+        owners.title as owner_title,
+        owners.role as owner_role,
+        {%- endif %}
         accounts._source_file
 
     from accounts
     left join at_as_of on trim(accounts.id) = trim(at_as_of.id)
+    {%- if with_owners %}
+    left join owners on owners.user_id = trim(
+        case when at_as_of.id is not null then at_as_of.owner_id else accounts.owner_id end
+    )
+    {%- endif %}
 
 )
 

@@ -3,7 +3,9 @@
     Won and lost come from the flags is_won / is_closed, never from stage names (orgs rename stages):
     `stage` is written as `Closed Won` / `Closed Lost` for closed deals, else the stage name (an open
     stage whose name reads as won or lost is prefixed `Open: ` so it cannot count as closed).
-    An open deal's close_date is only its expected date: null, as the contract has it. Soft-deleted
+    An open deal's close_date is only its expected date: null, as the contract has it; a won deal's
+    close_date is the day opportunity_history shows it entering its won stage, when the history
+    holds it (stg_fivetran_salesforce__opportunity_won_dates), else close_date. Soft-deleted
     deals are dropped (counted); deals of merged-away accounts move to the survivor.
 -#}
 
@@ -24,6 +26,12 @@ merges as (
 
 ),
 
+won_dates as (
+
+    select * from {{ ref('stg_fivetran_salesforce__opportunity_won_dates') }}
+
+),
+
 final as (
 
     select
@@ -40,12 +48,16 @@ final as (
         opportunities.amount,
         opportunities.currency_iso_code as currency,
         cast(opportunities.created_date as date) as created_at,
-        case when coalesce(opportunities.is_closed, false) then opportunities.close_date end as close_date,
+        case
+            when coalesce(opportunities.is_won, false) then coalesce(won_dates.won_date, opportunities.close_date)
+            when coalesce(opportunities.is_closed, false) then opportunities.close_date
+        end as close_date,
         cast({{ product }} as varchar) as product,
         opportunities.lead_source
 
     from opportunities
     left join merges on trim(opportunities.account_id) = merges.merged_id
+    left join won_dates on trim(opportunities.id) = won_dates.opportunity_id
 
 )
 

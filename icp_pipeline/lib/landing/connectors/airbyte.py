@@ -10,11 +10,13 @@ stay extra columns (`Tier__c` -> `tier_c`). Airbyte has no History Mode: attribu
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from icp_pipeline.lib.landing.contract import Table
+from icp_pipeline.lib.landing.encoding import utf16_encoding
 from icp_pipeline.lib.landing.files import find_table_files
-from icp_pipeline.lib.landing.mapping import TableMapping
+from icp_pipeline.lib.landing.mapping import ColumnSource, TableMapping
 
 
 def api_name(snake: str) -> str:
@@ -23,28 +25,40 @@ def api_name(snake: str) -> str:
 
 
 def header(landing: Path, table: Table) -> list[str]:
+    """The column names of `table`'s first landed file ([] when none): a CSV's header in UTF-8 (with
+    or without a BOM) or UTF-16/32 (`encoding.utf16_encoding`, as the loader converts it), comma- or
+    tab-separated; a Parquet file's schema."""
     found = find_table_files(landing, table)
     if not found.present:
         return []
+    first = found.files[0]
     if found.file_format == "csv":
-        with open(found.files[0], encoding="utf-8-sig", errors="replace") as handle:
-            return [c.strip().strip('"') for c in handle.readline().rstrip("\r\n").split(",")]
+        encoding = utf16_encoding(first) or "utf-8-sig"
+        with open(first, encoding=encoding, errors="replace", newline="") as handle:
+            line = handle.readline().lstrip("\ufeff").rstrip("\r\n")
+        delimiter = "\t" if "\t" in line and "," not in line else ","
+        return [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
     import pyarrow.parquet as pq
 
-    return list(pq.read_schema(found.files[0]).names)
+    return list(pq.read_schema(first).names)
 
 
-def connector_mapping(landing: Path, table: Table, api_names: bool = False) -> TableMapping | None:
+def connector_mapping(
+    landing: Path, table: Table, api_names: bool = False, user: TableMapping | None = None
+) -> TableMapping | None:
     """The loader mapping of a connector table (None: no file).
 
     Extra columns exclude the connector's own bookkeeping columns (`_fivetran_synced`,
     `_airbyte_extracted_at`, `_airbyte_meta`, ...: every column starting with `_`), which are never
     candidate attributes. With `api_names` (Airbyte), each declared column is read from its API name.
+    `user` is the table's `mappings:` entry of icp.yaml: its columns win over the API names (a
+    column it maps is not also an extra), its `extra_columns`, `deduplicate_on`, `combine` and
+    `path` apply as they do to a contract table.
     """
     names = header(landing, table)
     present = {c.lower(): c for c in names}
     if not present:
-        return None
+        return user
     columns = {}
     if api_names:
         for column in table.columns:
@@ -53,14 +67,20 @@ def connector_mapping(landing: Path, table: Table, api_names: bool = False) -> T
             source = present.get(api_name(column.name).lower())
             if source is not None and column.name.lower() not in present:
                 columns[column.name] = source
+    sources = {name: ColumnSource(column=source) for name, source in columns.items()}
+    if user is not None:
+        sources.update(user.columns)  # the user's mapping wins
     declared = {c.name for c in table.columns}
-    mapped = {v.lower() for v in columns.values()}
+    mapped = {col.lower() for source in sources.values() for col in source.source_columns}
     extras = [
         c
         for c in names
         if not c.strip().startswith("_") and c.lower() not in mapped and c.lower() not in declared
     ]
-    return TableMapping(columns=columns, extra_columns=extras)
+    if user is None:
+        return TableMapping(columns=sources, extra_columns=extras)
+    kept = user.extra_columns if user.extra_columns is not None else extras
+    return user.model_copy(update={"columns": sources, "extra_columns": kept})
 
 
 def airbyte_mapping(landing: Path, table: Table) -> TableMapping | None:

@@ -17,14 +17,21 @@ from icp_pipeline.lib.warehouse.connection import table_exists
 
 POINT_IN_TIME = {
     "fivetran_salesforce": (
-        "industry, country (billing_country), employee_count (number_of_employees), annual_revenue and "
-        "custom fields",
+        "industry, country (billing_country), employee_count (number_of_employees), annual_revenue, "
+        "custom fields and the owner (owner_id; its department, title and role when salesforce/user "
+        "is landed, as the user is today)",
         "account name, website and parent account",
     ),
     "fivetran_hubspot": (
         "industry, country, employee_count (numberofemployees), annual_revenue and custom properties",
         "company name, website and parent company",
     ),
+}
+POINT_IN_TIME["airbyte_hubspot"] = POINT_IN_TIME["fivetran_hubspot"]  # the same models read both
+HISTORY_TABLE = {
+    "fivetran_salesforce": "salesforce_history/account",
+    "fivetran_hubspot": "hubspot/company_property_history",
+    "airbyte_hubspot": "hubspot/companies_property_history",
 }
 
 
@@ -39,12 +46,11 @@ def _point_in_time_sentence(con: duckdb.DuckDBPyConnection, dialect: str) -> str
     if dialect not in POINT_IN_TIME:
         return "No history table: every attribute is current-state."
     pit, current = POINT_IN_TIME[dialect]
-    model = f"stg_{dialect}__account_point_in_time"
-    history = (
-        "salesforce_history/account"
-        if dialect == "fivetran_salesforce"
-        else "hubspot/company_property_history"
+    hubspot = dialect.endswith("_hubspot")
+    model = (
+        "stg_fivetran_hubspot__account_point_in_time" if hubspot else f"stg_{dialect}__account_point_in_time"
     )
+    history = HISTORY_TABLE[dialect]
     if not table_exists(con, "staging", model):
         return ""
     if dialect == "fivetran_salesforce":
@@ -59,7 +65,10 @@ def _point_in_time_sentence(con: duckdb.DuckDBPyConnection, dialect: str) -> str
             "select count(distinct company_id) from staging.stg_fivetran_hubspot__deals where is_won"
         ).fetchone()[0]
         dated = max(won, covered)  # all companies have one when var as_of_date is set
-        versions = con.execute("select count(*) from raw.hubspot__company_property_history").fetchone()[0]
+        versions = con.execute(
+            "select count(*) from staging.base_hubspot__company_property_history where _landed_table = ?",
+            [history],
+        ).fetchone()[0]
     if not versions:
         return (
             f"No history ({history}): {pit} are current-state, so a customer's CRM fields may have been "

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import duckdb
 
+from icp_pipeline.lib.landing.connectors.airbyte import header
 from icp_pipeline.lib.landing.connectors.tables import DIALECTS
 from icp_pipeline.lib.landing.contract import TABLES, Table
 from icp_pipeline.lib.landing.files import LandingDataError, find_table_files
 
-# Connector folders this version recognises but cannot read yet, by dialect.
-NOT_YET = {
-    "airbyte_hubspot": (),
-}
+# Connector folders this version recognises but cannot read yet, by dialect (none at present).
+NOT_YET: dict[str, tuple] = {}
 KNOWN = tuple(DIALECTS) + tuple(NOT_YET)
 _CONTRACT_REPLACED = {
     "crm": ("crm/accounts", "crm/opportunities", "crm/contacts", "crm/activities", "crm/leads"),
@@ -48,6 +47,13 @@ class Detection:
         """Whether a connector stands in for this contract table (it is then read as absent)."""
         return any(table.full_name in _CONTRACT_REPLACED[DIALECTS[d]["replaces"]] for d in self.dialects)
 
+    def replacing(self, table: Table) -> str | None:
+        """The dialect that stands in for this contract table, else None."""
+        return next(
+            (d for d in self.dialects if table.full_name in _CONTRACT_REPLACED[DIALECTS[d]["replaces"]]),
+            None,
+        )
+
     def describe(self) -> str:
         if not self.dialects:
             return "landing contract form (crm/, erp/ folders)"
@@ -71,16 +77,7 @@ def _present(landing: Path, full_name: str) -> bool:
 
 def _header(landing: Path, full_name: str) -> list[str]:
     table = next(t for d in DIALECTS.values() for t in d["tables"] if t.full_name == full_name)
-    found = find_table_files(landing, table)
-    if not found.present:
-        return []
-    first = found.files[0]
-    if found.file_format == "csv":
-        with open(first, encoding="utf-8", errors="replace") as handle:
-            return [c.strip().strip('"') for c in handle.readline().split(",")]
-    import pyarrow.parquet as pq
-
-    return list(pq.read_schema(first).names)
+    return header(landing, table)
 
 
 def detect(
@@ -112,10 +109,12 @@ def detect(
                 f"{landing} mixes CRM connectors: salesforce/ and hubspot/ (table hubspot/company). "
                 "Keep one CRM per landing folder."
             )
-        header = _header(landing, "hubspot/company")
-        seen["crm"] = (
-            "airbyte_hubspot" if any(c.startswith("properties_") for c in header) else "fivetran_hubspot"
+        # Airbyte names the streams in the plural (`companies`) with `properties_<name>` columns;
+        # Fivetran lands `company` with `property_<name>`.
+        airbyte = _present(landing, "hubspot/companies") or any(
+            c.lower().startswith("properties_") for c in _header(landing, "hubspot/company")
         )
+        seen["crm"] = "airbyte_hubspot" if airbyte else "fivetran_hubspot"
     if _has_files(_folder(landing, "stripe")):
         seen["billing"] = "fivetran_stripe"
     for kind, name in seen.items():
@@ -153,6 +152,20 @@ def detect(
                 f"records. Keep one form (remove {mixed[0]} or the {name} tables)."
             )
     return found
+
+
+def check_mapping_applies(table: Table, mapping: object | None, found: Detection) -> None:
+    """Stop when icp.yaml maps a contract table that a connector dialect stands in for: the mapping
+    would otherwise be ignored without a word (`LandingDataError` naming the table and the dialect)."""
+    dialect = found.replacing(table)
+    if mapping is None or dialect is None:
+        return
+    tables = ", ".join(t.full_name for t in DIALECTS[dialect]["tables"][:3])
+    raise LandingDataError(
+        f"icp.yaml mappings.{table.full_name}: {dialect} stands in for {table.full_name}, so this "
+        f"mapping would not be used. Map the connector's table instead (mappings: keyed by {tables}, ...; "
+        "docs/connectors/) or remove the entry."
+    )
 
 
 def record_detection(con: duckdb.DuckDBPyConnection, found: Detection) -> None:

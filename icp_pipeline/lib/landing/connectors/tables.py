@@ -11,6 +11,7 @@ Fivetran's `dbt_salesforce_source` / `dbt_stripe_source` packages.
 
 from __future__ import annotations
 
+from icp_pipeline.lib.landing.connectors.airbyte_hubspot import AIRBYTE_HUBSPOT
 from icp_pipeline.lib.landing.contract import Column, Table
 
 
@@ -63,6 +64,23 @@ SALESFORCE: tuple[Table, ...] = (
         ),
         key="id",
         description="Fivetran Salesforce opportunities; won/closed from is_won / is_closed.",
+    ),
+    Table(
+        "salesforce",
+        "opportunity_history",
+        (
+            _c("id", required=True),
+            _c("opportunity_id", required=True),
+            _c("stage_name"),
+            _c("created_date", "timestamp", required=True),
+            _c("close_date", "date"),
+            _c("amount", "decimal"),
+            *_SF_DELETED,
+            *_FIVETRAN,
+        ),
+        key="id",
+        description="Fivetran Salesforce opportunity stage history: one row per stage change, from "
+        "created_date on. Gives a won deal's won date.",
     ),
     Table(
         "salesforce",
@@ -128,6 +146,29 @@ SALESFORCE: tuple[Table, ...] = (
         ),
         key="id",
         description="Fivetran Salesforce events (meetings): activities.",
+    ),
+    Table(
+        "salesforce",
+        "user",
+        (
+            _c("id", required=True),
+            _c("department"),
+            _c("division"),
+            _c("title"),
+            _c("user_role_id"),
+            _c("is_active", "boolean"),
+            *_FIVETRAN,
+        ),
+        key="id",
+        description="Fivetran Salesforce users: the account owner's department, title and role "
+        "(names are not read).",
+    ),
+    Table(
+        "salesforce",
+        "user_role",
+        (_c("id", required=True), _c("name"), *_FIVETRAN),
+        key="id",
+        description="Fivetran Salesforce user roles: the role name of a user_role_id.",
     ),
     Table(
         "salesforce_history",
@@ -377,6 +418,13 @@ DIALECTS: dict[str, dict] = {
         "required": ("hubspot/company",),
         "replaces": "crm",
     },
+    # Airbyte's HubSpot streams (connectors/airbyte_hubspot.py), reshaped by dbt into Fivetran's tables.
+    "airbyte_hubspot": {
+        "kind": "crm",
+        "tables": AIRBYTE_HUBSPOT,
+        "required": ("hubspot/companies",),
+        "replaces": "crm",
+    },
     "fivetran_stripe": {
         "kind": "billing",
         "tables": STRIPE,
@@ -385,4 +433,4 @@ DIALECTS: dict[str, dict] = {
     },
 }
 
-CONNECTOR_TABLES: tuple[Table, ...] = SALESFORCE + HUBSPOT + STRIPE
+CONNECTOR_TABLES: tuple[Table, ...] = SALESFORCE + HUBSPOT + AIRBYTE_HUBSPOT + STRIPE

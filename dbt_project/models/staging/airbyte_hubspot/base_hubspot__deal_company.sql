@@ -1,0 +1,23 @@
+{#-
+    Deal-to-company associations in Fivetran's `deal_company` shape: Fivetran's table as it is, and
+    one row per company id in the `companies` JSON array of each Airbyte deal. Airbyte's array does
+    not say which association is primary (type_id null), so a deal with several companies takes
+    the smallest company id (stg_fivetran_hubspot__deals).
+-#}
+
+select *, 'hubspot/deal_company' as _landed_table
+from {{ source('hubspot', 'deal_company') }}
+
+union all by name
+
+select
+    cast(deals.id as varchar) as deal_id,
+    trim(company.company_id) as company_id,
+    cast(null as varchar) as type_id,
+    false as _fivetran_deleted,
+    deals._source_file,
+    'hubspot/deals' as _landed_table
+
+from {{ source('airbyte_hubspot', 'deals') }} as deals,
+    unnest({{ json_id_list('deals.companies') }}) as company(company_id)
+where nullif(trim(company.company_id), '') is not null

@@ -1,0 +1,137 @@
+"""The demo CRM as Airbyte lands HubSpot: streams `companies`, `deals`, `deal_pipelines`, `contacts`,
+`engagements`, `companies_property_history` in schema `hubspot`.
+
+The same records as the fivetran_hubspot demo (property history with post-win edits, merged-away and
+archived companies, archived deals, renamed stages), in Airbyte's shapes: `properties_<name>`
+columns beside the whole `properties` object (JSON), `archived` flags, deal and contact
+associations as JSON arrays of company ids, engagement associations in an `associations` object,
+pipeline stages as a JSON array with `metadata.isClosed` / `metadata.probability` (no closed-won
+flag: a won stage is closed with probability 1), and epoch-millisecond times in the engagements and
+property history streams.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from icp_pipeline.demo.dialects.common import write_csv
+from icp_pipeline.demo.dialects.fivetran_hubspot import write_fivetran_hubspot
+
+EXTRACTED_AT = "2026-01-01T00:00:00Z"
+
+
+def _read(folder: Path, table: str) -> pd.DataFrame:
+    return pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
+
+
+def _epoch_ms(values: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(values.replace("", None), errors="coerce")
+    millis = (parsed - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
+    return millis.astype("Int64").astype(str).replace("<NA>", "")
+
+
+def _crm_object(frame: pd.DataFrame, key: str, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Fivetran's object columns as Airbyte's: property_x -> properties_x, a `properties` JSON
+    object of the non-empty ones, is_deleted -> archived."""
+    properties = [c for c in frame.columns if c.startswith("property_")]
+    out = pd.DataFrame({"id": frame[key]})
+    for column in properties:
+        out["properties_" + column[len("property_") :]] = frame[column]
+    out["properties"] = [
+        json.dumps({c[len("property_") :]: row[c] for c in properties if row[c] != ""})
+        for _, row in frame.iterrows()
+    ]
+    for column in keep:
+        out[column] = frame[column]
+    out["archived"] = frame["is_deleted"].eq("true") | frame["_fivetran_deleted"].eq("true")
+    out["_airbyte_extracted_at"] = EXTRACTED_AT
+    return out
+
+
+def _ids(values: list[str]) -> str:
+    """A JSON array of ids: numbers as HubSpot's ids are (the demo's other ids as text)."""
+    return json.dumps([int(v) if v.isdigit() else v for v in values if v])
+
+
+def _id_arrays(links: pd.DataFrame, key: str, ids: pd.Series) -> list[str]:
+    grouped = links.groupby(key)["company_id"].apply(list).to_dict()
+    return [_ids(grouped.get(i, [])) for i in ids]
+
+
+def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: int) -> dict[str, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        counts = write_fivetran_hubspot(Path(tmp), tables, seed)
+        src = Path(tmp) / "hubspot"
+        company, deal, contact = _read(src, "company"), _read(src, "deal"), _read(src, "contact")
+        deal_company, stage = _read(src, "deal_company"), _read(src, "deal_pipeline_stage")
+        engagement, engagement_company = _read(src, "engagement"), _read(src, "engagement_company")
+        history = _read(src, "company_property_history")
+
+    companies = _crm_object(company, "id")
+    deals = _crm_object(deal, "deal_id")
+    deals["properties_pipeline"] = deal["deal_pipeline_id"]
+    deals["properties_dealstage"] = deal["deal_pipeline_stage_id"]
+    deals["companies"] = _id_arrays(deal_company, "deal_id", deal["deal_id"])
+    deals["contacts"] = "[]"
+    contacts = _crm_object(contact, "id")
+    contacts["companies"] = [_ids([c]) for c in contact["property_associatedcompanyid"]]
+    contacts = contacts.drop(columns="properties_associatedcompanyid")  # the association array says it
+
+    stages = [
+        {
+            "stageId": row["stage_id"],
+            "label": row["label"],
+            "displayOrder": k,
+            "metadata": {"isClosed": row["is_closed"], "probability": row["probability"]},
+            "active": True,
+        }
+        for k, (_, row) in enumerate(stage.iterrows())
+    ]
+    pipelines = pd.DataFrame(
+        {
+            "pipelineId": ["default"],
+            "label": ["Sales Pipeline"],
+            "active": [True],
+            "stages": [json.dumps(stages)],
+            "_airbyte_extracted_at": [EXTRACTED_AT],
+        }
+    )
+
+    by_engagement = engagement_company.groupby("engagement_id")["company_id"].apply(list).to_dict()
+    engagements = pd.DataFrame(
+        {
+            "id": engagement["id"],
+            "type": engagement["type"],
+            "timestamp": _epoch_ms(engagement["timestamp"]),
+            "createdAt": _epoch_ms(engagement["created_at"]),
+            "active": True,
+            "associations": [
+                '{"contactIds": [], "companyIds": ' + _ids(by_engagement.get(i, [])) + ', "dealIds": []}'
+                for i in engagement["id"]
+            ],
+            "_airbyte_extracted_at": EXTRACTED_AT,
+        }
+    )
+    property_history = pd.DataFrame(
+        {
+            "companyId": history["company_id"],
+            "property": history["name"],
+            "value": history["value"],
+            "timestamp": _epoch_ms(history["timestamp"]),
+            "source": history["source"],
+            "isDeleted": False,
+            "_airbyte_extracted_at": EXTRACTED_AT,
+        }
+    )
+    out = Path(out_dir)
+    write_csv(out, "hubspot", "companies", companies)
+    write_csv(out, "hubspot", "deals", deals)
+    write_csv(out, "hubspot", "deal_pipelines", pipelines)
+    write_csv(out, "hubspot", "contacts", contacts)
+    write_csv(out, "hubspot", "engagements", engagements)
+    write_csv(out, "hubspot", "companies_property_history", property_history)
+    return counts

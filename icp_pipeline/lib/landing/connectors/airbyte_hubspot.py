@@ -1,0 +1,129 @@
+"""Airbyte's HubSpot streams as landing `Table`s (schema `hubspot`, tables named after the streams).
+
+Source of the names: Airbyte's `source-hubspot` stream schemas (`companies`, `contacts`, `deals`,
+`deal_pipelines`, `engagements`, `companies_property_history`) and Airbyte's own Airbyte-to-Fivetran
+interop catalog. CRM objects carry each HubSpot property as a top-level `properties_<name>` column
+(Airbyte also lands the whole `properties` object, which is not read) and their associations as JSON
+arrays of ids (`companies`, `contacts`); `archived` marks a deleted record. The legacy `engagements`
+stream and `companies_property_history` give times in epoch milliseconds; `deal_pipelines` holds
+its stages as a JSON array (`stageId`, `label`, `metadata.isClosed`, `metadata.probability`).
+
+The dbt models under `dbt_project/models/staging/airbyte_hubspot/` reshape these tables into
+Fivetran's HubSpot tables (`base_hubspot__<table>`), so both dialects share the
+fivetran_hubspot staging models. Column names are declared lower-case (the loader matches names
+case-insensitively: `createdAt` is read as `createdat`). Only the columns the models read are
+declared; other columns are kept as text extras, custom company properties among them.
+"""
+
+from __future__ import annotations
+
+from icp_pipeline.lib.landing.contract import Column, Table
+
+
+def _c(name: str, type_: str = "string", required: bool = False, pii: bool = False) -> Column:
+    return Column(name, type_, required, "", pii)
+
+
+AIRBYTE_HUBSPOT: tuple[Table, ...] = (
+    Table(
+        "hubspot",
+        "companies",
+        (
+            _c("id", required=True),
+            _c("archived", "boolean"),
+            _c("createdat", "timestamp"),
+            _c("properties_name"),
+            _c("properties_domain"),
+            _c("properties_website"),
+            _c("properties_industry"),
+            _c("properties_country"),
+            _c("properties_numberofemployees", "decimal"),
+            _c("properties_annualrevenue", "decimal"),
+            _c("properties_createdate", "timestamp"),
+            _c("properties_hs_parent_company_id"),
+            _c("properties_hs_merged_object_ids"),
+        ),
+        key="id",
+        description="Airbyte HubSpot companies (current state); custom properties_<name> columns are "
+        "candidate attributes.",
+        extras_are_attributes=True,
+    ),
+    Table(
+        "hubspot",
+        "deals",
+        (
+            _c("id", required=True),
+            _c("archived", "boolean"),
+            _c("properties_dealname"),
+            _c("properties_pipeline"),
+            _c("properties_dealstage"),
+            _c("properties_amount", "decimal"),
+            _c("properties_deal_currency_code"),
+            _c("properties_closedate", "timestamp"),
+            _c("properties_createdate", "timestamp"),
+            _c("properties_hs_merged_object_ids"),
+            _c("companies"),
+            _c("contacts"),
+        ),
+        key="id",
+        description="Airbyte HubSpot deals; companies = JSON array of the associated company ids.",
+    ),
+    Table(
+        "hubspot",
+        "deal_pipelines",
+        (
+            _c("pipelineid", required=True),
+            _c("label"),
+            _c("active", "boolean"),
+            _c("stages"),
+        ),
+        key="pipelineid",
+        description="Airbyte HubSpot deal pipelines; stages = JSON array with metadata.isClosed and "
+        "metadata.probability.",
+    ),
+    Table(
+        "hubspot",
+        "contacts",
+        (
+            _c("id", required=True),
+            _c("archived", "boolean"),
+            _c("properties_jobtitle"),
+            _c("properties_email", pii=True),
+            _c("properties_createdate", "timestamp"),
+            _c("properties_associatedcompanyid"),
+            _c("companies"),
+        ),
+        key="id",
+        description="Airbyte HubSpot contacts (leads: contacts in an early lifecycle stage).",
+    ),
+    Table(
+        "hubspot",
+        "engagements",
+        (
+            _c("id", required=True),
+            _c("type"),
+            _c("timestamp"),
+            _c("createdat"),
+            _c("active", "boolean"),
+            _c("associations"),
+            _c("associations_companyids"),
+        ),
+        key="id",
+        description="Airbyte HubSpot engagements (legacy stream): type, time in epoch milliseconds, "
+        "associations.companyIds.",
+    ),
+    Table(
+        "hubspot",
+        "companies_property_history",
+        (
+            _c("companyid", required=True),
+            _c("property"),
+            _c("name"),
+            _c("value"),
+            _c("timestamp", required=True),
+            _c("source"),
+            _c("isdeleted", "boolean"),
+        ),
+        description="Every value a company property has had, from `timestamp` (epoch milliseconds) on.",
+    ),
+)
