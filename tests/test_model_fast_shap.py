@@ -45,6 +45,20 @@ def test_equals_lightgbm_pred_contrib(objective, missing):
     np.testing.assert_allclose(raw, booster.predict(Xp, raw_score=True), rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.parametrize("num_leaves", [15, 48])  # split codes in 32 bits (<= 31 splits) and in 64
+def test_pattern_contrib_itself_equals_lightgbm(num_leaves):
+    """The pattern computation directly, without pred_contrib's self-check (which would hide an error
+    behind LightGBM's own values): trees of up to 31 splits and of more."""
+    X, y = _frame(3000)
+    params = {"objective": "regression", "num_leaves": num_leaves, "min_data_in_leaf": 5, "verbose": -1}
+    booster = lgb.train({**params, "num_threads": 1}, lgb.Dataset(X, y), 20)
+    model = booster.dump_model()
+    assert max(t["num_leaves"] for t in model["tree_info"]) == num_leaves
+    Xp, _ = _frame(2500, seed=2)
+    got = fast_shap._pattern_contrib(booster, model, fast_shap.lightgbm_matrix_t(booster, Xp))
+    np.testing.assert_allclose(got, booster.predict(Xp, pred_contrib=True), rtol=1e-9, atol=1e-9)
+
+
 def test_small_frames_use_lightgbm_directly(monkeypatch):
     X, y = _frame(500)
     booster = lgb.train({"objective": "regression", "verbose": -1, "num_threads": 1}, lgb.Dataset(X, y), 10)
