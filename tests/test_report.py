@@ -242,3 +242,11 @@ def test_charts_draw_an_interval_that_excludes_its_point_estimate():
         }
     )
     assert lift_chart(tiers).startswith("<img") and gain_chart(tiers).startswith("<img")
+
+
+def test_the_capacity_follows_the_configured_accounts_per_rep(demo_like):
+    """icp.yaml `tiers.accounts_per_rep` sizes the report's capacity column (the exports asset passes
+    it; it used to be the default 50 whatever the config)."""
+    page = render_report(demo_like, accounts_per_rep=10)
+    assert "3 reps at 10 accounts each" in page  # 24 Tier 1 prospects / 10 per rep
+    assert "at 50 accounts each" not in page

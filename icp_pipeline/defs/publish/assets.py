@@ -98,7 +98,7 @@ def icp_published_tables(
 )
 def icp_exports(warehouse: WarehouseResource, paths: IcpPathsResource) -> dg.MaterializeResult:
     with warehouse.lock("exports"), warehouse.connect(read_only=True) as con:
-        written = write_exports(con, paths.exports)
+        written = write_exports(con, paths.exports, icp_config_for(paths).tiers.accounts_per_rep)
     return dg.MaterializeResult(
         metadata={name: dg.MetadataValue.path(str(path)) for name, path in written.items()}
     )

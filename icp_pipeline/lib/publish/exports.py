@@ -20,6 +20,7 @@ from icp_pipeline.lib.publish.export_schema import (
 )
 from icp_pipeline.lib.publish.publish_io import replace_file_atomically
 from icp_pipeline.lib.publish.report import render_report
+from icp_pipeline.lib.publish.report.executive import ACCOUNTS_PER_REP
 from icp_pipeline.lib.warehouse.sql import sql_literal
 
 # The CRM import file's first column: the model-strength caution on every row when the model is weak
@@ -110,11 +111,16 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, spec: ExportFile, path: Path)
             writer.write_batch(batch.cast(schema))
 
 
-def write_exports(con: duckdb.DuckDBPyConnection, export_dir: Path) -> dict[str, Path]:
-    """The data exports (`write_table_exports`) and the HTML report, each written atomically."""
+def write_exports(
+    con: duckdb.DuckDBPyConnection, export_dir: Path, accounts_per_rep: int = ACCOUNTS_PER_REP
+) -> dict[str, Path]:
+    """The data exports (`write_table_exports`) and the HTML report, each written atomically;
+    `accounts_per_rep` (icp.yaml `tiers.accounts_per_rep`) sizes the capacity in the report's tier table."""
     export_dir = Path(export_dir)
     drawn: list[str] = []
-    written = write_table_exports(con, export_dir, report=lambda: drawn.append(render_report(con)))
+    written = write_table_exports(
+        con, export_dir, report=lambda: drawn.append(render_report(con, accounts_per_rep))
+    )
     report = export_dir / "icp_report.html"
     replace_file_atomically(report, lambda tmp: tmp.write_text(drawn[0], encoding="utf-8"))
     written["report_html"] = report

@@ -12,7 +12,15 @@ import pandas as pd
 from . import charts
 from .brief import brief_html
 from .data import ReportData, load_report_data
-from .executive import caution_html, changes_html, coverage_line, tier_table, top_accounts, verdict_html
+from .executive import (
+    ACCOUNTS_PER_REP,
+    caution_html,
+    changes_html,
+    coverage_line,
+    tier_table,
+    top_accounts,
+    verdict_html,
+)
 from .formatting import esc, format_money, humanize, in_words, pct, table
 from .intervals import tier_intervals
 
@@ -122,7 +130,7 @@ def _validation_table(data: ReportData) -> str:
     return table(frame)
 
 
-def _executive(data: ReportData) -> str:
+def _executive(data: ReportData, accounts_per_rep: int) -> str:
     who = "prospects" if data.has_prospects else "customers (no prospects in this data: an expansion list)"
     top_title = (
         "Top 25 prospects"
@@ -133,7 +141,7 @@ def _executive(data: ReportData) -> str:
         "<section class='executive' id='executive'><h2>The list in two minutes</h2>"
         + verdict_html(data)
         + f"<h3>Tiers of the {esc(who)}</h3>"
-        + table(tier_table(data), css_class="tiers")
+        + table(tier_table(data, accounts_per_rep), css_class="tiers")
         + f"<h3>{esc(top_title)}</h3>"
         + table(top_accounts(data), css_class="top")
         + "<h3>What changed since the last refresh</h3>"
@@ -142,8 +150,9 @@ def _executive(data: ReportData) -> str:
     )
 
 
-def render_report(con: duckdb.DuckDBPyConnection) -> str:
-    """Build the report from the published `icp` tables (and `marts.attribute_catalog`'s labels)."""
+def render_report(con: duckdb.DuckDBPyConnection, accounts_per_rep: int = ACCOUNTS_PER_REP) -> str:
+    """Build the report from the published `icp` tables (and `marts.attribute_catalog`'s labels);
+    `accounts_per_rep` (icp.yaml `tiers.accounts_per_rep`) sizes the sales capacity a tier implies."""
     data = load_report_data(con)
     tiers = tier_intervals(data.validation, data.holdout) if not data.validation.empty else pd.DataFrame()
     questions = data.summary[data.summary["section"] == "question"] if len(data.summary) else data.summary
@@ -151,7 +160,7 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
         f"<h1>Ideal Customer Profile</h1><p class='muted'>Refresh {esc(data.version)}, "
         f"published {data.published:%Y-%m-%d %H:%M} UTC.</p>",
         caution_html(data),
-        _executive(data),
+        _executive(data, accounts_per_rep),
         "<h2>The ICP in brief</h2>" + brief_html(data.profile, data.labels),
         (
             "<h3>What the team believes</h3>"
