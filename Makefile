@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs browser shared-domains
+.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs browser shared-domains spark
 
 install: $(VENV)/.installed
 
@@ -56,3 +56,8 @@ dbt-docs: install manifest  ## dbt docs (every model and column) on http://127.0
 browser:  ## Debian's headless Chromium for the report's rendering test (needs root; skipped tests say so without it)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version
+
+spark: install  ## ICP_ENGINE=spark: Debian's Java 17 (needs root) and the [spark] extra (pyspark, dbt-spark)
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	@java -version 2>&1 | head -1
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev,spark]"
