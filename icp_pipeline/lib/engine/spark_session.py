@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from icp_pipeline.lib.settings import Settings
@@ -69,6 +70,8 @@ def spark_conf(folder: Path) -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.ansi.enabled": "false",
         "spark.ui.enabled": "false",
+        # Python workers (mapInPandas) run this interpreter, so they import the same packages.
+        "spark.pyspark.python": sys.executable,
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
     }
 
@@ -84,6 +87,8 @@ def get_spark(folder: Path | None = None):
     from pyspark.sql import SparkSession
 
     folder = folder or spark_dir()
+    # pyspark starts its Python workers with PYSPARK_PYTHON (default `python3`, without lightgbm).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     folder.mkdir(parents=True, exist_ok=True)
     builder = SparkSession.builder.appName("icp-pipeline").enableHiveSupport()
     for key, value in spark_conf(folder).items():
