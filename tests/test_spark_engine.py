@@ -95,8 +95,15 @@ def test_raw_tables_on_spark_are_the_loaders_tables(built):
     assert len(_spark_table("raw.crm__accounts")) == 150
 
 
-@pytest.mark.parametrize("mart", ["account_features", "closed_opportunities", "attribute_catalog"])
-def test_marts_equal_on_both_engines(built, mart):
+@pytest.mark.parametrize(
+    ("mart", "key"),
+    [
+        ("account_features", "account_key"),
+        ("closed_opportunities", "opportunity_id"),
+        ("attribute_catalog", "attribute"),
+    ],
+)
+def test_marts_equal_on_both_engines(built, mart, key):
     """Same rows, columns and values (numbers to 1e-9) in the marts DuckDB and Spark built."""
     warehouse, spark_build = built
     assert spark_build.success, "\n".join(spark_build.failures)
@@ -104,9 +111,10 @@ def test_marts_equal_on_both_engines(built, mart):
     spark = _spark_table(f"marts.{mart}")
     assert list(spark.columns) == list(duck.columns)
     assert len(spark) == len(duck) > 0
-    key = duck.columns[0]
+    assert duck[key].is_unique
     duck = duck.sort_values(key).reset_index(drop=True)
     spark = spark.sort_values(key).reset_index(drop=True)
+    assert spark[key].tolist() == duck[key].tolist()
     for column in duck.columns:
         left, right = duck[column], spark[column]
         if pd.api.types.is_numeric_dtype(left) and pd.api.types.is_numeric_dtype(right):
