@@ -104,7 +104,8 @@ def test_raw_tables_on_spark_are_the_loaders_tables(built):
     ],
 )
 def test_marts_equal_on_both_engines(built, mart, key):
-    """Same rows, columns and values (numbers to 1e-9) in the marts DuckDB and Spark built."""
+    """Same rows, columns and values in the marts DuckDB and Spark built. Numbers agree to a relative
+    1e-7: the engines add floating-point sums in different orders (2.7e-9 apart at most here)."""
     warehouse, spark_build = built
     assert spark_build.success, "\n".join(spark_build.failures)
     duck = _duck_table(warehouse, f"marts.{mart}")
@@ -119,6 +120,6 @@ def test_marts_equal_on_both_engines(built, mart, key):
         left, right = duck[column], spark[column]
         if pd.api.types.is_numeric_dtype(left) and pd.api.types.is_numeric_dtype(right):
             both = left.astype(float).to_numpy(), right.astype(float).to_numpy()
-            assert np.allclose(*both, rtol=1e-9, atol=1e-9, equal_nan=True), column
+            assert np.allclose(*both, rtol=1e-7, atol=1e-9, equal_nan=True), column
         else:
             assert left.astype(str).tolist() == right.astype(str).tolist(), column
