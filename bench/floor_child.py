@@ -48,12 +48,13 @@ def sql_str(value: str) -> str:
 
 
 def extract(con: duckdb.DuckDBPyConnection, landing: Path) -> dict[str, int]:
+    from icp_pipeline.lib.landing.connectors.tables import CONNECTOR_TABLES
     from icp_pipeline.lib.landing.contract import TABLES
     from icp_pipeline.lib.landing.files import find_table_files
 
     con.execute("create schema if not exists raw")
     rows = {}
-    for table in TABLES:
+    for table in TABLES + CONNECTOR_TABLES:  # connector tables are empty unless a dialect is landed
         found = find_table_files(landing, table)
         name = f"raw.{table.raw_table}"
         if not found.present:

@@ -1,4 +1,4 @@
-"""`icp`: the command line of the ICP pipeline (run, demo-data, status)."""
+"""`icp`: the command line of the ICP pipeline (run, demo-data, status, init)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,17 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from icp_pipeline.demo.generator import generate_demo_data
 
     out = Path(args.out)
-    truth = generate_demo_data(out, n_accounts=args.accounts, n_prospects=args.prospects, seed=args.seed)
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    file_format = next((f for f in formats if f in ("csv", "parquet")), "csv")
+    dialects = tuple(f for f in formats if f not in ("csv", "parquet"))
+    truth = generate_demo_data(
+        out,
+        n_accounts=args.accounts,
+        n_prospects=args.prospects,
+        seed=args.seed,
+        file_format=file_format,
+        dialects=dialects,
+    )
     rows = truth.get("counts", {}).get("rows", {})
     summary = ", ".join(f"{name}: {n:,}" for name, n in rows.items()) if isinstance(rows, dict) else ""
     print(f"Demo data written to {out}" + (f" ({summary})" if summary else ""))
@@ -51,6 +61,18 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     _use_persistent_dagster_home()
     return print_status(Settings.from_env())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from icp_pipeline.lib.starter_config import StarterConfigError, write_starter_config
+
+    try:
+        path = write_starter_config(Path(args.landing), Path(args.out), force=args.force)
+    except StarterConfigError as exc:
+        print(f"icp init: {exc}", file=sys.stderr)
+        return 2
+    print(f"Starter ICP definition written to {path}; edit its hypotheses, then run with ICP_CONFIG={path}")
+    return 0
 
 
 def _has_landing_data(landing: Path) -> bool:
@@ -83,8 +105,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--prospects", type=int, default=20000, help="enrichment-only prospects (default 20000)"
     )
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument(
+        "--format",
+        default="csv",
+        help="csv or parquet (landing contract form), or connector dialects, comma-separated: "
+        "fivetran_salesforce, fivetran_hubspot or airbyte_salesforce, and fivetran_stripe (docs/connectors/)",
+    )
     demo.add_argument("--out", default=str(Settings.from_env().landing_dir), help="landing folder to write")
     demo.set_defaults(func=cmd_demo_data)
+
+    init = sub.add_parser("init", help="write a starter icp.yaml from a landing folder's attributes")
+    init.add_argument("--landing", required=True, help="landing folder laid out per the landing contract")
+    init.add_argument("--out", default="icp.yaml", help="file to write (default: icp.yaml here)")
+    init.add_argument("--force", action="store_true", help="overwrite the file when it exists")
+    init.set_defaults(func=cmd_init)
 
     status = sub.add_parser("status", help="show the last refresh, its checks and where the outputs are")
     status.set_defaults(func=cmd_status)

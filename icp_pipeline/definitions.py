@@ -13,6 +13,7 @@ from icp_pipeline.defs.extract.assets import extract_assets
 from icp_pipeline.defs.model.assets import model_assets
 from icp_pipeline.defs.model.checks import model_checks
 from icp_pipeline.defs.publish.assets import publish_assets
+from icp_pipeline.defs.publish.checks import publish_checks
 from icp_pipeline.defs.quality.checks import quality_checks
 from icp_pipeline.defs.transform.assets import dbt_resource, icp_dbt_models
 from icp_pipeline.resources import default_resources
@@ -23,7 +24,7 @@ def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions
     unless given (tests and scripts point them elsewhere)."""
     return dg.Definitions(
         assets=[*extract_assets, icp_dbt_models, *model_assets, *publish_assets],
-        asset_checks=[*quality_checks, *model_checks],
+        asset_checks=[*quality_checks, *model_checks, *publish_checks],
         jobs=jobs,
         schedules=[build_refresh_schedule()],
         sensors=[landing_sensor],

@@ -62,3 +62,13 @@ def test_the_data_dictionary_covers_every_published_column():
         assert f"## `icp.{name}`" in text
         for column in table.columns:
             assert f"| `{column}` |" in text, (name, column)
+
+
+def test_the_data_dictionary_says_crm_account_id_holds_the_15_character_salesforce_id():
+    from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
+
+    text = (DOCS_DIR / "data_dictionary.md").read_text(encoding="utf-8")
+    for name, table in PUBLISHED_TABLES.items():
+        if "crm_account_id" in table.columns:
+            assert "15-character form" in table.columns["crm_account_id"], name
+            assert f"| `crm_account_id` | {table.columns['crm_account_id']} |" in text, name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from icp_pipeline.lib.icp.churn import CHANGE_COLUMNS, tier_changes, tier_churn_rate
+from icp_pipeline.lib.icp.churn import CHANGE_COLUMNS, ChangeContext, tier_changes, tier_churn_rate
 
 
 @pytest.fixture
@@ -62,11 +62,64 @@ def test_reasons_for_each_kind_of_change(previous, current):
     assert tier_churn_rate(previous, current) == pytest.approx(5 / 5)
 
 
-def test_tier_moving_against_the_score_blames_the_cut_off(previous):
+def test_tier_moving_against_the_score_claims_no_cut_off_move_it_does_not_know(previous):
     current = previous.assign(tier=["Tier 3", "Tier 1", "Tier 3", "Tier 2", "Tier 3", "Disqualified"])
     c = tier_changes(previous, current).set_index("account_key")
-    assert c.loc["a", "change_reason"] == "the Tier 2 cut-off moved (score 78→78)"
+    assert c.loc["a", "change_reason"] == (
+        "moved from Tier 2 to Tier 3 (score 78→78; how the cut-offs were set is not recorded)"
+    )
     assert tier_churn_rate(previous, current) == pytest.approx(1 / 6)
+
+
+def _values(tiers, scores, values):
+    return pd.DataFrame(
+        {"account_key": ["a", "b"], "tier": tiers, "icp_score": scores, "expected_value": values}
+    )
+
+
+def test_frozen_cut_offs_are_never_said_to_move_and_the_value_that_crossed_is_named():
+    previous = _values(["Tier 2", "Tier 1"], [80.0, 95.0], [150.0, 300.0])
+    # a's score fell (80→78) yet its relative value rose above the frozen Tier 1 cut-off (2.0×)
+    current = _values(["Tier 1", "Tier 2"], [78.0, 90.0], [420.0, 380.0])
+    ctx = ChangeContext(
+        previous_basis="expected value",
+        basis="expected value",
+        previous_cutoffs=(2.0, 1.0),
+        cutoffs=(2.0, 1.0),
+        previous_scale=100.0,
+        scale=200.0,
+        frozen=True,
+    )
+    c = tier_changes(previous, current, ctx).set_index("account_key")
+    assert c.loc["a", "change_reason"] == (
+        "expected value 1.50×→2.10× the median ranked account rose above the frozen Tier 1 cut-off "
+        "(2.00×); score 80→78"
+    )
+    assert c.loc["b", "change_reason"] == (
+        "expected value 3.00×→1.90× the median ranked account fell below the frozen Tier 1 cut-off "
+        "(2.00×); score 95→90"
+    )
+    assert not c["change_reason"].str.contains("moved").any()
+
+
+def test_a_rebaseline_is_the_stated_reason_of_the_moves_it_causes():
+    previous = _values(["Tier 2", "Tier 1"], [80.0, 95.0], [150.0, 300.0])
+    current = _values(["Tier 1", "Tier 2"], [70.0, 96.0], [140.0, 310.0])
+    ctx = ChangeContext(
+        previous_basis="expected value",
+        basis="expected value",
+        previous_cutoffs=(2.0, 1.0),
+        cutoffs=(1.3, 0.8),
+        previous_scale=100.0,
+        scale=100.0,
+        frozen=False,
+        rebaseline_reason="the tier policy changed",
+    )
+    c = tier_changes(previous, current, ctx).set_index("account_key")
+    assert c.loc["a", "change_reason"] == (
+        "cut-offs rebaselined (the tier policy changed): the Tier 1 cut-off is 1.30× (was 2.00×); "
+        "expected value 1.50×→1.40× the median ranked account; score 80→70"
+    )
 
 
 def test_no_overlap_gives_nan_churn(previous):

@@ -90,7 +90,17 @@ def test_deterministic_and_unknown_attribute_reported(features):
     ]
     a, b = run(features, *hs), run(features, *hs)
     pd.testing.assert_frame_equal(a, b)
-    assert a.loc["bad", "verdict"] == "inconclusive" and "unknown technology" in a.loc["bad", "explanation"]
+    # the data have no Oracle column and nothing like it: not testable, never a silent "inconclusive"
+    assert a.loc["bad", "verdict"] == "not testable on this data"
+    assert a.loc["bad", "explanation"].startswith(
+        "Not testable on this data: 'Oracle shops' names an attribute"
+    )
+    assert "unknown technology 'oracle'" in a.loc["bad", "explanation"]
+
+
+def test_a_near_miss_or_syntax_error_stays_inconclusive_with_the_suggestion(features):
+    r = run(features, {"id": "typo", "statement": "s", "filter": "uses snowflak"}).loc["typo"]
+    assert r["verdict"] == "inconclusive" and "did you mean tech__snowflake" in r["explanation"]
 
 
 def _reference_boot_medians(values, n_boot, rng, chunk=250):

@@ -163,3 +163,31 @@ def test_settling_by_feature_rows_equals_joining_by_key(targets, features):
 
     assert tier.tolist() == joined["tier"].tolist() and warnings == []
     assert same(reason, joined["disqualified_reason"]) and same(notes, joined["override_note"])
+
+
+def test_an_override_by_the_18_character_salesforce_id_matches_its_15_character_account(targets, features):
+    # the mart keys 001D000000IqhSLIAZ (case-safe form) as 001D000000IqhSL (dbt macro crm_account_id)
+    targets = targets.assign(crm_account_id=["001D000000IqhSL", "77", "3", "2", "1"])
+    d = definition(
+        overrides=[
+            {
+                "match": {"account_id": "001D000000IqhSLIAZ"},
+                "action": "exclude",
+                "reason": "r",
+                "owner": "eve",
+            },
+            # same 15 characters, wrong checksum: another id, which matches no account
+            {
+                "match": {"account_id": "001D000000IqhSLXYZ"},
+                "action": "include",
+                "reason": "r",
+                "owner": "bob",
+            },
+        ]
+    )
+    out, warnings = apply_disqualifiers_and_overrides(targets, features, d)
+    o = by_key(out)
+    assert o.loc["umbrella.com", "tier"] == "Disqualified"
+    assert o.loc["umbrella.com", "disqualified_reason"] == "excluded by eve: r"
+    assert (out["tier"] == "Disqualified").sum() == 1
+    assert len(warnings) == 1 and "001D000000IqhSLXYZ" in warnings[0] and "matched no" in warnings[0]

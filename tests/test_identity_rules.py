@@ -125,6 +125,13 @@ TABLES = {
             "amount": 50.0,
             "status": "Paid In Full",
         },
+        {
+            "invoice_id": "I3",
+            "erp_customer_id": "E1",
+            "invoice_date": "2023-07-01",
+            "amount": 25.0,
+            "currency": "USD",
+        },
     ],
     "erp/contracts": [
         {
@@ -292,14 +299,19 @@ def test_every_row_or_value_the_models_leave_out_is_counted_per_table_and_reason
         ("erp/fx_rates", "reporting_currency_rate"): ("dropped", 1),
         ("erp/invoices", "unrecognised_status"): ("dropped", 1),
         ("erp/contracts", "unrecognised_status"): ("repaired", 1),
+        ("erp/invoices", "missing_status_read_as_paid"): ("repaired", 1),
+        ("erp/invoices", "missing_currency_read_as_reporting"): ("repaired", 2),
+        ("erp/contracts", "missing_currency_read_as_reporting"): ("repaired", 1),
+        ("crm/opportunities", "missing_currency_read_as_reporting"): ("repaired", 10),
         ("enrichment/firmographics", "duplicate_domain"): ("merged", 1),
         ("enrichment/technographics", "no_first_seen"): ("dropped", 1),
         ("enrichment/technographics", "missing_technology"): ("dropped", 1),
         ("enrichment/events", "missing_event_type"): ("dropped", 1),
         ("crm/contacts", "no_created_at"): ("dropped", 1),
     }.items() <= dropped.items()
-    # The counts are what the models really left out: I2 is not revenue, the 1.1 EUR rate is used.
-    assert identity.feature("crm:" + BETA, "label_revenue") == pytest.approx(100.0)
+    # The counts are what the models really did: I2 is not revenue, I3 (no status) is, the 1.1 EUR
+    # rate is used.
+    assert identity.feature("crm:" + BETA, "label_revenue") == pytest.approx(125.0)
     assert identity.one(
         "select rate_to_reporting from intermediate.int_fx_rates where currency = 'EUR' "
         "and valid_from = '2020-01-01'"

@@ -36,6 +36,20 @@ def demo(tmp_path_factory):
     return first_view, second, truth
 
 
+def test_the_top_prospects_are_prospects_ordered_by_value_not_by_name(demo):
+    _, run, _ = demo
+    top = run.query(
+        "select account_key, icp_score, expected_value, is_customer from icp.target_accounts "
+        "where not is_customer limit 25"
+    )
+    # today's main: the top 5 all read 100.0 and ties were broken by account key
+    assert top["icp_score"].head(5).nunique() == 5
+    assert top["expected_value"].is_monotonic_decreasing
+    published = run.query("select icp_score, expected_value from icp.target_accounts")
+    for _, same in published.groupby("icp_score", sort=False):
+        assert same["expected_value"].is_monotonic_decreasing
+
+
 def test_every_prospect_has_a_tier_and_the_shares_follow_the_policy(demo):
     run, _, _ = demo
     targets = run.query("select * from icp.target_accounts")

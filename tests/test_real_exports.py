@@ -177,6 +177,31 @@ def test_aws_saas_sales_invoice_lines_run_and_rank_their_customers(aws):
     assert not coverage["contract_value_and_churn"][0]
 
 
+@pytest.mark.slow
+def test_aws_expansion_list_never_rewards_losses(aws):
+    expansion = aws.query("select * from icp.expansion_accounts order by expansion_rank")
+    assert len(expansion) == 99 and expansion["expansion_rank"].tolist() == list(range(1, 100))
+    # on today's main the top 8 all had a negative margin and the best customer ranked 99th
+    assert (expansion.head(8)["realised_value"] >= 0).all()
+    losses = expansion[expansion["realised_value"] < 0]
+    assert len(losses) and (losses["expansion_basis"] == "loss-making: realised value below zero").all()
+    assert (
+        losses["expansion_rank"].min()
+        > expansion.loc[expansion["realised_value"] >= 0, "expansion_rank"].max()
+    )
+    best = expansion.loc[expansion["realised_value"].idxmax()]
+    assert best["expansion_rank"] < losses["expansion_rank"].min()
+    no_headroom = expansion[expansion["expansion_basis"].str.startswith("no headroom")]
+    if best["headroom"] == 0:
+        assert best["expansion_rank"] == no_headroom["expansion_rank"].min()
+    assert (expansion["headroom"] >= 0).all()
+    assert (expansion["headroom"] <= expansion["predicted_ltv"] + 1e-9).all()
+    # no prospects: the report's top list is the customers', said as such, never an empty "prospects" table
+    html = (aws.exports / "icp_report.html").read_text(encoding="utf-8")
+    top = html.split("<h2>Top 25 customers (no prospects)</h2>", 1)[1].split("</table>", 1)[0]
+    assert top.count("<tr") == 26  # header + 25 customers
+
+
 # ---- the shipped configs on small look-alike files (no ../shared needed) -------------------------
 
 

@@ -40,7 +40,7 @@ def test_customers_get_the_tier_their_value_reaches_without_taking_quota():
 
 
 def test_ties_are_broken_by_account_key_so_tiers_are_deterministic():
-    frame = scored(100, 0).assign(expected_value=1.0)
+    frame = scored(100, 0).assign(expected_value=1.0, icp_score=50.0)  # tied in value and score
     out = assign_tiers(frame, TierPolicy())
     assert out.loc[out["tier"] == "Tier 1", "account_key"].tolist() == [f"a{i:05d}" for i in range(10)]
 
@@ -109,3 +109,196 @@ def test_a_known_value_order_gives_the_same_tiers_as_sorting(policy):
     sorted_tiers = assign_tiers(data, policy)
     labels, cutoffs = tier_labels(data, policy, order=value_order(data))
     assert list(labels) == sorted_tiers["tier"].tolist() and cutoffs == sorted_tiers.attrs["cutoffs"]
+
+
+# --- frozen cut-offs in relative value (icp_pipeline.lib.tier_baseline) ----------------------------
+
+
+def _refresh(frame, policy=None, last=None):
+    import json
+
+    from icp_pipeline.lib.tier_baseline import baseline_from_history, history_columns, tier_refresh
+
+    policy = policy or TierPolicy()
+    baseline, reason = baseline_from_history(last, policy.model_dump_json())
+    labels, outcome = tier_refresh(frame, policy, baseline, reason)
+    row = pd.Series({"tier_policy": policy.model_dump_json(), **history_columns(outcome)})
+    json.loads(row["reference_quantiles"])  # stored as JSON
+    return labels, outcome, row
+
+
+def test_growing_values_keep_tier1_share_and_tiers_when_cut_offs_are_frozen():
+    frame = scored()
+    first, outcome1, row = _refresh(frame)
+    assert outcome1.rebaseline_reason == "first refresh: no earlier cut-offs" and not outcome1.frozen
+    # the next refresh: every expected value grew 2.5x (a quarter of won deals more), plus noise
+    rng = np.random.default_rng(1)
+    grown = frame.assign(expected_value=frame["expected_value"] * 2.5 * rng.lognormal(0, 0.05, len(frame)))
+    second, outcome2, _ = _refresh(grown, last=row)
+    assert outcome2.frozen and outcome2.rebaseline_reason is None
+    assert outcome2.relative_cutoffs == outcome1.relative_cutoffs
+    prospects = ~frame["is_customer"].to_numpy()
+    share = (second[prospects] == "Tier 1").mean()
+    assert abs(share - 0.10) <= 0.025
+    assert (second[prospects] != first[prospects]).mean() < 0.05
+    # an amount cut-off (the old freezing) would have swollen Tier 1 to most prospects
+    amounts = assign_tiers(grown, TierPolicy(), outcome1.cutoffs)
+    assert (amounts.loc[prospects, "tier"] == "Tier 1").mean() > 0.3
+
+
+def test_a_shifted_distribution_rebaselines_with_the_ks_distance_as_reason():
+    frame = scored()
+    _, _, row = _refresh(frame)
+    # the spread of values widens sharply: the same median, much heavier top
+    shifted = frame.assign(expected_value=np.exp(3 * np.log(frame["expected_value"] / 3000.0)) * 3000.0)
+    labels, outcome, _ = _refresh(shifted, last=row)
+    assert not outcome.frozen
+    assert outcome.rebaseline_reason.startswith("the expected-value distribution shifted (Kolmogorov–Smirnov")
+    assert outcome.ks_distance > TierPolicy().rebaseline_max_ks
+    prospects = ~frame["is_customer"].to_numpy()
+    assert (labels[prospects] == "Tier 1").sum() == 100  # quotas again
+
+
+def test_tier_sizes_outside_the_policys_tolerance_rebaseline():
+    from icp_pipeline.lib.tier_baseline import tolerance_violation
+
+    policy = TierPolicy(rebaseline_max_ks=1.0)  # only the tolerance can trigger
+    frame = scored()
+    _, _, row = _refresh(frame, policy)
+    # the top tenth of prospects move to just above the median: a KS-small change that empties Tier 1
+    ev = frame["expected_value"].to_numpy().copy()
+    prospects = ~frame["is_customer"].to_numpy()
+    top = prospects & (ev >= np.quantile(ev[prospects], 0.9))
+    ev[top] = np.median(ev[prospects]) * 1.01
+    labels, outcome, _ = _refresh(frame.assign(expected_value=ev), policy, last=row)
+    assert not outcome.frozen and "would hold" in outcome.rebaseline_reason
+    assert (labels[prospects] == "Tier 1").sum() == 100
+    assert tolerance_violation(policy, 1000, 100, 300) is None
+    assert tolerance_violation(policy, 1000, 126, 300).startswith(
+        "with the frozen cut-offs Tier 1 would hold 126"
+    )
+
+
+def test_amount_cut_offs_of_an_older_history_are_rebaselined_with_that_reason():
+    from icp_pipeline.lib.tier_baseline import baseline_from_history
+
+    last = pd.Series(
+        {"tier_policy": TierPolicy().model_dump_json(), "tier1_cutoff": 52009.6, "tier2_cutoff": 1.0}
+    )
+    baseline, reason = baseline_from_history(last, TierPolicy().model_dump_json())
+    assert baseline is None and "amounts" in reason
+
+
+def test_rules_tiers_rank_rule_matches_first_then_expected_value():
+    from icp_pipeline.lib.tier_baseline import rules_tiers
+
+    frame = scored(100, 10)
+    rule = np.zeros(len(frame))
+    rule[[50, 60, 70]] = 1.0  # three prospects match the team's ICP rules
+    labels, outcome = rules_tiers(frame, TierPolicy(), rule)
+    assert outcome.basis == "icp.yaml rules"
+    assert set(np.flatnonzero(labels == "Tier 1")) >= {50, 60, 70}
+    prospects = ~frame["is_customer"].to_numpy()
+    assert (labels[prospects] == "Tier 1").sum() == 10
+    rest = [i for i in np.flatnonzero(prospects & (labels == "Tier 1")) if i not in (50, 60, 70)]
+    others = frame.loc[prospects & (rule == 0), "expected_value"].nlargest(7)
+    assert sorted(rest) == sorted(others.index.tolist())
+
+
+# ---- ties and the rules basis in the published list (build_targets, no warehouse needed) --------
+
+
+def _build(scored_frame: pd.DataFrame, policy: TierPolicy | None = None, rule_score=None) -> pd.DataFrame:
+    """`build_targets` on a scored list in published order (icp_score desc, ev desc, account_key)."""
+    from icp_pipeline.defs.publish.build import build_targets
+    from icp_pipeline.lib.icp_config import IcpConfig
+
+    frame = scored_frame.sort_values(
+        ["icp_score", "expected_value", "account_key"], ascending=[False, False, True]
+    ).reset_index(drop=True)
+    features = scored_frame[["account_key"]].sort_values("account_key").reset_index(drop=True)
+    frame = frame.assign(crm_account_id=None, domain=None)
+    config = IcpConfig(tiers=policy or TierPolicy())
+    rules = None
+    if rule_score is not None:  # per row of features (account_key order)
+        rules = pd.Series(rule_score, index=scored_frame["account_key"]).reindex(features["account_key"])
+        rules = rules.to_numpy(dtype=float)
+    targets, _ = build_targets(None, features, config, scored=frame, rule_score=rules)
+    return targets
+
+
+def _assert_tiers_follow_the_published_score(targets: pd.DataFrame) -> None:
+    order = ["Tier 1", "Tier 2", "Tier 3"]
+    assert targets["icp_score"].is_monotonic_decreasing  # the published order
+    by_score = targets.sort_values("icp_score", ascending=False, kind="stable")
+    assert by_score["tier"].map(order.index).is_monotonic_increasing
+
+
+def test_tiers_by_the_rules_publish_the_rules_order_as_icp_score():
+    # customers only (as the AWS SaaS-Sales export); the rule favours accounts the model ranks low
+    n = 40
+    ev = np.linspace(1000.0, 40_000.0, n)
+    frame = pd.DataFrame(
+        {
+            "account_key": [f"k{i:03d}" for i in range(n)],
+            "is_customer": True,
+            "expected_value": ev,
+            "icp_score": pd.Series(ev).rank(pct=True).mul(100).round(1),
+            "predicted_ltv": ev,
+            "win_probability": 1.0,
+            "top_reasons": "x",
+        }
+    )
+    rule = np.where(np.arange(n) < 8, 1.0, 0.0)  # the 8 lowest by value match the team's rule
+    targets = _build(frame, TierPolicy(), rule)
+    _assert_tiers_follow_the_published_score(targets)
+    matching = targets["account_key"].isin([f"k{i:03d}" for i in range(8)])
+    assert targets.loc[matching, "icp_score"].min() > targets.loc[~matching, "icp_score"].max()
+    # within the rule's matches, the model's order is kept: k007 (highest value of them) first
+    assert targets["account_key"].iloc[0] == "k007"
+    assert (targets["tier"] == "Tier 1").sum() == round(TierPolicy().tier1_share * n)
+
+
+def test_a_coarse_score_is_cut_by_the_learnt_tiebreak_not_by_name():
+    from icp_pipeline.lib.model.scoring import score_accounts
+
+    n = 40
+    keys = pd.Series([f"k{i:03d}" for i in range(n)])
+    value_log = np.where(np.arange(n) < 20, np.log1p(500.0), np.log1p(100.0))  # two levels (rules)
+    learnt = np.arange(n, dtype=float)  # the learnt candidate's order: within each level k000 is worst
+    scores = score_accounts(keys, value_log, np.ones(n), scale_by_win=False, tiebreak=learnt)
+    assert scores["expected_value"].nunique() == 2  # no value is changed by the tiebreak
+    assert scores["icp_score"].nunique() == n
+    top = scores.sort_values("icp_score", ascending=False)["account_key"].head(20).tolist()
+    assert top == [f"k{i:03d}" for i in range(19, -1, -1)]
+
+    frame = scores.assign(is_customer=True, top_reasons="x")
+    policy = TierPolicy()
+    targets = _build(frame, policy)
+    _assert_tiers_follow_the_published_score(targets)
+    n1, n12 = round(policy.tier1_share * n), round((policy.tier1_share + policy.tier2_share) * n)
+    assert (targets["tier"] == "Tier 1").sum() == n1  # policy sizes kept inside a tied block
+    assert ((targets["tier"] == "Tier 1") | (targets["tier"] == "Tier 2")).sum() == n12
+    tier1 = set(targets.loc[targets["tier"] == "Tier 1", "account_key"])
+    assert tier1 == {f"k{i:03d}" for i in range(19, 19 - n1, -1)}  # the learnt best, not k000.. by name
+
+
+def test_customers_inside_a_tied_block_take_the_tier_of_their_place_in_it():
+    # prospects and customers share one expected value (a baseline level); icp_score orders them
+    n = 40
+    frame = pd.DataFrame(
+        {
+            "account_key": [f"k{i:03d}" for i in range(n)],
+            "is_customer": np.arange(n) % 4 == 0,  # 10 customers, 30 prospects
+            "expected_value": 500.0,
+            "icp_score": np.linspace(100.0, 0.0, n),  # k000 best
+            "predicted_ltv": 500.0,
+            "win_probability": 1.0,
+            "top_reasons": "x",
+        }
+    )
+    policy = TierPolicy()
+    targets = _build(frame, policy)
+    _assert_tiers_follow_the_published_score(targets)
+    prospects = targets[~targets["is_customer"]]
+    assert (prospects["tier"] == "Tier 1").sum() == round(policy.tier1_share * 30)

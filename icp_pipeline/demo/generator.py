@@ -54,9 +54,12 @@ def generate_demo_data(
     n_prospects: int = 20000,
     seed: int = 42,
     file_format: str = "csv",
+    dialects: tuple[str, ...] = (),
 ) -> dict:
     """Write every contract table to `out_dir/<source>/<table>.<format>` and the truth beside them.
 
+    `dialects` (e.g. `("fivetran_salesforce", "fivetran_stripe")`, see `demo.dialects`) writes the
+    tables those connectors stand in for in the connector's schema instead (`erp/fx_rates` stays).
     Returns the planted truth, also written to `out_dir/planted_truth.json` (outside every source
     folder, so the pipeline never reads it).
     """
@@ -67,8 +70,21 @@ def generate_demo_data(
     out_dir = Path(out_dir)
     companies = simulate_lifecycle(seed, build_companies(seed, n_accounts, n_prospects))
     tables, extra = build_tables(seed, companies)
+    replaced, connector_counts = set(), {}
+    for dialect in dialects:
+        from icp_pipeline.demo.dialects import WRITERS
+
+        if dialect not in WRITERS:
+            raise ValueError(f"unknown demo format {dialect!r}: one of {[*FORMATS, *WRITERS]}")
+        writer, source = WRITERS[dialect]
+        connector_counts[dialect] = writer(out_dir, tables, seed)
+        replaced.add(source)
     for full_name, frame in tables.items():
+        if full_name.split("/")[0] in replaced and full_name != "erp/fx_rates":
+            continue
         write_table(out_dir, full_name, frame, file_format)
     truth = build_truth(seed, companies, tables, extra)
+    if connector_counts:
+        truth["connector_counts"] = connector_counts
     (out_dir / TRUTH_FILE).write_text(json.dumps(truth, indent=2) + "\n")
     return truth

@@ -15,6 +15,8 @@ import duckdb
 import pandas as pd
 
 from icp_pipeline.lib.dropped_values import sentence_by_table as dropped_in_models
+from icp_pipeline.lib.landing.connectors.coverage import connector_rows
+from icp_pipeline.lib.landing.connectors.tables import DIALECTS
 from icp_pipeline.lib.landing.contract import TABLES
 from icp_pipeline.lib.landing.quarantine import describe_counts
 from icp_pipeline.lib.warehouse import table_exists
@@ -298,7 +300,29 @@ def data_coverage(
 ) -> pd.DataFrame:
     """Landing tables then capabilities, in the column order of `COVERAGE_COLUMNS`."""
     capabilities = capability_rows(con, targets, features, technographic_columns)
-    frame = pd.concat([landing_rows(con), capabilities], ignore_index=True)
+    landing = landing_rows(con)
+    connectors = connector_rows(con)  # docs/connectors/: the dialects and their tables
+    if not connectors.empty:
+        replaced = (
+            landing["name"]
+            .str.split("/")
+            .str[0]
+            .isin(
+                [
+                    DIALECTS[d]["replaces"]
+                    for d in connectors.loc[connectors["area"] == "source_dialect", "name"]
+                ]
+            )
+            & ~landing["available"]
+            & (landing["name"] != "erp/fx_rates")
+        )
+        landing.loc[replaced, "detail"] = (
+            "Not used: a connector dialect stands in for it (see source_dialect)."
+        )
+    frame = pd.concat(
+        [landing, connectors[COVERAGE_COLUMNS] if not connectors.empty else connectors, capabilities],
+        ignore_index=True,
+    )
     frame["available"] = frame["available"].astype(bool)
     frame["row_count"] = frame["row_count"].astype("Int64")
     frame["quarantined_rows"] = frame["quarantined_rows"].astype("Int64")

@@ -7,16 +7,22 @@ from pathlib import Path
 
 import duckdb
 
+from icp_pipeline.lib.model_strength import caution_sentence, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.publish_io import replace_file_atomically
 from icp_pipeline.lib.report import render_report
 from icp_pipeline.lib.sql import sql_literal
 
 CRM_IMPORT_COLUMNS = "crm_account_id, account_key, account_name, icp_score, tier, top_reasons"
+# The CRM import file's first column: the model-strength caution on every row when the model is weak
+# or none (`model_strength.caution_sentence`), empty otherwise, so a field mapping never changes.
+CAUTION_COLUMN = "model_caution"
 
 
 def write_exports(con: duckdb.DuckDBPyConnection, export_dir: Path) -> dict[str, Path]:
     """Stream each export from DuckDB to a temporary file and rename it into place."""
     export_dir = Path(export_dir)
+    caution = caution_sentence(read_model_strength(con), tiers_followed_rules(con))
+    caution_sql = sql_literal(caution) if caution else "null::varchar"
     files = {
         "target_accounts_parquet": (
             export_dir / "target_accounts.parquet",
@@ -30,8 +36,9 @@ def write_exports(con: duckdb.DuckDBPyConnection, export_dir: Path) -> dict[str,
         ),
         "crm_import_csv": (
             export_dir / "crm_import.csv",
-            f"select {CRM_IMPORT_COLUMNS} from icp.target_accounts where crm_account_id is not null "
-            "order by icp_score desc, account_key",
+            f"select {caution_sql} as {CAUTION_COLUMN}, {CRM_IMPORT_COLUMNS} from icp.target_accounts "
+            "where crm_account_id is not null "
+            "order by icp_score desc, expected_value desc nulls last, account_key",
             "(format csv, header true)",
         ),
     }

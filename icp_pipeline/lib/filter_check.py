@@ -5,18 +5,19 @@ once `marts.account_features` is built. The model and publish steps call `check_
 first, so a typo (`uses snowflak`, `employe_count > 5`) fails the run at once, with the closest
 attribute names, instead of silently giving an "inconclusive" hypothesis or skipping a disqualifier.
 
-One exception keeps a generic config usable on thin data: a hypothesis about technologies or
-events when no technographic (`tech__*`) or event (`sit__events_*`) column exists at all (that data
-did not land) is reported as a warning and published as inconclusive. A disqualifier never is: an
-account that must not be sold to cannot be let through.
+One exception keeps a generic config usable on one's own data: a hypothesis naming an attribute the
+data do not have, and that resembles none they have (no technographics landed, so no `uses
+snowflake`; no `zodiac_sign` column), is reported as a warning and published with the verdict "not
+testable on this data". A near-miss of an existing attribute stays an error with the suggestion (a
+typo must not pass silently), and a disqualifier never is let through: an account that must not be
+sold to cannot be let through.
 """
 
 from __future__ import annotations
 
-from icp_pipeline.lib.icp.filters import Event, FilterError, Uses, _columns_of, _walk, parse_filter
+from icp_pipeline.lib.icp.filters import FilterError, _columns_of, _walk, parse_filter
+from icp_pipeline.lib.icp.hypotheses import untestable
 from icp_pipeline.lib.icp_config import IcpConfigError
-
-_FAMILY_PREFIX = {Uses: ("tech__", "technographic"), Event: ("sit__events_", "event")}
 
 
 def filter_problems_and_warnings(config, columns) -> tuple[list[str], list[str]]:
@@ -35,12 +36,10 @@ def filter_problems_and_warnings(config, columns) -> tuple[list[str], list[str]]
                 try:
                     _columns_of(leaf, columns)
                 except FilterError as exc:
-                    family = next((f for kind, f in _FAMILY_PREFIX.items() if isinstance(leaf, kind)), None)
-                    data_absent = family is not None and not any(c.startswith(family[0]) for c in columns)
-                    if section == "hypotheses" and data_absent:
+                    if section == "hypotheses" and untestable(exc):
                         warnings.append(
-                            f"{section}.{item.id}: no {family[1]} data landed, so '{item.filter}' cannot be "
-                            "tested (published as inconclusive)"
+                            f"{section}.{item.id}: '{item.filter}' is not testable on this data ({exc}); "
+                            "published with the verdict 'not testable on this data'"
                         )
                     else:
                         problems.append(f"{section}.{item.id}: filter '{item.filter}': {exc}")

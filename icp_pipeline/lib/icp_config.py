@@ -40,12 +40,26 @@ class IdentityConfig(_Strict):
     min_child_match_rate: float = Field(0.8, ge=0, le=1)
 
 
+class SourceConfig(_Strict):
+    """Connector dialect of the landing folder (docs/connectors/): `crm` (fivetran_salesforce, fivetran_hubspot, airbyte_salesforce) and
+    `billing` (fivetran_stripe). Unset = detected from the folder's table and column names; the
+    contract's own `crm/` and `erp/` folders when no connector folder is there."""
+
+    crm: str | None = None
+    billing: str | None = None
+
+
 class TierPolicy(_Strict):
     """How prospects are cut into Tier 1/2/3.
 
     - `quantile`: Tier 1 = top `tier1_share` by expected value, Tier 2 = next `tier2_share`, Tier 3 = rest.
     - `threshold`: Tier 1 = icp_score >= `tier1_min_score`, Tier 2 = >= `tier2_min_score`.
     - `capacity`: Tier 1 = `sales_reps` x `accounts_per_rep` accounts, Tier 2 = `marketing_capacity`.
+
+    Between refreshes the quantile and capacity cut-offs stay frozen in relative value (expected value
+    / the pool's median positive expected value) until the distribution shifts (Kolmogorov–Smirnov
+    distance above `rebaseline_max_ks`) or the tier sizes leave the policy by more than
+    `share_tolerance` (relative); see `icp_pipeline.lib.tier_baseline`.
     """
 
     policy: Literal["quantile", "threshold", "capacity"] = "quantile"
@@ -57,6 +71,8 @@ class TierPolicy(_Strict):
     accounts_per_rep: int = Field(50, ge=1)
     marketing_capacity: int = Field(2000, ge=0)
     include_customers: bool = False
+    share_tolerance: float = Field(0.25, gt=0, le=1)
+    rebaseline_max_ks: float = Field(0.10, gt=0, le=1)
 
     @model_validator(mode="after")
     def _shares_fit(self) -> TierPolicy:
@@ -81,6 +97,7 @@ class IcpConfig(IcpDefinition):
     ] = "label_annualised_value"
     tiers: TierPolicy = Field(default_factory=TierPolicy)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    source: SourceConfig = Field(default_factory=SourceConfig)
     mappings: dict[str, TableMapping] = Field(default_factory=dict)
 
     @field_validator("mappings", mode="before")

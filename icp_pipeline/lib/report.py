@@ -13,6 +13,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from icp_pipeline.lib.model_strength import (  # noqa: E402
+    caution_sentence,
+    read_model_strength,
+    tiers_followed_rules,
+)
 from icp_pipeline.lib.warehouse import table_exists  # noqa: E402
 
 _STYLE = """
@@ -26,7 +31,8 @@ border-bottom:1px solid #e3e8ef;vertical-align:top} th{background:#f5f7fa}
 padding:1rem;background:#fbfcfe} .card h3{margin:.1rem 0 .4rem;font-size:1rem}
 .verdict{font-weight:600;padding:.1rem .45rem;border-radius:4px}
 .supported{background:#e6f4ea;color:#1e7b34} .contradicted{background:#fdecea;color:#b3261e}
-.inconclusive{background:#f1f3f4;color:#5f6368}
+.inconclusive,.untestable{background:#f1f3f4;color:#5f6368}
+.caution{background:#fff4e5;border-left:4px solid #b26a00;padding:.6rem .8rem;font-weight:600}
 """
 
 _TIER_COLORS = {"Tier 1": "#1e7b34", "Tier 2": "#5e9c6b", "Tier 3": "#b0bec5", "All": "#607d8b"}
@@ -91,11 +97,16 @@ def _segment_cards(segments: pd.DataFrame) -> str:
     )
 
 
+def _verdict_class(verdict: object) -> str:
+    text = str(verdict)
+    return "untestable" if text.startswith("not testable") else _esc(text)
+
+
 def _hypotheses(results: pd.DataFrame) -> str:
     if results.empty:
         return "<p class='muted'>No hypotheses in icp.yaml.</p>"
     rows = "".join(
-        f"<tr><td>{_esc(r.statement)}</td><td><span class='verdict {_esc(r.verdict)}'>{_esc(r.verdict)}</span></td>"
+        f"<tr><td>{_esc(r.statement)}</td><td><span class='verdict {_verdict_class(r.verdict)}'>{_esc(r.verdict)}</span></td>"
         f"<td>{_esc(r.explanation)}</td></tr>"
         for r in results.itertuples()
     )
@@ -127,16 +138,21 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
         if "excluded_reason" in importance
         else importance[:0]
     )
+    # the top prospects; with no prospects at all (an export of customers) the expansion list's top
+    has_prospects = con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
     top = con.execute(
         "select account_name, domain, industry, country, icp_score, tier, segment, top_reasons "
-        "from icp.target_accounts where not is_customer and tier <> 'Disqualified' "
-        "order by icp_score desc, account_key limit 25"
+        "from icp.target_accounts where is_customer = ? and tier <> 'Disqualified' "
+        "order by icp_score desc, expected_value desc nulls last, account_key limit 25",
+        [not has_prospects],
     ).df()
+    caution = caution_sentence(read_model_strength(con), tiers_followed_rules(con))
     questions = summary[summary["section"] == "question"] if len(summary) else summary
     headlines = summary[summary["section"] == "headline"] if len(summary) else summary
     parts = [
         f"<h1>Ideal Customer Profile</h1><p class='muted'>Refresh {_esc(version)}, "
         f"published {published:%Y-%m-%d %H:%M} UTC.</p>",
+        f"<p class='caution'>{_esc(caution)}</p>" if caution else "",
         "<h2>The ICP in brief</h2>",
         "<ul>" + "".join(f"<li>{_esc(v)}</li>" for v in profile.get("brief_line", [])) + "</ul>",
         ("<h3>What the team believes</h3>" + _table(questions[["item", "value"]])) if len(questions) else "",
@@ -157,7 +173,8 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
         if len(icp_validation)
         else "",
         "<h2>The team's beliefs, tested</h2>" + _hypotheses(hypotheses),
-        "<h2>Top 25 prospects</h2>" + _table(top),
+        ("<h2>Top 25 prospects</h2>" if has_prospects else "<h2>Top 25 customers (no prospects)</h2>")
+        + _table(top),
         ("<h2>Data coverage and caveats</h2>" + _table(coverage)) if len(coverage) else "<h2>Caveats</h2>",
         ("<p>Attributes left out of the model:</p>" + _table(exclusions[["attribute", "excluded_reason"]]))
         if len(exclusions)

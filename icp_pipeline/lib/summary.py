@@ -1,9 +1,13 @@
-"""The closing summary of a refresh: tier counts, top accounts and output locations."""
+"""The closing summary of a refresh: a caution first when the model is weak, tier counts, the top
+prospects (customers only when there are no prospects: an expansion list) and output locations."""
 
 from __future__ import annotations
 
+import math
+
 from icp_pipeline.lib.dropped_values import dropped_values
 from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
+from icp_pipeline.lib.model_strength import caution_sentence, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.settings import Settings
 from icp_pipeline.lib.warehouse import connect, table_exists
 
@@ -15,10 +19,21 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             "sum(total_expected_value) filter (not is_customer) from icp.tier_summary "
             "group by tier order by tier"
         ).fetchall()
+        caution = caution_sentence(read_model_strength(con), tiers_followed_rules(con))
+        has_prospects = con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
+        n_accounts, tied = con.execute(
+            "with t as (select expected_value from icp.target_accounts where tier = 'Tier 1' and is_customer = ? "
+            "order by icp_score desc, expected_value desc nulls last limit ?) "
+            "select (select count(*) from icp.target_accounts), "
+            "(select count(*) from icp.target_accounts a where a.tier = 'Tier 1' and a.is_customer = ? "
+            "and a.expected_value = (select max(expected_value) from t))",
+            [not has_prospects, top_n, not has_prospects],
+        ).fetchone()
         top = con.execute(
             "select account_name, domain, icp_score, top_reasons from icp.target_accounts "
-            "where tier = 'Tier 1' order by icp_score desc, account_key limit ?",
-            [top_n],
+            "where tier = 'Tier 1' and is_customer = ? "
+            "order by icp_score desc, expected_value desc nulls last, account_key limit ?",
+            [not has_prospects, top_n],
         ).fetchall()
         set_aside = set_aside_by_table(con)
         skipped = (
@@ -29,14 +44,32 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             else []
         )
         dropped = dropped_values(con)
+        dialects = (  # docs/connectors/
+            con.execute("select name, detail from icp.data_coverage where area = 'source_dialect'").fetchall()
+            if table_exists(con, "icp", "data_coverage")
+            else []
+        )
+    if caution:
+        print(f"\n{caution}")
     print("\nTier summary (prospects are tiered; customers are shown where their score places them)")
     print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{'prospect expected value':>26}")
     for tier, prospects, customers, value in tiers:
         print(f"  {tier:<14}{prospects or 0:>10,}{customers or 0:>11,}{value or 0:>26,.0f}")
     if top:
-        print(f"\nTop {len(top)} Tier 1 accounts")
+        who = "prospects" if has_prospects else "customers (no prospects: an expansion list)"
+        print(f"\nTop {len(top)} Tier 1 {who}")
+        decimals = max(1, math.ceil(-math.log10(100.0 / max(n_accounts - 1, 1))))
         for name, domain, score, reasons in top:
-            print(f"  {score:5.1f}  {name or domain}  ({reasons})")
+            print(f"  {score:5.{decimals}f}  {name or domain}  ({reasons})")
+        if tied > 1:
+            print(
+                f"  ({tied:,} Tier 1 {who.split(' ')[0]} share the top expected value: the scores cannot "
+                "order them, so they are listed by account key)"
+            )
+    if dialects:
+        print("\nSource dialects (see icp.data_coverage, docs/connectors/)")
+        for name, detail in dialects:
+            print(f"  {name}: {detail}")
     if skipped:
         print("\nNot computed from this data (see icp.data_coverage)")
         for name, detail in skipped:

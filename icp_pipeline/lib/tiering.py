@@ -47,9 +47,16 @@ def _ranking_pool(is_customer: np.ndarray, policy: TierPolicy) -> np.ndarray:
 
 
 def value_order(scored: pd.DataFrame) -> np.ndarray:
-    """Row positions by expected value (highest first, missing last), ties by account_key (stable)."""
-    keys = scored[["expected_value", "account_key"]].reset_index(drop=True)
-    return keys.sort_values(["expected_value", "account_key"], ascending=[False, True]).index.to_numpy()
+    """Row positions by expected value (highest first, missing last), ties by icp_score (highest
+    first: a coarse baseline's ties are ordered by the learnt candidate, see lib/model/scoring.py),
+    then by account_key (stable)."""
+    by = (
+        ["expected_value", "icp_score", "account_key"]
+        if "icp_score" in scored
+        else ["expected_value", "account_key"]
+    )
+    keys = scored[by].reset_index(drop=True)
+    return keys.sort_values(by, ascending=[False] * (len(by) - 1) + [True]).index.to_numpy()
 
 
 def _ranked_pool(scored: pd.DataFrame, in_pool: np.ndarray, order: np.ndarray | None) -> np.ndarray:
@@ -106,10 +113,24 @@ def tier_labels(
     tier[ranked[:n1]] = "Tier 1"
     tier[ranked[n1:n2]] = "Tier 2"
     others = ~in_pool
-    with np.errstate(invalid="ignore"):
-        tier[others & (ev >= cut1)] = "Tier 1"
-        tier[others & (ev < cut1) & (ev >= cut2)] = "Tier 2"
+    reach1, reach2 = _reaches(scored, ev, ranked, n1), _reaches(scored, ev, ranked, n2)
+    tier[others & reach1] = "Tier 1"
+    tier[others & ~reach1 & reach2] = "Tier 2"
     return tier, (float(cut1), float(cut2))
+
+
+def _reaches(scored: pd.DataFrame, ev: np.ndarray, ranked: np.ndarray, n: int) -> np.ndarray:
+    """Rows at or above the n-th ranked account in ranking order: higher expected value, or equal
+    expected value and at least its icp_score (the tiebreak of a coarse score's levels)."""
+    if n <= 0:
+        return np.zeros(len(ev), bool)
+    last = ranked[n - 1]
+    with np.errstate(invalid="ignore"):
+        above = ev > ev[last]
+        if "icp_score" not in scored:
+            return above | (ev == ev[last])
+        score = np.nan_to_num(scored["icp_score"].to_numpy(dtype=float, na_value=np.nan), nan=-1.0)
+        return above | ((ev == ev[last]) & (score >= score[last]))
 
 
 def assign_tiers(

@@ -276,6 +276,47 @@ counted as (
     where status is not null
         and status not in ('active', 'ended', 'churned')
 
+
+    union all
+
+    select
+        'erp/invoices',
+        'missing_status_read_as_paid',
+        'repaired',
+        null,
+        'int_invoices_converted',
+        count(*),
+        'invoice without status is read as paid (counts in revenue)'
+    from {{ ref('stg_erp__invoices') }}
+    where status is null
+
+    {%- for table, model, where in [
+        ('erp/invoices', 'stg_erp__invoices', 'true'),
+        ('erp/contracts', 'stg_erp__contracts', 'true'),
+        ('crm/opportunities', 'stg_crm__opportunities', 'amount is not null'),
+    ] %}
+
+    union all
+
+    select
+        '{{ table }}',
+        'missing_currency_read_as_reporting',
+        'repaired',
+        null,
+        '{{ model }}',
+        count(*),
+        'amount without currency is read as the reporting currency ' || {{ reporting_currency() }}
+    from {{ source(table.split('/')[0], table.split('/')[1]) }}
+    where nullif(trim(currency), '') is null
+        and {{ where }}
+    {%- endfor %}
+
+    ---------- connector tables (docs/connectors/): deleted, merged and re-pointed records
+    union all
+
+    select source_table, reason, outcome, listed_in, model, row_count, detail
+    from {{ ref('int_connector_dropped_records') }}
+
 ),
 
 final as (

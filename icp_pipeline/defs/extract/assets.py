@@ -1,7 +1,13 @@
 """Extract assets: one per landing-contract table, loading files into DuckDB schema `raw`."""
 
+import dataclasses
+
 import dagster as dg
 
+from icp_pipeline.lib.landing.connectors.airbyte import connector_mapping
+from icp_pipeline.lib.landing.connectors.detect import detect, record_detection
+from icp_pipeline.lib.landing.connectors.source_duckdb import connector_dir
+from icp_pipeline.lib.landing.connectors.tables import CONNECTOR_TABLES
 from icp_pipeline.lib.landing.contract import TABLES, Table
 from icp_pipeline.lib.landing.loader import load_table
 from icp_pipeline.lib.landing.quarantine import record_load
@@ -50,10 +56,26 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
         config = icp_config_for(paths)
         mapping = config.mappings.get(table.full_name)
         stages = (list(config.stages.won), list(config.stages.lost))
+        # Connector tables (docs/connectors/) are read when their dialect is set or detected; a
+        # contract table a connector stands in for is then loaded as absent (empty).
+        connectors = connector_dir(paths.landing)  # the landing folder, or ICP_SOURCE_DUCKDB's export
+        dialects = detect(paths.landing, config.source.model_dump(), connectors)
+        is_connector = table in CONNECTOR_TABLES
+        landing, to_load = (connectors if is_connector else paths.landing), table
+        if is_connector and dialects.is_active(table):  # Airbyte: API names (StageName) onto snake case
+            api_names = dialects.crm == "airbyte_salesforce" and table.source.startswith("salesforce")
+            mapping = connector_mapping(connectors, table, api_names)
+        if (is_connector and not dialects.is_active(table)) or dialects.replaces(table):
+            landing = paths.landing / "_absent_"
+            to_load = dataclasses.replace(table, required=False)
         with warehouse.connect() as con:
-            report = load_table(con, paths.landing, table, mapping, stages=stages)
+            report = load_table(con, landing, to_load, mapping, stages=stages)
             record_load(con, report)
-        if not report.present:
+            if table.full_name == "crm/accounts":  # runs in every refresh
+                record_detection(con, dialects)
+        if dialects.dialects and table.full_name == "crm/accounts":
+            context.log.info(f"Source dialect: {dialects.describe()}")
+        if not report.present and not is_connector:
             context.log.warning(f"{table.full_name}: no file in {paths.landing}; loaded an empty table")
         if report.quarantined:
             context.log.warning(
@@ -79,4 +101,4 @@ def build_extract_asset(table: Table) -> dg.AssetsDefinition:
     return _extract
 
 
-extract_assets = [build_extract_asset(t) for t in TABLES]
+extract_assets = [build_extract_asset(t) for t in TABLES + CONNECTOR_TABLES]

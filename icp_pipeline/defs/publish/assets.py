@@ -95,6 +95,8 @@ def _table_metadata(name: str, frame: pd.DataFrame) -> dict[str, dg.MetadataValu
         last = frame.iloc[-1]
         metadata["tier_churn"] = dg.MetadataValue.float(float(last["tier_churn"]))
         metadata["thresholds_frozen"] = dg.MetadataValue.bool(bool(last["thresholds_frozen"]))
+        reason = last.get("rebaseline_reason")
+        metadata["rebaseline_reason"] = dg.MetadataValue.text(reason if isinstance(reason, str) else "frozen")
     if name == "target_accounts" and len(frame):
         counts = frame["tier"].fillna("(none)").value_counts().sort_index()
         metadata["tier_counts"] = dg.MetadataValue.json({str(k): int(v) for k, v in counts.items()})

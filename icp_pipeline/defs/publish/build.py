@@ -27,16 +27,27 @@ from icp_pipeline.lib.icp import (
     validate_filter,
 )
 from icp_pipeline.lib.icp.attributes import select_attributes
-from icp_pipeline.lib.icp.churn import tier_changes_and_churn
+from icp_pipeline.lib.icp.churn import ChangeContext, tier_changes_and_churn
+from icp_pipeline.lib.icp.expansion import rank_expansion
 from icp_pipeline.lib.icp.overrides import settle_tiers
+from icp_pipeline.lib.icp.rules import rule_scores, rules_icp_score
 from icp_pipeline.lib.icp_config import IcpConfig
+from icp_pipeline.lib.model_strength import read_model_strength
 from icp_pipeline.lib.publish_io import arrow_text, read_frame
 from icp_pipeline.lib.sql import quote_ident
-from icp_pipeline.lib.tiering import assign_tiers, tier_labels, tier_summary
+from icp_pipeline.lib.tier_baseline import (
+    Baseline,
+    TierOutcome,
+    baseline_from_history,
+    history_columns,
+    rules_tiers,
+    tier_refresh,
+)
+from icp_pipeline.lib.tiering import assign_tiers, tier_summary
 from icp_pipeline.lib.warehouse import table_exists
 
-# Scored accounts in the published order: icp_score high to low, ties by account_key, missing scores
-# last (as pandas sorts).
+# Scored accounts in the published order: icp_score high to low, ties by expected value (high to low)
+# and only then by account_key, missing scores last (as pandas sorts).
 TARGET_SOURCE_SQL = """
     select
         f.account_key, f.crm_account_id, f.account_name, f.domain, f.industry, f.country,
@@ -44,7 +55,8 @@ TARGET_SOURCE_SQL = """
         s.icp_score, s.expected_value, s.predicted_ltv, s.win_probability, s.top_reasons
     from model.account_scores as s
     inner join marts.account_features as f using (account_key)
-    order by (s.icp_score is null or isnan(s.icp_score)), s.icp_score desc, f.account_key asc nulls last
+    order by (s.icp_score is null or isnan(s.icp_score)), s.icp_score desc,
+        s.expected_value desc nulls last, f.account_key asc nulls last
 """
 # Columns of marts.account_features that publishing reads besides the attributes it profiles,
 # segments on and filters by (names the ICP functions look for; absent ones are skipped).
@@ -55,7 +67,9 @@ FEATURE_BASE_COLUMNS = [
 ]  # fmt: skip
 SEGMENT_ATTRIBUTES = 8  # build_segments' n_attributes
 PROFILE_ATTRIBUTES = (10, 12)  # build_profile's min_rows, max_rows
-CHANGE_SOURCE_COLUMNS = ["account_key", "tier", "icp_score", "disqualified_reason", "override_note"]
+CHANGE_SOURCE_COLUMNS = [
+    "account_key", "tier", "icp_score", "disqualified_reason", "override_note", "expected_value",
+]  # fmt: skip
 
 
 def _previous(
@@ -109,27 +123,64 @@ def _technographic_columns_with_data(con: duckdb.DuckDBPyConnection) -> int:
     )
 
 
-def frozen_cutoffs(
+def last_refresh(history: pd.DataFrame | None) -> pd.Series | None:
+    """The latest row of `icp.refresh_history` (None when there is none)."""
+    if history is None or history.empty:
+        return None
+    return history.sort_values("refreshed_at").iloc[-1]
+
+
+def tier_plan(
     history: pd.DataFrame | None, config: IcpConfig, rebaseline: bool
-) -> tuple[float, float] | None:
-    """The last refresh's cut-offs when the policy is unchanged and no re-baseline was asked for."""
-    if rebaseline or history is None or history.empty or config.tiers.policy == "threshold":
-        return None
-    last = history.sort_values("refreshed_at").iloc[-1]
-    if last["tier_policy"] != config.tiers.model_dump_json():
-        return None
-    return float(last["tier1_cutoff"]), float(last["tier2_cutoff"])
+) -> tuple[Baseline | None, str | None]:
+    """(the frozen baseline to keep, or None with the reason to rebaseline); see `tier_baseline`."""
+    if rebaseline:
+        return None, "a rebaseline was requested (publish config rebaseline: true)"
+    return baseline_from_history(last_refresh(history), config.tiers.model_dump_json())
+
+
+def change_context(last: pd.Series | None, outcome: TierOutcome) -> ChangeContext:
+    """How the previous refresh (its history row) and this one tiered, for `tier_changes` reasons."""
+
+    def num(row, name):
+        value = row.get(name) if row is not None else None
+        return None if value is None or pd.isna(value) else float(value)
+
+    previous_basis = last.get("tier_basis") if last is not None else None
+    if not isinstance(previous_basis, str):
+        previous_basis = None
+    if previous_basis == "icp_score":
+        previous_cuts = (num(last, "tier1_cutoff"), num(last, "tier2_cutoff"))
+    elif last is not None:
+        previous_cuts = (num(last, "tier1_cutoff_relative"), num(last, "tier2_cutoff_relative"))
+    else:
+        previous_cuts = None
+    return ChangeContext(
+        previous_basis=previous_basis if previous_basis is not None else outcome.basis,
+        basis=outcome.basis,
+        previous_cutoffs=previous_cuts,
+        cutoffs=outcome.relative_cutoffs if outcome.basis == "expected value" else outcome.cutoffs,
+        previous_scale=num(last, "value_scale"),
+        scale=outcome.value_scale,
+        frozen=outcome.frozen,
+        rebaseline_reason=outcome.rebaseline_reason,
+    )
 
 
 def build_targets(
     con: duckdb.DuckDBPyConnection,
     features: pd.DataFrame,
     config: IcpConfig,
-    cutoffs: tuple[float, float] | None,
+    plan: tuple[Baseline | None, str | None] = (None, None),
     columns: list[str] | None = None,
     scored: pd.DataFrame | None = None,
+    rule_score: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Scored accounts → tiers → disqualifiers and overrides; returns (targets, warnings).
+
+    `plan`: `tier_plan`'s frozen baseline or the reason to rebaseline. `rule_score`: per row of
+    `features`, the team's rule score when the model is too weak to rank (tiers then follow the
+    rules, `tier_baseline.rules_tiers`). `targets.attrs["tiering"]` is the `TierOutcome`.
 
     `features`: the mart's rows ordered by account_key (unique, as the mart's tests ensure), only
     some of its columns when `columns` lists them all (filters resolve against every column).
@@ -151,17 +202,37 @@ def build_targets(
     free = ~((tier == "Disqualified") | pd.notna(notes))
     # The free accounts by expected value (high to low, missing last), ties by account_key: their
     # ranking for the quotas.
+    # icp_score orders accounts of equal expected value (a coarse baseline's levels: see
+    # docs/model-card.md, "Ties"), so quotas cut the list where the published order does.
     ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
-    by_value = np.lexsort((feature_row, -ev, np.isnan(ev)))
+    score = np.nan_to_num(scored["icp_score"].to_numpy(dtype=float, na_value=np.nan), nan=-1.0)
+    by_value = np.lexsort((feature_row, -score, -ev, np.isnan(ev)))
     order = (np.cumsum(free) - 1)[by_value[free[by_value]]]
     ranked = scored[["is_customer", "expected_value", "icp_score"]].iloc[np.flatnonzero(free)]
-    labels, cutoffs_used = tier_labels(ranked, config.tiers, cutoffs, order=order)
+    if rule_score is not None:
+        labels, outcome = rules_tiers(ranked, config.tiers, rule_score[feature_row][free], order=order)
+    else:
+        labels, outcome = tier_refresh(ranked, config.tiers, plan[0], plan[1], order=order)
     tier[free] = labels
     scored["tier"] = tier
     scored["disqualified_reason"] = reason
     scored["override_note"] = notes
-    scored.attrs["cutoffs"] = cutoffs_used
+    if rule_score is not None:  # icp_score is the score of the order the tiers follow: the rules'
+        scored = _in_rules_order(scored, rule_score[feature_row], feature_row)
+    scored.attrs["tiering"] = outcome
     return scored, warnings
+
+
+def _in_rules_order(scored: pd.DataFrame, rules: np.ndarray, feature_row: np.ndarray) -> pd.DataFrame:
+    """`scored` with icp_score = `rules_icp_score` (rules, then the model's score) and its rows in
+    the published order of that score (high first, ties by expected value, then account_key)."""
+    scored["icp_score"] = rules_icp_score(rules, scored["icp_score"].to_numpy(dtype=float, na_value=np.nan))
+    ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
+    score = scored["icp_score"].to_numpy(dtype=float)
+    published = np.lexsort(
+        (feature_row, np.isnan(ev), -np.nan_to_num(ev), -np.nan_to_num(score), np.isnan(score))
+    )
+    return scored.iloc[published].reset_index(drop=True)
 
 
 def _positions(keys: pd.Series, index: pd.Series) -> np.ndarray:
@@ -195,9 +266,11 @@ def _segments_of(
 def _expansion(
     targets: pd.DataFrame, features: pd.DataFrame, value_col: str, feature_row: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Customers by headroom; `feature_row`: each target's row in `features` (saves joining by key)."""
+    """Customers by what they are likely to add (`icp.expansion.rank_expansion`); `feature_row`: each
+    target's row in `features` (saves joining by key)."""
     columns = list(PUBLISHED_TABLES["expansion_accounts"].columns)
-    kept = [c for c in targets.columns if c in columns and c not in ("realised_value", "headroom")]
+    derived = ("realised_value", "headroom", "expansion_basis", "expansion_rank")
+    kept = [c for c in targets.columns if (c in columns or c == "expected_value") and c not in derived]
     is_customer = targets["is_customer"].astype(bool).to_numpy()
     if feature_row is None:
         customers = targets.loc[is_customer, kept].merge(
@@ -207,10 +280,7 @@ def _expansion(
     else:  # the same rows as the merge: every target has its (one) feature row
         customers = targets.loc[is_customer, kept].reset_index(drop=True)
         customers["realised_value"] = features[value_col].iloc[feature_row[is_customer]].array
-    customers["headroom"] = customers["predicted_ltv"] - customers["realised_value"].fillna(0.0)
-    customers = customers.sort_values(["headroom", "account_key"], ascending=[False, True])
-    customers["expansion_rank"] = np.arange(1, len(customers) + 1)
-    return customers[columns]
+    return rank_expansion(customers)[columns]
 
 
 def _tier_validation(con: duckdb.DuckDBPyConnection, config: IcpConfig) -> pd.DataFrame:
@@ -279,7 +349,6 @@ def _history_row(
     metrics: pd.DataFrame,
     changes: pd.DataFrame,
     churn: float,
-    frozen: bool,
 ) -> dict:
     tables = con.execute(
         "select table_name, estimated_size from duckdb_tables() where schema_name = 'raw' order by table_name"
@@ -292,7 +361,10 @@ def _history_row(
         ]
         return float(hit["value"].iloc[0]) if len(hit) else np.nan
 
-    cut1, cut2 = targets.attrs["cutoffs"]
+    outcome: TierOutcome = targets.attrs["tiering"]
+    tiering = history_columns(outcome)
+    if tiering["baseline_refresh_id"] is None and outcome.basis == "expected value":
+        tiering["baseline_refresh_id"] = refresh_id  # this refresh set the cut-offs
     return {
         "refresh_id": refresh_id,
         "refreshed_at": refreshed_at,
@@ -300,9 +372,7 @@ def _history_row(
         "accounts": len(targets),
         "customers": int(targets["is_customer"].sum()),
         "tier_policy": config.tiers.model_dump_json(),
-        "tier1_cutoff": cut1,
-        "tier2_cutoff": cut2,
-        "thresholds_frozen": frozen,
+        **tiering,
         "tier_counts": json.dumps(
             {str(k): int(v) for k, v in prospect_tiers.value_counts().sort_index().items()}
         ),
@@ -311,6 +381,30 @@ def _history_row(
         "tier_churn": churn,
         "accounts_changed_tier": int(changes["changed"].sum()) if len(changes) else 0,
     }
+
+
+def _rules_if_model_is_none(
+    con: duckdb.DuckDBPyConnection,
+    features: pd.DataFrame,
+    config: IcpConfig,
+    hypotheses: pd.DataFrame,
+    columns: list[str],
+) -> tuple[np.ndarray | None, list[str]]:
+    """The icp.yaml rule score per feature row when the model card says strength `none` (else
+    None), and what to tell the user; see `icp_pipeline.lib.icp.rules`."""
+    strength = read_model_strength(con, schemas=("model",))
+    if strength is None or strength.strength != "none":
+        return None, []
+    score, used = rule_scores(features, config.hypotheses, hypotheses, columns=columns)
+    if not used:
+        return None, [
+            "The model's strength is none, but icp.yaml has no hypothesis that is testable on this data "
+            "and not contradicted, so the tiers still follow the scores."
+        ]
+    return score, [
+        f"The model's strength is none: tiers follow the icp.yaml rules ({', '.join(used)}), "
+        "accounts matching more of them first, then by the model's score; icp_score ranks in that order."
+    ]
 
 
 def build_published_frames(
@@ -337,7 +431,7 @@ def build_published_frames(
     )
     metrics = con.execute("select metric, model, split, value from model.model_metrics").df()
     history = _previous(con, "refresh_history")
-    cutoffs = frozen_cutoffs(history, config, rebaseline)
+    plan = tier_plan(history, config, rebaseline)
     # DuckDB reads the target list (outside the GIL) while pandas works on the features.
     with ThreadPoolExecutor(max_workers=1) as pool, con.cursor() as reader:
         scored = pool.submit(read_frame, reader, TARGET_SOURCE_SQL)
@@ -348,25 +442,28 @@ def build_published_frames(
             features, importance, value_col, min_rows=PROFILE_ATTRIBUTES[0], max_rows=PROFILE_ATTRIBUTES[1]
         )
         hypotheses = test_hypotheses(features, config.hypotheses, value_col, columns=columns)
+        rules, rule_warnings = _rules_if_model_is_none(con, features, config, hypotheses, columns)
         targets, warnings = build_targets(
-            con, features, config, cutoffs, columns=columns, scored=scored.result()
+            con, features, config, plan, columns=columns, scored=scored.result(), rule_score=rules
         )
+        warnings = [*rule_warnings, *warnings]
 
     feature_row = targets["_feature_row"].to_numpy()
     targets["segment"] = _segments_of(targets, features, assignment, feature_row)
-    cutoffs_used = targets.attrs.get("cutoffs")
+    outcome = targets.attrs.get("tiering")
     targets = targets[list(PUBLISHED_TABLES["target_accounts"].columns)]  # already in published order
-    targets.attrs["cutoffs"] = cutoffs_used
+    targets.attrs["tiering"] = outcome
 
     previous = _previous(con, "target_accounts", CHANGE_SOURCE_COLUMNS)
     changes, churn = tier_changes_and_churn(
-        previous if previous is not None else targets.iloc[0:0], targets[CHANGE_SOURCE_COLUMNS]
+        previous if previous is not None else targets.iloc[0:0],
+        targets[CHANGE_SOURCE_COLUMNS],
+        change_context(last_refresh(history), outcome),
     )
     churn = churn if previous is not None else 0.0
     del previous
-    history_row = _history_row(
-        con, refresh_id, refreshed_at, config, targets, metrics, changes, churn, cutoffs is not None
-    )
+    history_row = _history_row(con, refresh_id, refreshed_at, config, targets, metrics, changes, churn)
+    targets.attrs.pop("tiering", None)  # not a table property: kept out of the published frame
     new_history = pd.DataFrame([history_row])
     history = (
         new_history

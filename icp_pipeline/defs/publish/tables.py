@@ -33,14 +33,19 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
         {
             "account_key": "Stable key of the resolved account: the normalised web domain where known, "
             "else `crm:<account_id>` or `erp:<erp_customer_id>`.",
-            "crm_account_id": "CRM account id; null for a prospect known only from enrichment.",
+            "crm_account_id": "CRM account id; null for a prospect known only from enrichment. A Salesforce "
+            "id is given in its 15-character form (an 18-character case-safe id whose last 3 characters are "
+            "its checksum is keyed by its first 15; dbt macro `crm_account_id`).",
             "account_name": "Company name (CRM, else ERP, else enrichment).",
             "domain": "Normalised web domain (lower case, no scheme, no www., no path).",
             "industry": "Canonical industry.",
             "country": "ISO-3166 alpha-2 country.",
             "employee_count": "Employees (enrichment preferred over CRM).",
             "is_customer": "True when the account has paid revenue or a won opportunity.",
-            "icp_score": "0–100, higher = better fit: percentile rank of expected_value among all accounts.",
+            "icp_score": "0–100, higher = better fit: percentile rank of expected_value among all accounts; "
+            "accounts of equal expected value (a coarse baseline's levels) ordered by the best learnt "
+            "candidate's expected value. When the model's strength is `none` and tiers follow the icp.yaml "
+            "rules (refresh_history.tier_basis), the percentile rank of the rule score, ties by the model's score.",
             "expected_value": "win_probability × predicted_ltv, in reporting currency; predicted_ltv alone when "
             "the win model was not learnt (icp.model_card.win_model_status).",
             "predicted_ltv": "Predicted value to the seller if the account buys (the configured value label).",
@@ -170,20 +175,25 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "lift": "The lift of the hypothesis' metric.",
             "lift_ci_low": "Lower end of the bootstrap 95 % interval of lift.",
             "lift_ci_high": "Upper end of the bootstrap 95 % interval of lift.",
-            "verdict": "supported, contradicted or inconclusive.",
+            "verdict": "supported, contradicted, inconclusive, or `not testable on this data` (the filter "
+            "names an attribute the data do not have and resembling none they have).",
             "explanation": "The verdict in words a sales leader reads.",
         },
     ),
     "expansion_accounts": PublishedTable(
-        "Existing customers ranked by headroom: predicted value minus value realised so far.",
+        "Existing customers ranked by what they are likely to add: headroom first, then the customers "
+        "already at or above their prediction (best first), loss-making customers last.",
         {
             "account_key": "Resolved account key.",
-            "crm_account_id": "CRM account id.",
+            "crm_account_id": "CRM account id (a Salesforce id in its 15-character form).",
             "account_name": "Company name.",
             "realised_value": "The configured value label realised so far.",
             "predicted_ltv": "What the model expects an account like this to be worth.",
-            "headroom": "predicted_ltv − realised_value (can be negative).",
-            "expansion_rank": "1 = most headroom.",
+            "headroom": "What the account is likely to add: predicted_ltv − realised_value, a negative "
+            "realised value counted as 0, floored at 0 (a loss never raises it).",
+            "expansion_basis": "The account's group: `headroom`, `no headroom: realised value at or above "
+            "the prediction` (ranked by realised value) or `loss-making: realised value below zero` (last).",
+            "expansion_rank": "1 = first: most headroom; ties by expected value, then account key.",
             "icp_score": "ICP score.",
             "top_reasons": "Reasons from the account's SHAP values.",
         },
@@ -227,7 +237,9 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "previous_score": "ICP score in the previous refresh.",
             "new_score": "ICP score in this refresh.",
             "changed": "Whether the tier changed.",
-            "change_reason": "Why, in words (null when unchanged).",
+            "change_reason": "Why, in words (null when unchanged): an override, a disqualifier, the account's "
+            "relative value crossing a frozen cut-off (both values and the cut-off quoted), a rebaseline and "
+            "its reason, or a change of tier basis (model or icp.yaml rules).",
         },
     ),
     "refresh_history": PublishedTable(
@@ -239,9 +251,24 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "accounts": "Accounts scored.",
             "customers": "Customers among them.",
             "tier_policy": "The tier policy used.",
-            "tier1_cutoff": "Minimum expected value (or score) of Tier 1.",
-            "tier2_cutoff": "Minimum expected value (or score) of Tier 2.",
-            "thresholds_frozen": "Whether the cut-offs were carried over from the previous refresh.",
+            "tier_basis": "What ranked the accounts into tiers: `expected value` (quantile and capacity "
+            "policies), `icp_score` (threshold policy) or `icp.yaml rules` (the model's strength is `none`).",
+            "tier1_cutoff": "Minimum expected value (or icp_score) of Tier 1 in this refresh; null under rules.",
+            "tier2_cutoff": "Minimum expected value (or icp_score) of Tier 2 in this refresh; null under rules.",
+            "tier1_cutoff_relative": "The Tier 1 cut-off in relative value (expected value / value_scale): "
+            "the unit frozen between refreshes, which does not drift with the data's scale.",
+            "tier2_cutoff_relative": "The Tier 2 cut-off in relative value.",
+            "value_scale": "Median positive expected value of the ranked accounts (prospects, or all when "
+            "there are none or include_customers is set) in this refresh.",
+            "reference_quantiles": "JSON: the 101 percentiles of the ranked accounts' relative values at "
+            "the baseline refresh, against which distribution shift is measured.",
+            "thresholds_frozen": "Whether the relative cut-offs were carried over from the previous refresh.",
+            "rebaseline_reason": "Why the cut-offs were recomputed this refresh (null when frozen): first "
+            "refresh, requested, policy changed, distribution shifted (KS above rebaseline_max_ks) or the "
+            "frozen cut-offs would break the policy's share_tolerance.",
+            "distribution_shift_ks": "Kolmogorov–Smirnov distance between this refresh's relative values and "
+            "the baseline's reference (null without a baseline).",
+            "baseline_refresh_id": "The refresh whose cut-offs are in force.",
             "tier_counts": "Prospects per tier (JSON).",
             "cv_spearman": "Cross-validated Spearman correlation of predicted vs realised value.",
             "win_auc": "Cross-validated AUC of the win model.",
@@ -254,7 +281,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
         "(present or not, rows loaded and quarantined) and one per capability (value model, win model, "
         "enrichment, behaviour, validation, prospects to tier, …) with the reason when it was skipped.",
         {
-            "area": "`landing_table` or `capability`.",
+            "area": "`landing_table`, `capability`, or `source_dialect` (a connector dialect this refresh read, "
+            "how it was chosen and which account attributes were point-in-time; docs/connectors/).",
             "name": "The landing table (`crm/accounts`, …) or the capability (`value_model`, `win_model`, "
             "`value_from_erp_revenue`, `contract_value_and_churn`, `domain_matching`, "
             "`firmographic_enrichment`, `technographics`, `business_events`, `point_in_time_behaviour`, "

@@ -8,7 +8,9 @@ For each hypothesis, accounts matching its filter ("inside") are compared with a
 `lift` is the hypothesis's `metric` (value by default). Its 95 % CI is a percentile bootstrap
 (`n_boot` resamples of each side, fixed seed). Verdict: `supported` when the CI lies entirely on
 the expected side of 1, `contradicted` when entirely on the other side, else `inconclusive` (also
-when fewer than `min_customers` customers, or closed accounts for win rate, are inside or outside).
+when fewer than `min_customers` customers, or closed accounts for win rate, are inside or outside),
+and `not testable on this data` when the filter names an attribute the data do not have and that
+resembles none they have (`untestable`; a near-miss is a typo, refused by `filter_check`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ RESULT_COLUMNS = [
     "verdict",
     "explanation",
 ]
+
+
+NOT_TESTABLE = "not testable on this data"
+
+
+def untestable(exc: FilterError) -> bool:
+    """Whether a filter error means the data lack the attribute (an unknown name resembling no
+    column), rather than a typo (suggestions), an ambiguous name or a syntax error."""
+    return exc.attribute is not None and not exc.suggestions and exc.position is None
 
 
 def _bool(features: pd.DataFrame, col: str) -> np.ndarray:
@@ -217,9 +228,16 @@ def _test_one(
     except FilterError as exc:
         nan_cols = [c for c in RESULT_COLUMNS if c not in row]
         row.update(dict.fromkeys(nan_cols, np.nan))
-        row.update(
-            verdict="inconclusive", explanation=f"Could not test '{hyp.statement}': {exc}. Inconclusive."
-        )
+        if untestable(exc):
+            row.update(
+                verdict=NOT_TESTABLE,
+                explanation=f"Not testable on this data: '{hyp.statement}' names an attribute the data "
+                f"do not have ({exc}).",
+            )
+        else:
+            row.update(
+                verdict="inconclusive", explanation=f"Could not test '{hyp.statement}': {exc}. Inconclusive."
+            )
         return row
     outside = ~inside
     v_in, v_out = value[has_value & inside], value[has_value & outside]

@@ -4,7 +4,8 @@ Order: disqualifier filters first (first matching disqualifier wins: tier `Disqu
 `disqualified_reason` = its reason), then overrides (manual decisions have the last word):
 - include: tier = the override's tier (default Tier 1), `disqualified_reason` cleared;
 - exclude: tier `Disqualified`, `disqualified_reason` = "excluded by <owner>: <reason>".
-Overrides match `crm_account_id` (`account_id`) or the normalised domain (`domain`, also tried
+Overrides match `crm_account_id` (`account_id`, keyed as the warehouse keys it: a Salesforce
+18-character case-safe id by its 15-character form, `lib/crm_ids.py`) or the normalised domain (`domain`, also tried
 against `account_key`). `override_note` records the decision; an override that matches no account,
 or an account matched by several overrides (the last wins), is reported in the returned warnings.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from icp_pipeline.lib.crm_ids import crm_account_key
 
 from .definition import Disqualifier, Override
 from .domains import normalize_domain, normalize_domains
@@ -39,7 +42,10 @@ def _override_mask(targets: pd.DataFrame, override: Override, lookups: _Lookups)
     if override.match.account_id is not None:
         if "crm_account_id" not in targets.columns:
             return np.zeros(len(targets), bool)
-        return lookups.ids().eq(override.match.account_id.strip()).fillna(False).to_numpy(bool)
+        wanted = crm_account_key(override.match.account_id)  # the 18-character form keys as the mart's 15
+        if wanted is None:
+            return np.zeros(len(targets), bool)
+        return lookups.ids().eq(wanted).fillna(False).to_numpy(bool)
     wanted = normalize_domain(override.match.domain)
     return lookups.domain_matches(wanted) if wanted else np.zeros(len(targets), bool)
 

@@ -14,7 +14,8 @@ Documented choices:
   among closed accounts (the win rate of closed deals when every such account is on one side, e.g.
   every account has won a deal), else the customer share of all accounts (reported in
   `ModelResult.notes` and `model_status`).
-- expected_value = win_probability x predicted_ltv; icp_score = percentile rank of expected value x 100.
+- expected_value = win_probability x predicted_ltv; icp_score = percentile rank of expected value x 100
+  (ties of a baseline's levels by the best learnt candidate's expected value).
 - importance = mean |SHAP| (log space) over training customers x their median predicted value.
 - reasons: top 3 |contributions| to log expected value (value SHAP + win SHAP x (1 - p)).
 - excluded attributes (behavioural, leaks, constant, all-missing, high-cardinality) are listed in

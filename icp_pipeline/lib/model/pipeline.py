@@ -17,7 +17,7 @@ from .grouped_importance import with_groups
 from .groups import attribute_groups
 from .leakage import detect_leakage
 from .plots import calibration_chart, importance_chart, lift_gain_chart
-from .scoring import SCORE_COLUMNS, score_accounts, score_and_explain, score_with_baseline
+from .scoring import SCORE_COLUMNS, expected_values, score_accounts, score_and_explain, score_with_baseline
 from .settings import ModelSettings
 from .training import (
     ValueModel,
@@ -156,7 +156,7 @@ def run_models(
 
     train = value.notna()
     args = (kinds, train.to_numpy(), settings.n_reasons, settings.shap_block_rows)
-    value_shap_train = None
+    value_shap_train = tiebreak = None
     if chosen == "lightgbm":
         value_log, win_probability, top_reasons, value_shap_train = score_and_explain(
             X, value_model, scoring_win, *args
@@ -167,10 +167,22 @@ def run_models(
     else:
         scorer = BaselineScorer(chosen, X_all, value, settings)  # baselines see every attribute
         value_log, win_probability, top_reasons = score_with_baseline(X_all, scorer, scoring_win, *args)
+        # a baseline has few levels (rules: a count of attributes): accounts of one level are ordered
+        # by the best learnt candidate's expected value, not by name (docs/model-card.md, "Ties")
+        learnt_log = (
+            plain_model(X_all.loc[train], value_target(value[train]), settings).booster.predict(X_all)
+            if card.get("best_learnt") == "plain_lightgbm"
+            else value_model.booster.predict(X)
+        )
+        tiebreak = expected_values(learnt_log, win_probability, win["expected_value_uses_win"])[2]
     if value_shap_train is None:  # importance always explains the LightGBM model of the groups
         value_shap_train = shap_matrix(value_model.booster, X.loc[train])
     scores = score_accounts(
-        features["account_key"], value_log, win_probability, scale_by_win=win["expected_value_uses_win"]
+        features["account_key"],
+        value_log,
+        win_probability,
+        scale_by_win=win["expected_value_uses_win"],
+        tiebreak=tiebreak,
     )
     scores["top_reasons"] = top_reasons
     scores = scores[SCORE_COLUMNS + ["top_reasons"]].reset_index(drop=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from icp_pipeline.lib.percentile import percentile_score
+
 from .candidates import BaselineScorer
 from .explain import shap_and_raw_score
 from .reasons import reason_codes, score_contributions
@@ -13,34 +15,43 @@ from .training import ValueModel, WinModel
 SCORE_COLUMNS = ["account_key", "predicted_ltv", "win_probability", "expected_value", "icp_score"]
 
 
-def icp_score(expected_value: np.ndarray | pd.Series) -> np.ndarray:
-    """Percentile rank of expected value scaled to 0-100 (average rank for ties), 1 decimal."""
-    ev = pd.Series(np.asarray(expected_value, dtype=float))
-    n = len(ev)
-    if n == 0:
-        return np.array([], dtype=float)
-    if n == 1:
-        return np.array([100.0])
-    ranks = ev.rank(method="average").to_numpy()
-    return np.round((ranks - 1.0) / (n - 1.0) * 100.0, 1)
+def icp_score(expected_value: np.ndarray | pd.Series, tiebreak: np.ndarray | None = None) -> np.ndarray:
+    """Percentile rank of expected value scaled to 0-100 (average rank for ties), rounded to as many
+    decimals as keep neighbouring ranks apart (one rank = 100 / (n - 1) points; at least 1 decimal),
+    so the top of a large list is not a block of 100.0. `tiebreak` (one value per account, higher is
+    better) orders accounts of equal expected value: when a coarse baseline scores the list, the best
+    learnt candidate's expected value (docs/model-card.md, "Ties"); see `lib/percentile.py`."""
+    return percentile_score(expected_value, tiebreak)
+
+
+def expected_values(
+    value_log: np.ndarray, win_probability: np.ndarray, scale_by_win: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(predicted_ltv, win_probability, expected_value); see `score_accounts`."""
+    predicted = np.maximum(np.expm1(np.asarray(value_log, dtype=float)), 0.0)
+    win = np.clip(np.asarray(win_probability, dtype=float), 0.0, 1.0)
+    return predicted, win, win * predicted if scale_by_win else predicted.copy()
 
 
 def score_accounts(
-    account_key: pd.Series, value_log: np.ndarray, win_probability: np.ndarray, scale_by_win: bool = True
+    account_key: pd.Series,
+    value_log: np.ndarray,
+    win_probability: np.ndarray,
+    scale_by_win: bool = True,
+    tiebreak: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """expected_value = win_probability x predicted_ltv, with predicted_ltv = expm1 of the value
     model's log-space prediction `value_log` (clipped at 0), as ValueModel.predict does. Without
-    `scale_by_win` (the win model was not learnt) expected_value = predicted_ltv."""
-    predicted = np.maximum(np.expm1(np.asarray(value_log, dtype=float)), 0.0)
-    win = np.clip(np.asarray(win_probability, dtype=float), 0.0, 1.0)
-    ev = win * predicted if scale_by_win else predicted.copy()
+    `scale_by_win` (the win model was not learnt) expected_value = predicted_ltv. `tiebreak`: see
+    `icp_score` (only the order of accounts of equal expected value changes, no value)."""
+    predicted, win, ev = expected_values(value_log, win_probability, scale_by_win)
     return pd.DataFrame(
         {
             "account_key": account_key.to_numpy(),
             "predicted_ltv": predicted,
             "win_probability": win,
             "expected_value": ev,
-            "icp_score": icp_score(ev),
+            "icp_score": icp_score(ev, tiebreak),
         },
         index=account_key.index,
     )

@@ -4,12 +4,23 @@
     'annual_revenue', 'parent_account_id', 'created_at',
 ] -%}
 {%- set extra_columns = get_extra_columns(source('crm', 'accounts'), contract_columns) -%}
+{%- set seen = extra_columns | map(attribute='name') | map('lower') | list -%}
+{%- for connector in ['stg_fivetran_salesforce__accounts', 'stg_fivetran_hubspot__accounts'] -%}
+{%- for column in get_extra_columns(ref(connector), contract_columns) -%}
+    {%- if column.name | lower not in seen %}{% do extra_columns.append(column) %}{% do seen.append(column.name | lower) %}{% endif -%}
+{%- endfor -%}
+{%- endfor -%}
 
 with
 
 source as (
 
     select * from {{ source('crm', 'accounts') }}
+    {# a connector dialect's tables in this shape (docs/connectors/); empty unless landed #}
+    union all by name
+    select * from {{ ref('stg_fivetran_salesforce__accounts') }}
+    union all by name
+    select * from {{ ref('stg_fivetran_hubspot__accounts') }}
 
 ),
 

@@ -3,6 +3,11 @@ with
 source as (
 
     select * from {{ source('crm', 'contacts') }}
+    {# a connector dialect's tables in this shape (docs/connectors/); empty unless landed #}
+    union all by name
+    select * from {{ ref('stg_fivetran_salesforce__contacts') }}
+    union all by name
+    select * from {{ ref('stg_fivetran_hubspot__contacts') }}
 
 ),
 
@@ -19,7 +24,7 @@ renamed as (
         {{ clean_enum('seniority') }} as seniority,
 
         ---------- personal data stays here: only whether an email exists goes on
-        nullif(trim(email), '') is not null as has_email,
+        coalesce(has_email, nullif(trim(email), '') is not null) as has_email,
 
         ---------- timestamps
         created_at

@@ -3,6 +3,11 @@ with
 source as (
 
     select * from {{ source('crm', 'leads') }}
+    {# a connector dialect's tables in this shape (docs/connectors/); empty unless landed #}
+    union all by name
+    select * from {{ ref('stg_fivetran_salesforce__leads') }}
+    union all by name
+    select * from {{ ref('stg_fivetran_hubspot__leads') }}
 
 ),
 

@@ -1,0 +1,56 @@
+{#- Helpers of the connector dialects (models/staging/fivetran_*). -#}
+
+{#- The first of `candidates` that `relation` has (case-insensitive), quoted; else `null`. -#}
+{% macro column_or_null(relation, candidates) -%}
+    {%- if not execute -%}{{ return('null') }}{%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {%- for candidate in candidates -%}
+        {%- if candidate | lower in names -%}{{ return(adapter.quote(candidate | lower)) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return('null') }}
+{%- endmacro %}
+
+{#- A Salesforce custom field's name without its suffix: `tier_c` / `tier__c` -> `tier`. -#}
+{% macro custom_field_name(name) -%}
+    {%- set lowered = name | lower -%}
+    {%- if lowered.endswith('__c') -%}{{ return(lowered[:-3]) }}
+    {%- elif lowered.endswith('_c') -%}{{ return(lowered[:-2]) }}
+    {%- else -%}{{ return(lowered) }}{%- endif -%}
+{%- endmacro %}
+
+{#- The row is deleted at the source (Fivetran's soft delete or Salesforce's recycle bin). -#}
+{% macro is_soft_deleted(is_deleted='is_deleted') -%}
+    (coalesce({{ is_deleted }}, false) or coalesce(_fivetran_deleted, false))
+{%- endmacro %}
+
+{#-
+    Units per major unit of an ISO-4217 currency as Stripe counts amounts: 1 for Stripe's
+    zero-decimal currencies, 1000 for its three-decimal ones, else 100
+    (source: https://docs.stripe.com/currencies#zero-decimal).
+-#}
+{% macro stripe_minor_units(currency) -%}
+    case
+        when upper({{ currency }}) in (
+            'BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV',
+            'XAF', 'XOF', 'XPF'
+        ) then 1
+        when upper({{ currency }}) in ('BHD', 'JOD', 'KWD', 'OMR', 'TND') then 1000
+        else 100
+    end
+{%- endmacro %}
+
+{#- A value of a JSON text column (Stripe `metadata`), null when the text is not JSON. -#}
+{% macro json_text_value(column, keys) -%}
+    case when json_valid({{ column }}) then coalesce(
+        {%- for key in keys %}
+        nullif(trim(json_extract_string({{ column }}, '$.{{ key }}')), ''){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) end
+{%- endmacro %}
+
+{#- A HubSpot contact in an early lifecycle stage is a lead (HubSpot has no lead object). -#}
+{% macro hubspot_is_lead(stage) -%}
+    coalesce(lower(trim(cast({{ stage }} as varchar))) in (
+        'subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead'
+    ), false)
+{%- endmacro %}

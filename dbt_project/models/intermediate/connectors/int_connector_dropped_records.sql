@@ -1,0 +1,172 @@
+{#-
+    Rows of the connector tables (models/staging/fivetran_*) that staging drops, merges or re-points,
+    per table and reason, in marts.dropped_values' columns (it unions them in). Zero counts are
+    left out there.
+-#}
+
+{%- set sf_deletable = ['account', 'opportunity', 'contact', 'lead', 'task', 'event'] -%}
+{%- set sf_mergeable = ['account', 'contact', 'lead'] -%}
+{%- set sf_children = [('opportunity', 'account_id'), ('contact', 'account_id'), ('task', 'account_id'),
+    ('event', 'account_id'), ('lead', 'converted_account_id')] -%}
+
+with
+
+merges as (
+
+    select * from {{ ref('stg_fivetran_salesforce__account_merges') }}
+
+),
+
+hubspot_merges as (
+
+    select * from {{ ref('stg_fivetran_hubspot__company_merges') }}
+
+),
+
+counted as (
+
+    {%- for table in sf_deletable %}
+    select
+        'salesforce/{{ table }}' as source_table,
+        'deleted_at_source' as reason,
+        'dropped' as outcome,
+        count(*) as row_count,
+        'is_deleted or _fivetran_deleted: deleted in Salesforce; left out' as detail
+    from {{ source('salesforce', table) }}
+    where {{ is_soft_deleted() }}
+        {%- if table in sf_mergeable %} and nullif(trim(master_record_id), '') is null{% endif %}
+    union all
+    {%- endfor %}
+
+    {%- for table in sf_mergeable %}
+    select
+        'salesforce/{{ table }}',
+        'merged_into_survivor',
+        'merged',
+        count(*),
+        'master_record_id set: merged into another record in Salesforce; its records follow the survivor'
+    from {{ source('salesforce', table) }}
+    where nullif(trim(master_record_id), '') is not null
+    union all
+    {%- endfor %}
+
+    {%- for table, key in sf_children %}
+    select
+        'salesforce/{{ table }}',
+        'moved_to_merge_survivor',
+        'repaired',
+        count(*),
+        '{{ key }} is a merged-away account; re-pointed to the surviving account'
+    from {{ source('salesforce', table) }} as child
+    inner join merges on trim(child.{{ key }}) = merges.merged_id
+    where not {{ is_soft_deleted('child.is_deleted') }}
+    union all
+    {%- endfor %}
+
+    select
+        'hubspot/company',
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        'is_deleted or _fivetran_deleted: deleted in HubSpot; left out'
+    from {{ source('hubspot', 'company') }}
+    where {{ is_soft_deleted() }}
+        and trim(id) not in (select merged_id from hubspot_merges)
+
+    union all
+
+    select
+        'hubspot/company',
+        'merged_into_survivor',
+        'merged',
+        count(*),
+        'listed in another company''s property_hs_merged_object_ids: merged into it; its records follow the survivor'
+    from hubspot_merges
+
+    union all
+
+    {%- for table, key in [('deal_company', 'company_id'), ('engagement_company', 'company_id'), ('contact', 'property_associatedcompanyid')] %}
+    select
+        'hubspot/{{ table }}',
+        'moved_to_merge_survivor',
+        'repaired',
+        count(*),
+        '{{ key }} is a merged-away company; re-pointed to the surviving company'
+    from {{ source('hubspot', table) }} as child
+    inner join hubspot_merges on trim(child.{{ key }}) = hubspot_merges.merged_id
+    union all
+    {%- endfor %}
+
+    {%- for table in ['deal', 'contact'] %}
+    select
+        'hubspot/{{ table }}',
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        'is_deleted or _fivetran_deleted: deleted in HubSpot; left out'
+    from {{ source('hubspot', table) }}
+    where {{ is_soft_deleted() }}
+    union all
+    {%- endfor %}
+
+    select
+        'stripe/customer',
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        'is_deleted or _fivetran_deleted: deleted in Stripe; left out'
+    from {{ source('stripe', 'customer') }}
+    where {{ is_soft_deleted() }}
+
+    union all
+
+    select
+        'stripe/invoice',
+        'draft_invoice',
+        'dropped',
+        count(*),
+        'draft invoice: not issued; left out'
+    from {{ source('stripe', 'invoice') }}
+    where lower(trim(status)) = 'draft' and not coalesce(_fivetran_deleted, false)
+
+    {%- for table in ['invoice', 'credit_note', 'subscription', 'subscription_item'] %}
+    union all
+    select
+        'stripe/{{ table }}',
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        '_fivetran_deleted: deleted in Stripe; left out'
+    from {{ source('stripe', table) }}
+    where coalesce(_fivetran_deleted, false)
+    {%- endfor %}
+
+    union all
+
+    select
+        'stripe/subscription',
+        'never_started',
+        'dropped',
+        count(*),
+        'status incomplete or incomplete_expired: the first payment never succeeded; left out'
+    from {{ source('stripe', 'subscription') }}
+    where lower(trim(status)) in ('incomplete', 'incomplete_expired') and not coalesce(_fivetran_deleted, false)
+
+),
+
+final as (
+
+    select
+        source_table,
+        reason,
+        outcome,
+        row_count,
+        'stg_fivetran_*' as model,
+        cast(null as varchar) as listed_in,
+        detail
+
+    from counted
+
+)
+
+select * from final

@@ -1,0 +1,46 @@
+{#-
+    HubSpot contacts in the contract's crm/contacts shape: company = property_associatedcompanyid
+    (a merged-away company re-pointed to the survivor), title = property_jobtitle, department and
+    seniority from property_department / property_hs_role and property_seniority /
+    property_hs_seniority when present. Soft-deleted contacts are left out (counted); contacts in
+    an early lifecycle stage are leads (stg_fivetran_hubspot__leads).
+-#}
+
+{%- set contact = source('hubspot', 'contact') -%}
+{%- set department = column_or_null(contact, ['property_department', 'property_hs_role']) -%}
+{%- set seniority = column_or_null(contact, ['property_seniority', 'property_hs_seniority']) -%}
+{%- set stage = column_or_null(contact, ['property_lifecyclestage']) -%}
+
+with
+
+contacts as (
+
+    select * from {{ contact }}
+    where not {{ is_soft_deleted() }}
+        and not {{ hubspot_is_lead(stage) }}  {# leads: stg_fivetran_hubspot__leads #}
+
+),
+
+merges as (
+
+    select * from {{ ref('stg_fivetran_hubspot__company_merges') }}
+
+),
+
+final as (
+
+    select
+        trim(contacts.id) as contact_id,
+        coalesce(merges.survivor_id, trim(contacts.property_associatedcompanyid)) as account_id,
+        contacts.property_jobtitle as title,
+        cast({{ department }} as varchar) as department,
+        cast({{ seniority }} as varchar) as seniority,
+        nullif(trim(contacts.property_email), '') is not null as has_email,  -- personal data stays in raw
+        contacts.property_createdate as created_at
+
+    from contacts
+    left join merges on trim(contacts.property_associatedcompanyid) = merges.merged_id
+
+)
+
+select * from final

@@ -1,0 +1,76 @@
+{#-
+    HubSpot deals with their company (deal_company; the primary association, type_id 5, else the
+    smallest company id; merged-away companies re-pointed to the survivor) and their stage's flags
+    (deal_pipeline_stage: closed_won; closed = is_closed, else closed_won or a probability of 0 or 1).
+    Soft-deleted deals are left out (counted in int_connector_dropped_records).
+-#}
+
+{%- set stages = source('hubspot', 'deal_pipeline_stage') -%}
+{%- set is_closed = column_or_null(stages, ['is_closed']) -%}
+
+with
+
+deals as (
+
+    select * from {{ source('hubspot', 'deal') }}
+    where not {{ is_soft_deleted() }}
+
+),
+
+merges as (
+
+    select * from {{ ref('stg_fivetran_hubspot__company_merges') }}
+
+),
+
+companies as (
+
+    select
+        trim(deal_company.deal_id) as deal_id,
+        coalesce(merges.survivor_id, trim(deal_company.company_id)) as company_id,
+        row_number() over (
+            partition by trim(deal_company.deal_id)
+            order by coalesce(trim(cast(deal_company.type_id as varchar)) = '5', false) desc, trim(deal_company.company_id)
+        ) as company_rank
+
+    from {{ source('hubspot', 'deal_company') }} as deal_company
+    left join merges on trim(deal_company.company_id) = merges.merged_id
+    where not coalesce(deal_company._fivetran_deleted, false)
+
+),
+
+stages as (
+
+    select
+        trim(stage_id) as stage_id,
+        label,
+        coalesce(closed_won, false) as is_won,
+        coalesce(
+            cast({{ is_closed }} as boolean), closed_won or probability in (0, 1), false
+        ) as is_closed
+
+    from {{ stages }}
+    where not coalesce(_fivetran_deleted, false)
+
+),
+
+final as (
+
+    select
+        trim(deals.deal_id) as deal_id,
+        companies.company_id,
+        stages.label as stage_label,
+        coalesce(stages.is_won, false) as is_won,
+        coalesce(stages.is_closed, false) or coalesce(stages.is_won, false) as is_closed,
+        deals.property_amount as amount,
+        deals.property_deal_currency_code as currency,
+        deals.property_createdate as created_at,
+        deals.property_closedate as close_date
+
+    from deals
+    left join companies on trim(deals.deal_id) = companies.deal_id and companies.company_rank = 1
+    left join stages on trim(deals.deal_pipeline_stage_id) = stages.stage_id
+
+)
+
+select * from final

@@ -1,0 +1,46 @@
+{#-
+    HubSpot has no lead object: a lead is a contact in an early lifecycle stage (subscriber, lead,
+    marketingqualifiedlead, salesqualifiedlead). Those contacts, in the contract's crm/leads shape:
+    company_name = property_company, website = property_website, status = property_hs_lead_status
+    (else the lifecycle stage), converted_account_id = property_associatedcompanyid. They are not
+    contacts (stg_fivetran_hubspot__contacts leaves them out).
+-#}
+
+{%- set contact = source('hubspot', 'contact') -%}
+{%- set stage = column_or_null(contact, ['property_lifecyclestage']) -%}
+{%- set company = column_or_null(contact, ['property_company']) -%}
+{%- set website = column_or_null(contact, ['property_website']) -%}
+{%- set status = column_or_null(contact, ['property_hs_lead_status']) -%}
+
+with
+
+merges as (
+
+    select * from {{ ref('stg_fivetran_hubspot__company_merges') }}
+
+),
+
+leads as (
+
+    select * from {{ contact }}
+    where not {{ is_soft_deleted() }}
+        and {{ hubspot_is_lead(stage) }}
+
+),
+
+final as (
+
+    select
+        trim(leads.id) as lead_id,
+        cast({{ company }} as varchar) as company_name,
+        cast({{ website }} as varchar) as website,
+        leads.property_createdate as created_at,
+        coalesce(cast({{ status }} as varchar), cast({{ stage }} as varchar)) as status,
+        coalesce(merges.survivor_id, trim(leads.property_associatedcompanyid)) as converted_account_id
+
+    from leads
+    left join merges on trim(leads.property_associatedcompanyid) = merges.merged_id
+
+)
+
+select * from final

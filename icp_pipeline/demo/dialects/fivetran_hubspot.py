@@ -1,0 +1,241 @@
+"""The demo CRM as Fivetran lands HubSpot: schema `hubspot` with property_<name> columns.
+
+Same records as the contract-form `crm/*` tables, plus what the connector adds:
+- property history: every company property is set at its create date in
+  `company_property_history`; a while after each customer's first win its employees, revenue and
+  first custom property change (the current `company` row has the new values).
+- merges: for some companies a merged-away duplicate (deleted, listed in the survivor's
+  `property_hs_merged_object_ids`) that some deal and engagement associations still point to.
+- soft deletes: extra deleted companies with deals.
+- deals are linked to companies only through `deal_company`; won and lost come from the
+  pipeline stage's `closed_won` / `is_closed` (stage labels renamed); open deals have an expected
+  close date. Leads are contacts in lifecycle stage `lead`.
+Returns counts of what was added.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from icp_pipeline.demo.dialects.common import timestamps, write_csv
+from icp_pipeline.demo.dialects.fivetran_salesforce import (
+    CONTRACT_ACCOUNT_COLUMNS,
+    EDITED_AFTER_WIN,
+    HISTORY_CHANGE_DAYS,
+    _stage_flags,
+)
+
+PROPERTIES = {  # contract column -> HubSpot property
+    "account_name": "name",
+    "website": "website",
+    "industry": "industry",
+    "country": "country",
+    "employee_count": "numberofemployees",
+    "annual_revenue": "annualrevenue",
+}
+
+
+def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: int) -> dict[str, int]:
+    rng = np.random.default_rng(seed + 17)
+    accounts, opps = tables["crm/accounts"], tables["crm/opportunities"]
+    contacts, activities, leads = tables["crm/contacts"], tables["crm/activities"], tables["crm/leads"]
+    counts: dict[str, int] = {}
+    custom = sorted(c for c in accounts.columns if c not in CONTRACT_ACCOUNT_COLUMNS)
+
+    company = pd.DataFrame({"id": accounts["account_id"]})
+    for column, prop in PROPERTIES.items():
+        company[f"property_{prop}"] = accounts[column].to_numpy()
+    company["property_numberofemployees"] = pd.array(company["property_numberofemployees"], dtype="Int64")
+    company["property_createdate"] = timestamps(accounts["created_at"]).to_numpy()
+    company["property_hs_parent_company_id"] = accounts["parent_account_id"].to_numpy()
+    company["property_hs_merged_object_ids"] = None
+    for column in custom:
+        company[f"property_{column}"] = accounts[column].to_numpy()
+    company["is_deleted"] = False
+    company["_fivetran_deleted"] = False
+
+    # ---------- deals, stages, associations
+    is_won, is_closed = _stage_flags(opps["stage"])
+    open_labels = sorted(set(opps.loc[~is_closed, "stage"].dropna()))
+    stage = pd.DataFrame(
+        {
+            "stage_id": ["won", "lost", *[f"open_{k}" for k in range(len(open_labels))]],
+            "pipeline_id": "default",
+            "label": ["Signed", "Lost - No Budget", *open_labels],
+            "closed_won": [True, False, *[False] * len(open_labels)],
+            "is_closed": [True, True, *[False] * len(open_labels)],
+            "probability": [1.0, 0.0, *[0.5] * len(open_labels)],
+            "_fivetran_deleted": False,
+        }
+    )
+    open_ids = dict(zip(open_labels, stage["stage_id"][2:], strict=True))
+    created = pd.to_datetime(opps["created_at"])
+    deal = pd.DataFrame(
+        {
+            "deal_id": opps["opportunity_id"],
+            "deal_pipeline_id": "default",
+            "deal_pipeline_stage_id": np.where(
+                is_won, "won", np.where(is_closed, "lost", opps["stage"].map(open_ids))
+            ),
+            "property_dealname": "Deal",
+            "property_amount": opps["amount"],
+            "property_deal_currency_code": opps["currency"],
+            "property_closedate": np.where(
+                is_closed, timestamps(opps["close_date"]), timestamps(created + pd.Timedelta(days=90))
+            ),
+            "property_createdate": timestamps(opps["created_at"]),
+            "property_product": opps["product"],
+            "property_lead_source": opps["lead_source"],
+            "property_hs_merged_object_ids": None,
+            "is_deleted": False,
+            "_fivetran_deleted": False,
+        }
+    )
+    deal_company = pd.DataFrame(
+        {
+            "deal_id": opps["opportunity_id"],
+            "company_id": opps["account_id"],
+            "type_id": 5,
+            "_fivetran_deleted": False,
+        }
+    ).dropna(subset=["company_id"])
+
+    # ---------- property history: set at creation; customers edited after their first win
+    first_win = (
+        pd.DataFrame({"id": opps["account_id"], "d": pd.to_datetime(opps["close_date"])})[is_won.to_numpy()]
+        .groupby("id")["d"]
+        .min()
+    )
+    tracked = ["industry", "country", "numberofemployees", "annualrevenue", *custom]
+    history = []
+    changed = 0
+    for i, row in company.iterrows():
+        set_at = row["property_createdate"] or "2015-01-01T00:00:00"
+        for prop in tracked:
+            value = row[f"property_{prop}"]
+            if pd.notna(value):
+                history.append((row["id"], prop, str(value), set_at))
+        win = first_win.get(row["id"])
+        if win is None or pd.isna(win):
+            continue
+        edit = timestamps(pd.Series([win + pd.Timedelta(days=HISTORY_CHANGE_DAYS)]))[0]
+        if pd.notna(row["property_numberofemployees"]):
+            company.at[i, "property_numberofemployees"] = int(row["property_numberofemployees"]) * 3 + 50
+        if pd.notna(row["property_annualrevenue"]):
+            company.at[i, "property_annualrevenue"] = float(row["property_annualrevenue"]) * 2.5
+        if custom:
+            company.at[i, f"property_{custom[0]}"] = EDITED_AFTER_WIN
+        for prop in ("numberofemployees", "annualrevenue", *custom[:1]):
+            value = company.at[i, f"property_{prop}"]
+            if pd.notna(value):
+                history.append((row["id"], prop, str(value), edit))
+        changed += 1
+    counts["accounts_changed_after_win"] = changed
+    property_history = pd.DataFrame(history, columns=["company_id", "name", "value", "timestamp"])
+    property_history["source"] = "CRM_UI"
+    property_history["_fivetran_deleted"] = False
+
+    # ---------- merged-away duplicates and deleted companies
+    n_merged = max(2, len(company) // 50)
+    survivors = company.sample(n_merged, random_state=seed)
+    merged = survivors.copy()
+    merged["id"] = [f"9{k:08d}" for k in range(n_merged)]
+    merged["is_deleted"] = True
+    company.loc[survivors.index, "property_hs_merged_object_ids"] = merged["id"].to_numpy()
+    to_loser = dict(zip(survivors["id"], merged["id"], strict=True))
+    counts["merged_accounts"] = n_merged
+    moved = deal_company["company_id"].isin(to_loser) & (rng.random(len(deal_company)) < 0.5)
+    deal_company.loc[moved, "company_id"] = deal_company.loc[moved, "company_id"].map(to_loser)
+    counts["deals_on_merged_accounts"] = int(moved.sum())
+
+    n_deleted = max(2, len(company) // 40)
+    deleted = company.sample(n_deleted, random_state=seed + 1).copy()
+    deleted["id"] = [f"8{k:08d}" for k in range(n_deleted)]
+    deleted["property_website"] = [f"deleted-company-{k}.example" for k in range(n_deleted)]
+    deleted["property_hs_merged_object_ids"] = None
+    deleted["is_deleted"] = True
+    deleted_deals = deal.sample(n_deleted, random_state=seed + 2).copy()
+    deleted_deals["deal_id"] = [f"7{k:08d}" for k in range(n_deleted)]
+    deleted_deals["deal_pipeline_stage_id"] = "won"
+    deleted_deals["is_deleted"] = True
+    deal_company = pd.concat(
+        [
+            deal_company,
+            pd.DataFrame(
+                {
+                    "deal_id": deleted_deals["deal_id"],
+                    "company_id": deleted["id"].to_numpy(),
+                    "type_id": 5,
+                    "_fivetran_deleted": False,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    counts["deleted_accounts"] = n_deleted
+    counts["deleted_deals"] = n_deleted
+
+    # ---------- contacts and leads (contacts in lifecycle stage `lead`), engagements
+    contact = pd.DataFrame(
+        {
+            "id": contacts["contact_id"],
+            "property_jobtitle": contacts["title"],
+            "property_department": contacts["department"],
+            "property_seniority": contacts["seniority"],
+            "property_email": contacts["email"],
+            "property_createdate": timestamps(contacts["created_at"]),
+            "property_associatedcompanyid": contacts["account_id"],
+            "property_lifecyclestage": "opportunity",
+            "property_company": None,
+            "property_website": None,
+            "property_hs_lead_status": None,
+            "is_deleted": False,
+            "_fivetran_deleted": False,
+        }
+    )
+    lead = pd.DataFrame(
+        {
+            "id": leads["lead_id"],
+            "property_createdate": timestamps(leads["created_at"]),
+            "property_associatedcompanyid": leads["converted_account_id"],
+            "property_lifecyclestage": "lead",
+            "property_company": leads["company_name"],
+            "property_website": leads["website"],
+            "property_hs_lead_status": leads["status"],
+            "is_deleted": False,
+            "_fivetran_deleted": False,
+        }
+    )
+    engagement = pd.DataFrame(
+        {
+            "id": activities["activity_id"],
+            "type": activities["activity_type"].str.upper(),
+            "timestamp": timestamps(activities["occurred_at"]),
+            "created_at": timestamps(activities["occurred_at"]),
+            "_fivetran_deleted": False,
+        }
+    )
+    engagement_company = pd.DataFrame(
+        {
+            "engagement_id": activities["activity_id"],
+            "company_id": activities["account_id"],
+            "_fivetran_deleted": False,
+        }
+    ).dropna(subset=["company_id"])
+    moved = engagement_company["company_id"].isin(to_loser) & (rng.random(len(engagement_company)) < 0.5)
+    engagement_company.loc[moved, "company_id"] = engagement_company.loc[moved, "company_id"].map(to_loser)
+    counts["engagements_on_merged_accounts"] = int(moved.sum())
+
+    out = Path(out_dir)
+    write_csv(out, "hubspot", "company", pd.concat([company, merged, deleted], ignore_index=True))
+    write_csv(out, "hubspot", "deal", pd.concat([deal, deleted_deals], ignore_index=True))
+    write_csv(out, "hubspot", "deal_company", deal_company)
+    write_csv(out, "hubspot", "deal_pipeline_stage", stage)
+    write_csv(out, "hubspot", "contact", pd.concat([contact, lead], ignore_index=True))
+    write_csv(out, "hubspot", "engagement", engagement)
+    write_csv(out, "hubspot", "engagement_company", engagement_company)
+    write_csv(out, "hubspot", "company_property_history", property_history)
+    return counts

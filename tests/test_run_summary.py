@@ -1,0 +1,66 @@
+"""The closing summary of `icp run`: top prospects only, at the score's resolution, ties said."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from icp_pipeline.lib.settings import Settings
+from icp_pipeline.lib.summary import print_summary
+
+
+def _warehouse(tmp_path, targets: pd.DataFrame):
+    path = tmp_path / "w.duckdb"
+    summary = (  # noqa: F841 (read by DuckDB)
+        targets.groupby(["tier", "is_customer"])
+        .agg(accounts=("account_key", "count"), total_expected_value=("expected_value", "sum"))
+        .reset_index()
+    )
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema icp")
+        con.register("t", targets)
+        con.execute("create table icp.target_accounts as select * from t")
+        con.execute("create table icp.tier_summary as select * from summary")
+    return Settings(tmp_path, path, tmp_path / "exports", tmp_path / "icp.yaml")
+
+
+def test_top_prospects_exclude_customers_and_show_distinct_scores(tmp_path, capsys):
+    n = 2001  # one rank = 0.05 points: two decimals
+    ev = pd.Series(range(n), dtype=float)
+    targets = pd.DataFrame(
+        {
+            "account_key": [f"a{i:05d}" for i in range(n)],
+            "account_name": [f"Company {i}" for i in range(n)],
+            "domain": None,
+            "is_customer": [i % 2 == 0 for i in range(n)],  # the best account is a customer
+            "tier": ["Tier 1" if i >= n - 200 else "Tier 3" for i in range(n)],
+            "icp_score": (ev.rank() - 1) / (n - 1) * 100,
+            "expected_value": ev,
+            "top_reasons": "r",
+        }
+    )
+    print_summary(_warehouse(tmp_path, targets))
+    out = capsys.readouterr().out
+    lines = out.split("Top 5 Tier 1 prospects\n", 1)[1].splitlines()[:5]
+    assert [line.split()[0] for line in lines] == ["99.95", "99.85", "99.75", "99.65", "99.55"]
+    assert "Company 2000" not in out  # a customer, never a top prospect
+    assert "share the top expected value" not in out
+
+
+def test_tied_top_scores_are_said_not_hidden(tmp_path, capsys):
+    targets = pd.DataFrame(
+        {
+            "account_key": [f"a{i}" for i in range(8)],
+            "account_name": [f"Company {i}" for i in range(8)],
+            "domain": None,
+            "is_customer": True,  # an expansion list: no prospects at all
+            "tier": ["Tier 1"] * 6 + ["Tier 2"] * 2,
+            "icp_score": [96.4] * 6 + [10.0, 5.0],
+            "expected_value": [7.0] * 6 + [1.0, 0.5],
+            "top_reasons": "r",
+        }
+    )
+    print_summary(_warehouse(tmp_path, targets))
+    out = capsys.readouterr().out
+    assert "Top 5 Tier 1 customers (no prospects: an expansion list)" in out
+    assert "(6 Tier 1 customers share the top expected value: the scores cannot order them" in out

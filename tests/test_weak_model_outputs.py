@@ -1,0 +1,147 @@
+"""When the model card says the model is weak or none, the outputs say so first; when none, the
+tiers follow the team's rules from icp.yaml (issue 14, section 2, tier side).
+
+`model.model_card` is written by the model stage; here the test writes it into a real warehouse
+built by a real pipeline run (an input fixture of another stage), then runs the real republish job.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from icp_pipeline.defs.transform.assets import dbt_resource
+from icp_pipeline.demo.generator import generate_demo_data
+from icp_pipeline.lib.icp.filters import compile_filter
+from icp_pipeline.lib.icp_config import load_icp_config
+from icp_pipeline.lib.settings import DEFAULT_CONFIG, Settings
+from icp_pipeline.lib.summary import print_summary
+from icp_pipeline.resources import IcpPathsResource, WarehouseResource
+from tests.pipeline_harness import PipelineRun, run_pipeline
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> PipelineRun:
+    root = tmp_path_factory.mktemp("weak")
+    generate_demo_data(root / "landing", n_accounts=600, n_prospects=1500, seed=5)
+    run = run_pipeline(root, root / "landing", config_path=DEFAULT_CONFIG)
+    assert run.result.success
+    return run
+
+
+def _republish_with_card(run: PipelineRun, strength: str, verdict: str) -> dg.ExecuteInProcessResult:
+    from icp_pipeline.definitions import build_definitions
+
+    with duckdb.connect(str(run.warehouse)) as con:
+        con.execute(
+            "create or replace table model.model_card as select ? as value_model, ? as strength, ? as verdict",
+            ["lightgbm", strength, verdict],
+        )
+    resources = {
+        "warehouse": WarehouseResource(duckdb_path=str(run.warehouse)),
+        "paths": IcpPathsResource(
+            landing_dir=str(run.warehouse.parent / "landing"),
+            export_dir=str(run.exports),
+            config_path=str(DEFAULT_CONFIG),
+        ),
+        "dbt": dbt_resource(),
+    }
+    job = build_definitions(resources).resolve_job_def("icp_republish")
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    return result
+
+
+def _summary(run: PipelineRun, capsys) -> str:
+    settings = Settings(run.warehouse.parent / "landing", run.warehouse, run.exports, DEFAULT_CONFIG)
+    print_summary(settings)
+    return capsys.readouterr().out
+
+
+def test_strength_none_tiers_by_the_icp_yaml_rules_and_every_output_says_so_first(built, capsys):
+    verdict = (
+        "The model ranks no better than chance on the time hold-out (Spearman 0.02, 90 % CI -0.10 to 0.13)"
+    )
+    _republish_with_card(built, "none", verdict)
+    history = built.query("select tier_basis from icp.refresh_history order by refreshed_at desc limit 1")
+    assert history["tier_basis"].iloc[0] == "icp.yaml rules"
+
+    # accounts matching more of the (testable, uncontradicted) hypotheses are ranked first
+    results = built.query("select id, verdict from icp.hypothesis_results")
+    usable = set(results.loc[~results["verdict"].isin(["contradicted", "not testable on this data"]), "id"])
+    assert usable, "the demo's icp.yaml must keep at least one usable rule"
+    config = load_icp_config(DEFAULT_CONFIG)
+    features = built.query("select * from marts.account_features order by account_key")
+    score = pd.Series(0.0, index=features["account_key"])
+    for hyp in config.hypotheses:
+        if hyp.id in usable:
+            inside = compile_filter(hyp.filter, features).to_numpy(dtype=bool)
+            score += inside * (1.0 if hyp.expect == "higher" else -1.0)
+    targets = built.query(
+        "select account_key, tier from icp.target_accounts "
+        "where not is_customer and tier in ('Tier 1', 'Tier 2', 'Tier 3') and override_note is null"
+    )
+    targets["rule"] = score.reindex(targets["account_key"]).to_numpy()
+    assert (
+        targets.loc[targets["tier"] == "Tier 1", "rule"].min()
+        >= targets.loc[targets["tier"] == "Tier 3", "rule"].max()
+    )
+    assert abs((targets["tier"] == "Tier 1").mean() - config.tiers.tier1_share) <= 0.01
+
+    out = _summary(built, capsys)
+    first = out.strip().splitlines()[0]
+    assert first.startswith("Caution: the model behind these scores (lightgbm) is none.")
+    assert verdict in first and "follow the team's rules in icp.yaml" in first
+    crm = pd.read_csv(built.exports / "crm_import.csv")
+    assert crm.columns[0] == "model_caution" and (crm["model_caution"] == first).all()
+    html = (built.exports / "icp_report.html").read_text(encoding="utf-8")
+    assert html.index("Caution: the model behind these scores") < html.index("<h2>")
+
+
+def test_strength_weak_keeps_model_tiers_but_says_so_first(built, capsys):
+    _republish_with_card(built, "none", "No better than chance.")  # the refresh before tiered by rules
+    _republish_with_card(built, "weak", "Weak: LightGBM (0.61) ranks below the rules baseline (0.65).")
+    basis = built.query("select tier_basis from icp.refresh_history order by refreshed_at desc limit 1")
+    assert basis["tier_basis"].iloc[0] == "expected value"
+    first = _summary(built, capsys).strip().splitlines()[0]
+    assert first == (
+        "Caution: the model behind these scores (lightgbm) is weak. LightGBM (0.61) ranks below the rules "
+        "baseline (0.65)."
+    )
+    changes = built.query("select change_reason from icp.tier_changes where changed")
+    # back from rules to the model: every move names that true cause
+    assert (
+        changes["change_reason"]
+        .str.startswith("tiers now follow expected value (previous refresh: icp.yaml rules)")
+        .all()
+    )
+
+
+def test_strong_model_outputs_carry_no_caution(built, capsys):
+    _republish_with_card(built, "strong", "LightGBM beats every baseline.")
+    out = _summary(built, capsys)
+    assert "Caution" not in out
+    crm = pd.read_csv(built.exports / "crm_import.csv")
+    assert crm["model_caution"].isna().all()
+    top = out.split("Top ", 1)[1].splitlines()[0]
+    assert top.endswith("Tier 1 prospects")
+
+
+def test_the_caution_sentence_without_a_verdict_says_what_to_do():
+    from icp_pipeline.lib.model_strength import ModelStrength, caution_sentence
+
+    assert caution_sentence(ModelStrength("strong", "Fine.")) is None
+    assert caution_sentence(None) is None
+    assert caution_sentence(ModelStrength("weak", "")) == (
+        "Caution: the model behind these scores is weak. Treat the tiers as a rough ordering and check "
+        "them against what the team knows."
+    )
+    none = caution_sentence(ModelStrength("none", "None: no signal.", "rules", tiers_by_rules=True))
+    assert none.startswith("Caution: the model behind these scores (rules) is none. No signal.")
+    assert caution_sentence(ModelStrength("none", "x", tiers_by_rules=True), rules_used=False).endswith(
+        "icp.yaml has no testable hypothesis to rank by, so the tiers still follow the scores."
+    )
