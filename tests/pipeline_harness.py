@@ -34,8 +34,9 @@ def run_pipeline(
     model_config: dict | None = None,
     raise_on_error: bool = True,
     warehouse: Path | None = None,
+    selection: dg.AssetSelection | None = None,
 ) -> PipelineRun:
-    """Materialise every asset and check of the code location into `root`."""
+    """Materialise every asset and check of the code location into `root` (or only `selection`)."""
     from icp_pipeline.definitions import build_definitions
 
     warehouse = warehouse or root / "warehouse.duckdb"
@@ -48,7 +49,11 @@ def run_pipeline(
         ),
         "dbt": dbt_resource(),
     }
-    job = build_definitions(resources).resolve_job_def("icp_refresh")
+    defs = build_definitions(resources)
+    if selection is not None:
+        job_def = dg.define_asset_job("selected_refresh", selection=selection)
+        defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job_def]))
+    job = defs.resolve_job_def("icp_refresh" if selection is None else "selected_refresh")
     result = job.execute_in_process(
         run_config={"ops": {"icp_models": {"config": {**FAST_MODEL_CONFIG, **(model_config or {})}}}},
         instance=dg.DagsterInstance.ephemeral(),

@@ -185,3 +185,54 @@
 {% macro postgres__sorted_string_agg(expression, separator) -%}
     string_agg({{ expression }}, {{ separator }} order by {{ expression }})
 {%- endmacro %}
+
+{#- `select * from a union all by name select * from b ...`: rows matched by column name, a column
+    missing from a relation is null. DuckDB (and Postgres-like engines through the default) use the
+    SQL form; Spark SQL has no `by name`, so the columns are listed (from the adapter) and the missing
+    ones cast from null to the type of the first relation that has them. -#}
+{% macro union_all_by_name(relations) -%}
+    {{ return(adapter.dispatch('union_all_by_name')(relations)) }}
+{%- endmacro %}
+{% macro default__union_all_by_name(relations) -%}
+    {%- for relation in relations %}
+    select * from {{ relation }}{{ '\n    union all by name' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+{% macro spark__union_all_by_name(relations) -%}
+    {%- if not execute -%}
+    select * from {{ relations[0] }}
+    {%- else -%}
+    {%- set names, types, present = [], {}, [] -%}
+    {%- for relation in relations -%}
+        {%- set here = [] -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- do here.append(column.name | lower) -%}
+            {%- if column.name | lower not in types -%}
+                {%- do names.append(column.name) -%}{%- do types.update({column.name | lower: column.data_type}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do present.append(here) -%}
+    {%- endfor -%}
+    {%- for relation in relations -%}
+        {%- set outer = loop %}
+    select
+        {%- for name in names %}
+        {% if name | lower in present[outer.index0] %}{{ adapter.quote(name) }}{% else %}cast(null as {{ types[name | lower] }}) as {{ adapter.quote(name) }}{% endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}{{ '\n    union all' if not loop.last }}
+    {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- `from <relation> , <one row per part of expression split at separator>` as `<alias>(<column>)`.
+    DuckDB: unnest(string_split(...)); Spark: lateral view explode(split(...)) (its separator is a
+    regular expression: pass a character without regex meaning, such as `;`). -#}
+{% macro with_split_rows(relation, expression, separator, alias, column) -%}
+    {{ return(adapter.dispatch('with_split_rows')(relation, expression, separator, alias, column)) }}
+{%- endmacro %}
+{% macro default__with_split_rows(relation, expression, separator, alias, column) -%}
+    {{ relation }}, unnest(string_split({{ expression }}, '{{ separator }}')) as {{ alias }}({{ column }})
+{%- endmacro %}
+{% macro spark__with_split_rows(relation, expression, separator, alias, column) -%}
+    {{ relation }} lateral view explode(split({{ expression }}, '{{ separator }}')) {{ alias }} as {{ column }}
+{%- endmacro %}

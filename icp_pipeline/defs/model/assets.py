@@ -7,6 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from icp_pipeline.defs.model.checks import card_metadata
+from icp_pipeline.lib.engine.steps import model_scorer
 from icp_pipeline.lib.filter_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
 from icp_pipeline.lib.model.settings import ModelSettings
@@ -100,7 +101,7 @@ def icp_models(
         f"Training on {int(features['is_customer'].sum())} customers of {len(features)} accounts "
         f"(label {settings.value_label})"
     )
-    result = run_models(features, catalog, closed, settings)
+    result = run_models(features, catalog, closed, settings, scorer=model_scorer())
     for note in result.notes:
         context.log.info(note)
     model_dir = _save_model_files(result, Path(paths.export_dir).parent / "models" / context.run_id)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from icp_pipeline.defs.publish.build import build_published_frames
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
+from icp_pipeline.lib.engine.steps import after_publish
 from icp_pipeline.lib.exports import write_exports
 from icp_pipeline.lib.filter_check import check_config_filters
 from icp_pipeline.lib.publication import publish_tables
@@ -65,6 +66,9 @@ def icp_published_tables(
             con, icp_config, context.run_id, published_at, rebaseline=config.rebaseline
         )
         publish_tables(con, frames, icp_version=context.run_id, published_at=published_at)
+        on_spark = after_publish(con, warehouse.duckdb_path)  # ICP_ENGINE=spark: icp.* as Spark tables
+    if on_spark:
+        context.log.info(f"published {len(on_spark)} tables as Spark Parquet tables in schema icp")
     for warning in warnings:
         context.log.warning(warning)
     for name, frame in frames.items():

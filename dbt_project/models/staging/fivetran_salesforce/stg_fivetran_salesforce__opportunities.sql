@@ -41,7 +41,7 @@ final as (
         opportunities.currency_iso_code as currency,
         cast(opportunities.created_date as date) as created_at,
         case when coalesce(opportunities.is_closed, false) then opportunities.close_date end as close_date,
-        cast({{ product }} as varchar) as product,
+        cast({{ product }} as {{ text_type() }}) as product,
         opportunities.lead_source
 
     from opportunities
