@@ -39,6 +39,8 @@ SPARK_TYPES = {  # DuckDB type -> the Spark type of its Parquet column
     "BOOLEAN": "boolean",
     "DATE": "date",
     "TIMESTAMP": "timestamp_ntz",
+    "JSON": "string",  # Parquet's JSON annotation on a string; Spark has no JSON type
+    '"NULL"': "string",  # a column DuckDB typed NULL (all null) is written as string (spark_tables.py)
 }
 
 

@@ -43,7 +43,8 @@ def write_parquet_tables(con: duckdb.DuckDBPyConnection, schema: str, folder: Pa
 
     Returns {table: absolute folder}, the argument of `register_parquet_tables`. Types map one to
     one (VARCHAR -> string, BIGINT -> bigint, DOUBLE -> double, DATE -> date, TIMESTAMP ->
-    timestamp_ntz, BOOLEAN -> boolean, DECIMAL(p,s) -> decimal(p,s))."""
+    timestamp_ntz, BOOLEAN -> boolean, DECIMAL(p,s) -> decimal(p,s), X[] -> array<x>, JSON ->
+    string); a column typed NULL (all values null) -> string."""
     out: dict[str, str] = {}
     for name in schema_tables(con, schema):
         target = (folder / schema / name).resolve()
@@ -51,7 +52,15 @@ def write_parquet_tables(con: duckdb.DuckDBPyConnection, schema: str, folder: Pa
             shutil.rmtree(target)
         target.mkdir(parents=True)
         file = str(target / "data.parquet").replace("'", "''")
-        con.execute(f"copy {quote_ident(schema)}.{quote_ident(name)} to '{file}' (format parquet)")
+        table = f"{quote_ident(schema)}.{quote_ident(name)}"
+        # A column DuckDB typed NULL (every value null when the frame was written, e.g. no
+        # disqualified account) has no Parquet type; it goes as string, as its values would be.
+        described = con.execute(f"describe {table}").fetchall()
+        columns = ", ".join(
+            f"cast({quote_ident(c)} as varchar) as {quote_ident(c)}" if t == '"NULL"' else quote_ident(c)
+            for c, t, *_ in described
+        )
+        con.execute(f"copy (select {columns} from {table}) to '{file}' (format parquet)")
         out[name] = str(target)
     return out
 
