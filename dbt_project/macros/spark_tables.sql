@@ -8,7 +8,12 @@
     `<schema>.<table> using parquet location '<folder>'`. Other targets: nothing.
 -#}
 {% macro register_parquet_tables(tables) %}
-    {%- if target.type != 'spark' or not tables -%}
+    {%- if target.type != 'spark' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {#- Opens the metastore once, in one thread, before dbt's threads query it side by side. -#}
+    {%- do run_query('show databases') -%}
+    {%- if not tables -%}
         {{ return('') }}
     {%- endif -%}
     {%- for schema, by_name in tables.items() -%}
