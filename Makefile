@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install run test ui bench lint manifest demo-data status clean dbt-docs browser shared-domains
+.PHONY: install run test test-spark ui bench lint manifest demo-data status clean dbt-docs browser shared-domains spark
 
 install: $(VENV)/.installed
 
@@ -23,8 +23,11 @@ run: install manifest  ## install, build demo data if the landing folder is empt
 	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/icp run --demo-if-empty
 
-test: install manifest  ## install and run the test suite
-	$(BIN)/pytest -n 2 --dist loadfile -q
+test: install manifest  ## install and run the test suite (the Spark engine's tests: make test-spark)
+	$(BIN)/pytest -n 2 --dist loadfile -q -m "not spark"
+
+test-spark: spark manifest  ## Java 17 + the [spark] extra, then the Spark engine's tests (marker spark; ~15 min here)
+	$(BIN)/pytest -q -m spark
 
 ui: install manifest  ## Dagster UI on http://127.0.0.1:3000 with the full lineage
 	@mkdir -p $(DAGSTER_HOME)
@@ -56,3 +59,8 @@ dbt-docs: install manifest  ## dbt docs (every model and column) on http://127.0
 browser:  ## Debian's headless Chromium for the report's rendering test (needs root; skipped tests say so without it)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version
+
+spark: install  ## ICP_ENGINE=spark: Debian's Java 17 (needs root) and the [spark] extra (pyspark, dbt-spark)
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	@java -version 2>&1 | head -1
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev,spark]"

@@ -17,12 +17,15 @@ from icp_pipeline.defs.publish.assets import publish_assets
 from icp_pipeline.defs.publish.checks import publish_checks
 from icp_pipeline.defs.transform.assets import dbt_resource, icp_dbt_models
 from icp_pipeline.defs.transform.checks import transform_checks
+from icp_pipeline.lib.engine import current_engine
 from icp_pipeline.resources import default_resources
 
 
 def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions:
     """Assemble the code location; resources come from the env vars of the outputs contract
-    unless given (tests and scripts point them elsewhere)."""
+    unless given (tests and scripts point them elsewhere). `ICP_ENGINE` (duckdb | spark) is checked
+    here, so a wrong value stops the code location with the allowed values (lib/engine)."""
+    current_engine()
     return dg.Definitions(
         assets=[*extract_assets, icp_dbt_models, *model_assets, *publish_assets],
         asset_checks=[*extract_checks, *transform_checks, *model_checks, *publish_checks],

@@ -36,9 +36,10 @@ def run_pipeline(
     raise_on_error: bool = True,
     warehouse: Path | None = None,
     job: str = "icp_refresh",
+    selection: dg.AssetSelection | None = None,
 ) -> PipelineRun:
     """Materialise every asset and check of the code location into `root` (`job="icp_refresh_data"`:
-    only extract and dbt, without training or publishing)."""
+    only extract and dbt, without training or publishing; `selection`: only those assets)."""
     from icp_pipeline.definitions import build_definitions
 
     warehouse = warehouse or root / "warehouse.duckdb"
@@ -51,11 +52,17 @@ def run_pipeline(
         ),
         "dbt": dbt_resource(),
     }
-    job_def = build_definitions(resources).resolve_job_def(job)
+    defs = build_definitions(resources)
+    if selection is not None:
+        defs = dg.Definitions.merge(
+            defs, dg.Definitions(jobs=[dg.define_asset_job("selected_refresh", selection=selection)])
+        )
+        job = "selected_refresh"
+    job_def = defs.resolve_job_def(job)
     model_ops = {"ops": {"icp_models": {"config": {**FAST_MODEL_CONFIG, **(model_config or {})}}}}
     instance = dg.DagsterInstance.ephemeral()
     result = job_def.execute_in_process(
-        run_config=model_ops if job == "icp_refresh" else {},
+        run_config=model_ops if job in ("icp_refresh", "selected_refresh") else {},
         instance=instance,
         raise_on_error=raise_on_error,
     )

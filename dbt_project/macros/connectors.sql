@@ -41,6 +41,19 @@
 
 {#- A value of a JSON text column (Stripe `metadata`), null when the text is not JSON. -#}
 {% macro json_text_value(column, keys) -%}
+    {{ return(adapter.dispatch('json_text_value')(column, keys)) }}
+{%- endmacro %}
+
+{% macro spark__json_text_value(column, keys) -%}
+    {#- get_json_object is null for text that is not JSON -#}
+    case when get_json_object({{ column }}, '$') is not null then coalesce(
+        {%- for key in keys %}
+        nullif(trim(get_json_object({{ column }}, '$.{{ key }}')), ''){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) end
+{%- endmacro %}
+
+{% macro default__json_text_value(column, keys) -%}
     case when json_valid({{ column }}) then coalesce(
         {%- for key in keys %}
         nullif(trim(json_extract_string({{ column }}, '$.{{ key }}')), ''){{ ',' if not loop.last }}
@@ -50,7 +63,7 @@
 
 {#- A HubSpot contact in an early lifecycle stage is a lead (HubSpot has no lead object). -#}
 {% macro hubspot_is_lead(stage) -%}
-    coalesce(lower(trim(cast({{ stage }} as varchar))) in (
+    coalesce(lower(trim(cast({{ stage }} as {{ text_type() }}))) in (
         'subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead'
     ), false)
 {%- endmacro %}

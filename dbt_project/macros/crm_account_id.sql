@@ -20,7 +20,7 @@
     {%- set id = "nullif(trim(" ~ expression ~ "), '')" -%}
     case
         when length({{ id }}) = 18
-            and regexp_matches({{ id }}, '^[0-9A-Za-z]{18}$')
+            and {{ regex_matches(id, "'^[0-9A-Za-z]{18}$'") }}
             and substr({{ id }}, 16, 3) = {{ salesforce_id_checksum(id) }}
             then substr({{ id }}, 1, 15)
         else {{ id }}

@@ -3,7 +3,7 @@
     nullif(
         trim(
             {{ replace_all(
-                replace_all("lower(strip_accents(trim(" ~ expression ~ ")))", "'[.''’]'", "''"),
+                replace_all("lower(" ~ strip_accents("trim(" ~ expression ~ ")") ~ ")", "'[.''’]'", "''"),
                 "'[^a-z0-9]+'", "' '"
             ) }}
         ),
@@ -23,10 +23,10 @@
                 (
                     select industry_mapping.canonical_industry
                     from {{ ref('industry_mapping') }} as industry_mapping
-                    where regexp_matches(
-                        trim({{ replace_all("lower(strip_accents(" ~ expression ~ "))", "'[^a-z0-9]+'", "' '") }}),
-                        industry_mapping.pattern
-                    )
+                    where {{ regex_matches(
+                        "trim(" ~ replace_all("lower(" ~ strip_accents(expression) ~ ")", "'[^a-z0-9]+'", "' '") ~ ")",
+                        "industry_mapping.pattern"
+                    ) }}
                     order by industry_mapping.priority
                     limit 1
                 ),
@@ -38,7 +38,7 @@
 {#- lower_snake slug of a text column, for values that become column names. -#}
 {% macro slugify(expression) -%}
     nullif(
-        left(trim({{ replace_all("lower(strip_accents(trim(" ~ expression ~ ")))", "'[^a-z0-9]+'", "'_'") }}, '_'), 50),
+        left({{ trim_chars(replace_all("lower(" ~ strip_accents("trim(" ~ expression ~ ")") ~ ")", "'[^a-z0-9]+'", "'_'"), "'_'") }}, 50),
         ''
     )
 {%- endmacro %}

@@ -11,14 +11,14 @@
                 regexp_replace(
                     trim(
                         {{ replace_all(
-                            "replace(" ~ replace_all("lower(strip_accents(trim(" ~ expression ~ ")))", "'[.''’]'", "''")
+                            "replace(" ~ replace_all("lower(" ~ strip_accents("trim(" ~ expression ~ ")") ~ ")", "'[.''’]'", "''")
                             ~ ", '&', ' and ')",
                             "'[^a-z0-9]+'", "' '"
                         ) }}
                     ),
-                    '^the\s+', ''
+                    {{ regex_literal("'^the\\s+'") }}, ''
                 ),
-                '(\s+({{ legal_suffixes() | join("|") }}))+$', ''
+                {{ regex_literal("'(\\s+(" ~ legal_suffixes() | join("|") ~ "))+$'") }}, ''
             ),
             ' ', ''
         ),

@@ -6,21 +6,23 @@
     Anything that does not look like a domain afterwards (`n/a`, `unknown`, empty) gives null.
 -#}
 {% macro normalize_domain(expression) -%}
+    {%- set url_scheme %}'^([a-z][a-z0-9+.\-]*:)?//'{% endset -%}
+    {%- set url_rest %}'[/:?#\\].*$'{% endset -%}
     {%- set host -%}
         regexp_replace(
             regexp_replace(
                 regexp_replace(
                     lower(trim({{ expression }})),
-                    '^([a-z][a-z0-9+.\-]*:)?//', ''
+                    {{ regex_literal(url_scheme) }}, ''
                 ),
                 '^[^/@?#]*@', ''
             ),
-            '[/:?#\\].*$', ''
+            {{ regex_literal(url_rest) }}, ''
         )
     {%- endset -%}
     {%- set stripped = replace_all(host, "'^www[0-9]*\\.|\\.$'", "''") -%}
     case
-        when regexp_matches({{ stripped }}, '^[^\s.]+(\.[^\s.]+)+$')
+        when {{ regex_matches(stripped, "'^[^\s.]+(\.[^\s.]+)+$'") }}
             then {{ stripped }}
     end
 {%- endmacro %}

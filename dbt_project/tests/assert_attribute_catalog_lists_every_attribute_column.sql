@@ -2,22 +2,26 @@
 -- The catalogue and account_features agree: every prefixed column is catalogued and vice versa.
 
 {%- set features = ref('account_features') %}
+{#- The columns as the adapter lists them (information_schema is not on every engine, e.g. Spark). -#}
+{%- set attributes = [] %}
+{%- if execute %}
+    {%- for column in adapter.get_columns_in_relation(features) %}
+        {%- for prefix in ['firmo__', 'tech__', 'sit__', 'beh__', 'x__'] if (column.name | lower).startswith(prefix) %}
+            {%- do attributes.append(column.name | lower) %}
+        {%- endfor %}
+    {%- endfor %}
+{%- endif %}
 
 with
 
 feature_columns as (
 
-    select lower(column_name) as attribute
-    from information_schema.columns
-    where table_schema = '{{ features.schema }}'
-        and table_name = '{{ features.identifier }}'
-        and (
-            column_name like 'firmo\_\_%' escape '\'
-            or column_name like 'tech\_\_%' escape '\'
-            or column_name like 'sit\_\_%' escape '\'
-            or column_name like 'beh\_\_%' escape '\'
-            or column_name like 'x\_\_%' escape '\'
-        )
+    {%- for attribute in attributes %}
+    select '{{ attribute }}' as attribute
+    {%- if not loop.last %} union all{% endif %}
+    {%- else %}
+    select cast(null as {{ text_type() }}) as attribute where 1 = 0
+    {%- endfor %}
 
 ),
 

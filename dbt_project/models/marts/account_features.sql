@@ -103,11 +103,11 @@ final as (
         labels.label_has_won_opportunity,
 
         ---------- attributes, one family model each
-        firmographic.* exclude (account_key),
-        technographic.* exclude (account_key),
-        business_situation.* exclude (account_key),
-        behavioural.* exclude (account_key),
-        extra.* exclude (account_key),
+        {{ star_except("firmographic", ["account_key"]) }},
+        {{ star_except("technographic", ["account_key"]) }},
+        {{ star_except("business_situation", ["account_key"]) }},
+        {{ star_except("behavioural", ["account_key"]) }},
+        {{ star_except("extra", ["account_key"]) }},
 
         ---------- flags
         accounts.has_crm_record,

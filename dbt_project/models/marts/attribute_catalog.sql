@@ -60,7 +60,7 @@
         {%- set attribute_sql = "'" ~ rule.attribute.replace('{', "' || ").replace('}', " || '") ~ "'" -%}
         {%- set source_sql = "'" ~ rule.sources.replace('{', "' || ").replace('}', " || '") ~ "'" -%}
         {%- set result = run_query(
-            'select ' ~ attribute_sql ~ ' as attribute, string_agg(' ~ source_sql ~ ", ',' order by " ~ source_sql ~ ') as sources from '
+            'select ' ~ attribute_sql ~ ' as attribute, ' ~ sorted_string_agg(source_sql, "','") ~ ' as sources from '
             ~ ref(rule.via) ~ ' where ' ~ rule.get('where', 'true') ~ ' group by 1'
         ) -%}
         {%- for row in result.rows if row[0] in names -%}
@@ -142,19 +142,19 @@ attributes as (
         '{{ row.data_type }}' as data_type,
         '{{ row.description | replace("'", "''") }}' as description,
         '{{ row.label | replace("'", "''") }}' as label,
-        {% if row.unit %}'{{ row.unit | replace("'", "''") }}'{% else %}cast(null as varchar){% endif %} as unit,
-        {% if row.derived_from %}'{{ row.derived_from }}'{% else %}cast(null as varchar){% endif %} as derived_from
+        {% if row.unit %}'{{ row.unit | replace("'", "''") }}'{% else %}cast(null as {{ text_type() }}){% endif %} as unit,
+        {% if row.derived_from %}'{{ row.derived_from }}'{% else %}cast(null as {{ text_type() }}){% endif %} as derived_from
     {% if not loop.last %}union all{% endif %}
     {%- else %}
     select
-        cast(null as varchar) as attribute,
-        cast(null as varchar) as family,
+        cast(null as {{ text_type() }}) as attribute,
+        cast(null as {{ text_type() }}) as family,
         cast(null as boolean) as observable_for_prospects,
-        cast(null as varchar) as data_type,
-        cast(null as varchar) as description,
-        cast(null as varchar) as label,
-        cast(null as varchar) as unit,
-        cast(null as varchar) as derived_from
+        cast(null as {{ text_type() }}) as data_type,
+        cast(null as {{ text_type() }}) as description,
+        cast(null as {{ text_type() }}) as label,
+        cast(null as {{ text_type() }}) as unit,
+        cast(null as {{ text_type() }}) as derived_from
     where 1 = 0
     {%- endfor %}
 
@@ -163,14 +163,14 @@ attributes as (
 final as (
 
     select
-        cast(attribute as varchar) as attribute,
-        cast(family as varchar) as family,
+        cast(attribute as {{ text_type() }}) as attribute,
+        cast(family as {{ text_type() }}) as family,
         cast(observable_for_prospects as boolean) as observable_for_prospects,
-        cast(data_type as varchar) as data_type,
-        cast(description as varchar) as description,
-        cast(label as varchar) as label,
-        cast(unit as varchar) as unit,
-        cast(derived_from as varchar) as derived_from
+        cast(data_type as {{ text_type() }}) as data_type,
+        cast(description as {{ text_type() }}) as description,
+        cast(label as {{ text_type() }}) as label,
+        cast(unit as {{ text_type() }}) as unit,
+        cast(derived_from as {{ text_type() }}) as derived_from
 
     from attributes
 

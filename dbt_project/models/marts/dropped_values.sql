@@ -322,13 +322,13 @@ counted as (
 final as (
 
     select
-        cast(source_table as varchar) as source_table,
-        cast(reason as varchar) as reason,
-        cast(outcome as varchar) as outcome,
+        cast(source_table as {{ text_type() }}) as source_table,
+        cast(reason as {{ text_type() }}) as reason,
+        cast(outcome as {{ text_type() }}) as outcome,
         cast(row_count as bigint) as row_count,
-        cast(model as varchar) as model,
-        cast(listed_in as varchar) as listed_in,
-        cast(detail as varchar) as detail
+        cast(model as {{ text_type() }}) as model,
+        cast(listed_in as {{ text_type() }}) as listed_in,
+        cast(detail as {{ text_type() }}) as detail
 
     from counted
     where row_count > 0

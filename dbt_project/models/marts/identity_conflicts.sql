@@ -99,11 +99,11 @@ conflicts as (
 final as (
 
     select
-        cast(conflict_type as varchar) as conflict_type,
-        cast(account_key as varchar) as account_key,
-        cast(source_table as varchar) as source_table,
-        cast(record_id as varchar) as record_id,
-        cast(detail as varchar) as detail
+        cast(conflict_type as {{ text_type() }}) as conflict_type,
+        cast(account_key as {{ text_type() }}) as account_key,
+        cast(source_table as {{ text_type() }}) as source_table,
+        cast(record_id as {{ text_type() }}) as record_id,
+        cast(detail as {{ text_type() }}) as detail
 
     from conflicts
 

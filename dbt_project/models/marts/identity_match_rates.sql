@@ -243,11 +243,11 @@ examples as (
 final as (
 
     select
-        cast(pairs.source_pair as varchar) as source_pair,
-        cast(pairs.source_table as varchar) as source_table,
-        cast(pairs.target_table as varchar) as target_table,
-        cast(pairs.key_column as varchar) as key_column,
-        cast(pairs.relationship as varchar) as relationship,
+        cast(pairs.source_pair as {{ text_type() }}) as source_pair,
+        cast(pairs.source_table as {{ text_type() }}) as source_table,
+        cast(pairs.target_table as {{ text_type() }}) as target_table,
+        cast(pairs.key_column as {{ text_type() }}) as key_column,
+        cast(pairs.relationship as {{ text_type() }}) as relationship,
         cast(pairs.row_count as bigint) as row_count,
         cast(pairs.blank_key_count as bigint) as blank_key_count,
         cast(pairs.matched_count as bigint) as matched_count,
@@ -265,7 +265,7 @@ final as (
             and pairs.matched_count * 1.0 / (pairs.row_count - pairs.blank_key_count) < {{ min_rate }},
             false
         ) as is_below_min_match_rate,
-        cast(examples.unmatched_examples as varchar) as unmatched_examples
+        cast(examples.unmatched_examples as {{ text_type() }}) as unmatched_examples
 
     from pairs
     left join examples

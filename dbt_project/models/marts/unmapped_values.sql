@@ -59,10 +59,10 @@ unmapped as (
 final as (
 
     select
-        cast(field as varchar) as field,
-        cast(source_table as varchar) as source_table,
-        cast(raw_value as varchar) as raw_value,
-        cast(mapped_to as varchar) as mapped_to,
+        cast(field as {{ text_type() }}) as field,
+        cast(source_table as {{ text_type() }}) as source_table,
+        cast(raw_value as {{ text_type() }}) as raw_value,
+        cast(mapped_to as {{ text_type() }}) as mapped_to,
         count(*) as row_count
 
     from unmapped

@@ -173,7 +173,7 @@ unmatched as (
         case
             when is_unknown_customer
                 then 'erp_customer_id ' || coalesce(erp_customer_id, 'null') || ' not in erp/customers; excluded from labels'
-            else 'no rate for ' || currency || ' on ' || cast(invoice_date as varchar) || '; excluded from labels'
+            else 'no rate for ' || currency || ' on ' || cast(invoice_date as {{ text_type() }}) || '; excluded from labels'
         end
     from invoices
     where is_unknown_customer
@@ -188,7 +188,7 @@ unmatched as (
         case
             when account_key is null
                 then 'erp_customer_id ' || coalesce(erp_customer_id, 'null') || ' not in erp/customers; excluded from labels'
-            else 'no rate for ' || currency || ' on ' || cast(start_date as varchar) || '; annual value excluded'
+            else 'no rate for ' || currency || ' on ' || cast(start_date as {{ text_type() }}) || '; annual value excluded'
         end
     from contracts
     where account_key is null
@@ -208,7 +208,7 @@ unmatched as (
 
     {%- for table, id_sql in [
         ('technographics', "coalesce(records.domain, records.domain_raw, 'null') || '|' || records.technology"),
-        ('events', "coalesce(records.domain, records.domain_raw, 'null') || '|' || records.event_type || '|' || cast(records.event_date as varchar)"),
+        ('events', "coalesce(records.domain, records.domain_raw, 'null') || '|' || records.event_type || '|' || cast(records.event_date as " ~ text_type() ~ ")"),
     ] %}
 
     union all
@@ -229,10 +229,10 @@ unmatched as (
 final as (
 
     select
-        cast(source_table as varchar) as source_table,
-        cast(record_id as varchar) as record_id,
-        cast(reason as varchar) as reason,
-        cast(detail as varchar) as detail
+        cast(source_table as {{ text_type() }}) as source_table,
+        cast(record_id as {{ text_type() }}) as record_id,
+        cast(reason as {{ text_type() }}) as reason,
+        cast(detail as {{ text_type() }}) as detail
 
     from unmatched
 

@@ -9,6 +9,7 @@ from icp_pipeline.defs.model.checks import card_metadata
 from icp_pipeline.defs.model.config import ModelConfig
 from icp_pipeline.defs.model.metadata import metrics_numeric, metrics_table
 from icp_pipeline.lib.config.run import icp_config_for
+from icp_pipeline.lib.engine.steps import model_scorer
 from icp_pipeline.lib.icp.filters.config_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
 from icp_pipeline.lib.publish.publish_io import image_markdown, write_frame
@@ -73,7 +74,7 @@ def icp_models(
         f"Training on {int(features['is_customer'].sum())} customers of {len(features)} accounts "
         f"(label {settings.value_label})"
     )
-    result = run_models(features, catalog, closed, settings)
+    result = run_models(features, catalog, closed, settings, scorer=model_scorer())
     for note in result.notes:
         context.log.info(note)
     model_dir = _save_model_files(result, Path(paths.export_dir).parent / "models" / context.run_id)

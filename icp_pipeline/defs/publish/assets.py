@@ -7,6 +7,7 @@ import pandas as pd
 
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES, column_schema
 from icp_pipeline.lib.config.run import icp_config_for
+from icp_pipeline.lib.engine.steps import after_publish
 from icp_pipeline.lib.icp.filters.config_check import check_config_filters
 from icp_pipeline.lib.publish.export_schema import PUBLISHED_COLUMN_TYPES
 from icp_pipeline.lib.publish.exports import write_exports
@@ -76,6 +77,9 @@ def icp_published_tables(
             declared_types=PUBLISHED_COLUMN_TYPES,
         )
         types = published_types(con, list(frames))
+        on_spark = after_publish(con, warehouse.duckdb_path)  # ICP_ENGINE=spark: icp.* as Spark tables
+    if on_spark:
+        context.log.info(f"published {len(on_spark)} tables as Spark Parquet tables in schema icp")
     for warning in warnings:
         context.log.warning(warning)
     for name, frame in frames.items():

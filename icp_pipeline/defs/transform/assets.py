@@ -16,6 +16,7 @@ from dagster_dbt import (
 
 from icp_pipeline.defs.transform.project import dbt_project
 from icp_pipeline.lib.config.run import icp_config_for
+from icp_pipeline.lib.engine.steps import after_dbt, dbt_target_args
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 
@@ -51,8 +52,15 @@ def icp_dbt_models(
     dbt_vars = icp_config_for(paths).dbt_vars()
     # The dbt profile reads the warehouse path from the environment of the dbt subprocess.
     os.environ["ICP_DUCKDB_PATH"] = warehouse.duckdb_path
+    # ICP_ENGINE=spark: `--target spark` and the raw tables to register (lib/engine/steps.py)
+    engine_args, engine_vars = dbt_target_args(warehouse.duckdb_path)
     with warehouse.lock("dbt build"):  # dbt writes the warehouse from its own process
-        yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+        args = ["build", "--vars", json.dumps({**dbt_vars, **engine_vars}), *engine_args]
+        yield from dbt.cli(args, context=context).stream()
+    with warehouse.connect() as con:
+        mirrored = after_dbt(con, warehouse.duckdb_path)
+    if mirrored:
+        context.log.info(f"read {len(mirrored)} tables built on Spark into {warehouse.duckdb_path}")
 
 
 def dbt_resource() -> DbtCliResource:

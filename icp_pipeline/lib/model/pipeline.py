@@ -82,8 +82,13 @@ def run_models(
     catalog: pd.DataFrame | None,
     closed_opportunities: pd.DataFrame | None = None,
     settings: ModelSettings | None = None,
+    scorer=score_and_explain,
 ) -> ModelResult:
-    """Fit, explain, validate and score. Raises ValueError when too few customers carry the value label."""
+    """Fit, explain, validate and score. Raises ValueError when too few customers carry the value label.
+
+    `scorer` scores and explains every account with a learnt model: `score_and_explain` (default) or
+    a function of the same contract that runs elsewhere (ICP_ENGINE=spark:
+    `lib.engine.spark_scoring.score_and_explain_on_spark`, per partition)."""
     settings = settings or ModelSettings()
     if settings.value_label not in features:
         raise ValueError(f"value label column '{settings.value_label}' not in account_features")
@@ -161,12 +166,10 @@ def run_models(
     args = (kinds, train.to_numpy(), settings.n_reasons, settings.shap_block_rows, labels)
     value_shap_train = tiebreak = None
     if chosen == "lightgbm":
-        value_log, win_probability, top_reasons, value_shap_train = score_and_explain(
-            X, value_model, scoring_win, *args
-        )
+        value_log, win_probability, top_reasons, value_shap_train = scorer(X, value_model, scoring_win, *args)
     elif chosen == "plain_lightgbm":
         plain = plain_model(X_all.loc[train], value_target(value[train]), settings)
-        value_log, win_probability, top_reasons, _ = score_and_explain(X_all, plain, scoring_win, *args)
+        value_log, win_probability, top_reasons, _ = scorer(X_all, plain, scoring_win, *args)
     else:
         scorer = BaselineScorer(chosen, X_all, value, settings)  # baselines see every attribute
         value_log, win_probability, top_reasons = score_with_baseline(X_all, scorer, scoring_win, *args)

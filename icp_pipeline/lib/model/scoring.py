@@ -80,8 +80,12 @@ def score_and_explain(
     n_reasons: int,
     block_rows: int,
     labels: Labels | None = None,
+    reference: pd.DataFrame | None = None,
 ) -> tuple[np.ndarray, np.ndarray, pd.Series, pd.DataFrame]:
     """(log value, win probability, top reasons, value SHAP of the `train` rows) for every row of X.
+
+    `reference`: the rows behind 'high'/'low' in reasons (default: X's `train` rows); a partition of
+    a larger frame passes the training customers (lib/engine/spark_scoring.py).
 
     SHAP values sum to the raw prediction, so one pass per model gives both scores and reasons. Rows
     go in blocks of `block_rows`: an accounts x attributes matrix is 0.8 GB per model at 1 M accounts,
@@ -89,7 +93,7 @@ def score_and_explain(
     value_log = np.empty(len(X))
     win_probability = np.full(len(X), win_model.prior)
     reasons, train_shap = [], []
-    reference = X.loc[train]
+    reference = X.loc[train] if reference is None else reference
     for start in range(0, len(X), max(block_rows, 1)):
         block = X.iloc[start : start + block_rows]
         rows = slice(start, start + len(block))

@@ -182,7 +182,7 @@ final as (
         outcome,
         row_count,
         'stg_fivetran_*' as model,
-        cast(null as varchar) as listed_in,
+        cast(null as {{ text_type() }}) as listed_in,
         detail
 
     from counted

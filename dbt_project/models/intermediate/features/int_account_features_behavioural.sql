@@ -112,11 +112,11 @@ lead_source_counts as (
 
 top_lead_sources as (
 
-    select * from lead_source_counts
-    qualify row_number() over (
-        partition by account_key
-        order by opportunity_count desc, lead_source
-    ) = 1
+    {{ first_per_group(
+        'lead_source_counts',
+        partition_by='account_key',
+        order_by="opportunity_count desc, lead_source"
+    ) }}
 
 ),
 

@@ -41,8 +41,8 @@ final as (
         coalesce(enrichment.{{ column.name }}, crm_accounts.{{ column.name }}) as {{ column.name }},
         {%- else %}
         coalesce(
-            cast(enrichment.{{ column.name }} as varchar),
-            cast(crm_accounts.{{ column.name }} as varchar)
+            cast(enrichment.{{ column.name }} as {{ text_type() }}),
+            cast(crm_accounts.{{ column.name }} as {{ text_type() }})
         ) as {{ column.name }},
         {%- endif %}
         {%- else %}

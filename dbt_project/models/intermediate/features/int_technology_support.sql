@@ -30,7 +30,7 @@ final as (
         -- the attribute column of int_account_features_technographic ('t_' avoids a clash with the
         -- tech__cat_<category> and tech__count columns)
         'tech__' || case
-            when technologies.technology_slug like 'cat\_%' escape '\' or technologies.technology_slug = 'count'
+            when technologies.technology_slug like 'cat!_%' escape '!' or technologies.technology_slug = 'count'
                 then 't_' || technologies.technology_slug
             else technologies.technology_slug
         end as attribute_name

@@ -14,7 +14,7 @@ rates as (
 
 ),
 
-landed as (
+landed_rates as (
 
     select
         currency,
@@ -25,10 +25,12 @@ landed as (
     where currency is not null
         and rate_to_reporting > 0
         and currency != {{ reporting_currency() }}
-    qualify row_number() over (
-        partition by currency, coalesce(valid_from, cast('0001-01-01' as date))
-        order by rate_to_reporting
-    ) = 1
+
+),
+
+landed as (
+
+    {{ first_per_group('landed_rates', partition_by='currency, valid_from', order_by='rate_to_reporting') }}
 
 ),
 

@@ -48,7 +48,7 @@ walk as (
     select
         account_key,
         account_key as current_key,
-        [account_key] as path,
+        {{ array_of('account_key') }} as path,
         false as is_cycle,
         0 as depth
 
@@ -59,8 +59,8 @@ walk as (
     select
         walk.account_key,
         parent_links.parent_account_key as current_key,
-        list_append(walk.path, parent_links.parent_account_key) as path,
-        list_contains(walk.path, parent_links.parent_account_key) as is_cycle,
+        {{ array_append_item('walk.path', 'parent_links.parent_account_key') }} as path,
+        {{ array_has('walk.path', 'parent_links.parent_account_key') }} as is_cycle,
         walk.depth + 1 as depth
 
     from walk
@@ -73,8 +73,11 @@ walk as (
 
 walk_end as (
 
-    select * from walk
-    qualify row_number() over (partition by account_key order by depth desc) = 1
+    {{ first_per_group(
+        'walk',
+        partition_by='account_key',
+        order_by="depth desc"
+    ) }}
 
 ),
 
@@ -85,7 +88,7 @@ final as (
         parent_links.parent_account_key,
         case
             when walk_end.is_cycle
-                then list_min(list_slice(walk_end.path, list_position(walk_end.path, walk_end.current_key), len(walk_end.path)))
+                then {{ array_min_from('walk_end.path', 'walk_end.current_key') }}
             else walk_end.current_key
         end as group_account_key,
         walk_end.is_cycle as has_parent_cycle,

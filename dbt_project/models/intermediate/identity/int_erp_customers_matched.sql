@@ -106,11 +106,11 @@ candidates as (
 
 best_match as (
 
-    select * from candidates
-    qualify row_number() over (
-        partition by erp_customer_id
-        order by match_priority, matched_crm_account_id
-    ) = 1
+    {{ first_per_group(
+        'candidates',
+        partition_by='erp_customer_id',
+        order_by='match_priority, matched_crm_account_id'
+    ) }}
 
 ),
 

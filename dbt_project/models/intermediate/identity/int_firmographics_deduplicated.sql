@@ -15,20 +15,19 @@ firmographics as (
 
 final as (
 
-    select * from firmographics
-    where domain is not null
-    qualify row_number() over (
-        partition by domain
-        order by
-            (
+    {{ first_per_group(
+        'firmographics',
+        partition_by='domain',
+        order_by="(
                 cast(company_name is not null as integer) + cast(industry is not null as integer)
                 + cast(employee_count is not null as integer) + cast(annual_revenue is not null as integer)
                 + cast(hq_country is not null as integer) + cast(founded_year is not null as integer)
             ) desc,
             source_file,
             company_name,
-            domain_raw
-    ) = 1
+            domain_raw",
+        where='domain is not null'
+    ) }}
 
 )
 

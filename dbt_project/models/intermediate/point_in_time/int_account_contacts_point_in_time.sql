@@ -2,6 +2,8 @@
     CRM contacts created on or before the account's as_of_date. Contacts without created_at
     cannot be shown to predate a win and are left out.
 -#}
+{%- set senior_text %}coalesce(contacts.seniority, '') || ' ' || coalesce(lower(contacts.title), ''){% endset -%}
+{%- set senior_pattern %}'\b(c[ -]?level|c[ -]?suite|chief|ceo|cfo|cto|cio|coo|cmo|vp|vice president|svp|evp|head|director|executive|founder|owner|president|partner)\b'{% endset -%}
 
 with
 
@@ -31,10 +33,7 @@ final as (
         coalesce({{ slugify('contacts.seniority') }}, 'unknown') as seniority_slug,
         coalesce({{ slugify('contacts.department') }}, 'unknown') as department_slug,
         coalesce(
-            regexp_matches(
-                coalesce(contacts.seniority, '') || ' ' || coalesce(lower(contacts.title), ''),
-                '\b(c[ -]?level|c[ -]?suite|chief|ceo|cfo|cto|cio|coo|cmo|vp|vice president|svp|evp|head|director|executive|founder|owner|president|partner)\b'
-            ),
+            {{ regex_matches(senior_text, senior_pattern) }},
             false
         ) as is_senior,
         cast(contacts.created_at as date) as created_date,

@@ -13,12 +13,8 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'accounts') }}
     {# a connector dialect's tables in this shape (docs/connectors/); empty unless landed #}
-    union all by name
-    select * from {{ ref('stg_fivetran_salesforce__accounts') }}
-    union all by name
-    select * from {{ ref('stg_fivetran_hubspot__accounts') }}
+    {{ union_all_by_name([source('crm', 'accounts'), ref('stg_fivetran_salesforce__accounts'), ref('stg_fivetran_hubspot__accounts')]) }}
 
 ),
 

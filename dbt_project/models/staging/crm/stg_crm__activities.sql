@@ -2,12 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'activities') }}
     {# a connector dialect's tables in this shape (docs/connectors/); empty unless landed #}
-    union all by name
-    select * from {{ ref('stg_fivetran_salesforce__activities') }}
-    union all by name
-    select * from {{ ref('stg_fivetran_hubspot__activities') }}
+    {{ union_all_by_name([source('crm', 'activities'), ref('stg_fivetran_salesforce__activities'), ref('stg_fivetran_hubspot__activities')]) }}
 
 ),
 

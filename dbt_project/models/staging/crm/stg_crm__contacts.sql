@@ -2,12 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'contacts') }}
     {# a connector dialect's tables in this shape (docs/connectors/); empty unless landed #}
-    union all by name
-    select * from {{ ref('stg_fivetran_salesforce__contacts') }}
-    union all by name
-    select * from {{ ref('stg_fivetran_hubspot__contacts') }}
+    {{ union_all_by_name([source('crm', 'contacts'), ref('stg_fivetran_salesforce__contacts'), ref('stg_fivetran_hubspot__contacts')]) }}
 
 ),
 

@@ -2,12 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'leads') }}
     {# a connector dialect's tables in this shape (docs/connectors/); empty unless landed #}
-    union all by name
-    select * from {{ ref('stg_fivetran_salesforce__leads') }}
-    union all by name
-    select * from {{ ref('stg_fivetran_hubspot__leads') }}
+    {{ union_all_by_name([source('crm', 'leads'), ref('stg_fivetran_salesforce__leads'), ref('stg_fivetran_hubspot__leads')]) }}
 
 ),
 

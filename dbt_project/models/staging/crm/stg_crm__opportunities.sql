@@ -2,12 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'opportunities') }}
     {# a connector dialect's tables in this shape (docs/connectors/); empty unless landed #}
-    union all by name
-    select * from {{ ref('stg_fivetran_salesforce__opportunities') }}
-    union all by name
-    select * from {{ ref('stg_fivetran_hubspot__opportunities') }}
+    {{ union_all_by_name([source('crm', 'opportunities'), ref('stg_fivetran_salesforce__opportunities'), ref('stg_fivetran_hubspot__opportunities')]) }}
 
 ),
 

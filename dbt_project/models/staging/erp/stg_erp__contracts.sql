@@ -2,10 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('erp', 'contracts') }}
     {# a connector dialect's tables in this shape (docs/connectors/); empty unless landed #}
-    union all by name
-    select * from {{ ref('stg_fivetran_stripe__contracts') }}
+    {{ union_all_by_name([source('erp', 'contracts'), ref('stg_fivetran_stripe__contracts')]) }}
 
 ),
 

@@ -43,7 +43,7 @@ history as (
         trim(company_id) as company_id,
         lower(trim(name)) as property,
         value,
-        "timestamp" as set_at
+        {{ adapter.quote('timestamp') }} as set_at
 
     from {{ ref('base_hubspot__company_property_history') }}
     where not coalesce(_fivetran_deleted, false)

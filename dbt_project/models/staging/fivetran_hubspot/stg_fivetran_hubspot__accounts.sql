@@ -12,7 +12,7 @@
 -#}
 
 {%- set fields = [
-    ('property_industry', 'industry', 'varchar'), ('property_country', 'country', 'varchar'),
+    ('property_industry', 'industry', text_type()), ('property_country', 'country', text_type()),
     ('property_numberofemployees', 'employee_count', 'bigint'),
     ('property_annualrevenue', 'annual_revenue', 'double'),
 ] -%}

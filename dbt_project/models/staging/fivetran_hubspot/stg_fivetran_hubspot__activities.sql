@@ -31,7 +31,7 @@ final as (
         trim(engagements.id) as activity_id,
         links.company_id as account_id,
         lower(trim(engagements.type)) as activity_type,
-        coalesce(engagements."timestamp", engagements.created_at) as occurred_at
+        coalesce(engagements.{{ adapter.quote('timestamp') }}, engagements.created_at) as occurred_at
 
     from {{ ref('base_hubspot__engagement') }} as engagements
     left join links on trim(engagements.id) = links.engagement_id

@@ -21,8 +21,7 @@ final as (
         trim(merged.merged_id) as merged_id,
         survivors.survivor_id
 
-    from survivors,
-        unnest(string_split(survivors.merged_ids, ';')) as merged(merged_id)
+    from {{ with_split_rows('survivors', 'survivors.merged_ids', ';', 'merged', 'merged_id') }}
     where nullif(trim(merged.merged_id), '') is not null
         and trim(merged.merged_id) <> survivors.survivor_id
 

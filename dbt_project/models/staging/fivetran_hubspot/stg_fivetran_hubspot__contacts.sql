@@ -33,8 +33,8 @@ final as (
         trim(contacts.id) as contact_id,
         coalesce(merges.survivor_id, trim(contacts.property_associatedcompanyid)) as account_id,
         contacts.property_jobtitle as title,
-        cast({{ department }} as varchar) as department,
-        cast({{ seniority }} as varchar) as seniority,
+        cast({{ department }} as {{ text_type() }}) as department,
+        cast({{ seniority }} as {{ text_type() }}) as seniority,
         nullif(trim(contacts.property_email), '') is not null as has_email,  -- personal data stays in raw
         contacts.property_createdate as created_at
 

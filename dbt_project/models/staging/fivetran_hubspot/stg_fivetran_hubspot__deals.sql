@@ -30,7 +30,7 @@ companies as (
         coalesce(merges.survivor_id, trim(deal_company.company_id)) as company_id,
         row_number() over (
             partition by trim(deal_company.deal_id)
-            order by coalesce(trim(cast(deal_company.type_id as varchar)) = '5', false) desc, trim(deal_company.company_id)
+            order by coalesce(trim(cast(deal_company.type_id as {{ text_type() }})) = '5', false) desc, trim(deal_company.company_id)
         ) as company_rank
 
     from {{ ref('base_hubspot__deal_company') }} as deal_company

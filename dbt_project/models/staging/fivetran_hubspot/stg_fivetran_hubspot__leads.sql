@@ -32,10 +32,10 @@ final as (
 
     select
         trim(leads.id) as lead_id,
-        cast({{ company }} as varchar) as company_name,
-        cast({{ website }} as varchar) as website,
+        cast({{ company }} as {{ text_type() }}) as company_name,
+        cast({{ website }} as {{ text_type() }}) as website,
         leads.property_createdate as created_at,
-        coalesce(cast({{ status }} as varchar), cast({{ stage }} as varchar)) as status,
+        coalesce(cast({{ status }} as {{ text_type() }}), cast({{ stage }} as {{ text_type() }})) as status,
         coalesce(merges.survivor_id, trim(leads.property_associatedcompanyid)) as converted_account_id
 
     from leads

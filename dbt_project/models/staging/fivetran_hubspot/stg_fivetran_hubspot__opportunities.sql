@@ -41,8 +41,8 @@ final as (
         deals.currency,
         cast(deals.created_at as date) as created_at,
         case when deals.is_closed then cast(deals.close_date as date) end as close_date,
-        cast(properties.product as varchar) as product,
-        cast(properties.lead_source as varchar) as lead_source
+        cast(properties.product as {{ text_type() }}) as product,
+        cast(properties.lead_source as {{ text_type() }}) as lead_source
 
     from deals
     left join properties on deals.deal_id = properties.deal_id

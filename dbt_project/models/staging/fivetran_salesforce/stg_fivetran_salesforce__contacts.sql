@@ -29,7 +29,7 @@ final as (
         coalesce(merges.survivor_id, trim(contacts.account_id)) as account_id,
         contacts.title,
         contacts.department,
-        cast({{ seniority }} as varchar) as seniority,
+        cast({{ seniority }} as {{ text_type() }}) as seniority,
         nullif(trim(contacts.email), '') is not null as has_email,  -- personal data stays in raw
         contacts.created_date as created_at
 

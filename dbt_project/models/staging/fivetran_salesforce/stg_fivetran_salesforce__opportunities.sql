@@ -52,7 +52,7 @@ final as (
             when coalesce(opportunities.is_won, false) then coalesce(won_dates.won_date, opportunities.close_date)
             when coalesce(opportunities.is_closed, false) then opportunities.close_date
         end as close_date,
-        cast({{ product }} as varchar) as product,
+        cast({{ product }} as {{ text_type() }}) as product,
         opportunities.lead_source
 
     from opportunities
