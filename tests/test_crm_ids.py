@@ -10,7 +10,8 @@ import pytest
 
 from icp_pipeline.lib.landing.crm_ids import crm_account_key, salesforce_checksum
 
-MACROS = Path(__file__).resolve().parent.parent / "dbt_project" / "macros" / "crm_account_id.sql"
+MACRO_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "macros"
+MACROS = MACRO_DIR / "crm_account_id.sql"
 
 EXAMPLES = [
     "001D000000IqhSLIAZ",  # Salesforce's documented example: 18-character form of 001D000000IqhSL
@@ -29,8 +30,11 @@ EXAMPLES = [
 
 
 def _dbt_rule(values: list[str]) -> list[str | None]:
-    """The macro rendered by Jinja (as dbt renders it) and run by DuckDB on `values`."""
-    env = jinja2.Environment()
+    """The macro rendered by Jinja (as dbt renders it) and run by DuckDB on `values`; the cross-database
+    macros it calls resolve to their DuckDB implementation, as dbt's adapter.dispatch does on DuckDB."""
+    env = jinja2.Environment(extensions=["jinja2.ext.do"])  # dbt's Jinja has the `do` tag
+    cross_db = env.from_string((MACRO_DIR / "cross_db.sql").read_text(encoding="utf-8")).module
+    env.globals["regex_matches"] = cross_db.duckdb__regex_matches
     sql = env.from_string(MACROS.read_text(encoding="utf-8") + '{{ crm_account_id("v") }}').render()
     with duckdb.connect() as con:
         con.execute("create table t (i integer, v varchar)")
