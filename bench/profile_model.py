@@ -49,7 +49,7 @@ def main() -> int:
 
     import icp_pipeline.lib.model.pipeline as pipeline
     from icp_pipeline.lib.model.settings import ModelSettings
-    from icp_pipeline.lib.warehouse.frames import fetch_frame
+    from icp_pipeline.lib.warehouse.frames import read_frame
 
     samples: list[tuple[float, float]] = []
 
@@ -80,7 +80,7 @@ def main() -> int:
 
     start = time.time()
     with duckdb.connect(args.warehouse, read_only=True) as con:
-        features = fetch_frame(con, "select * from marts.account_features order by account_key")
+        features = read_frame(con, "select * from marts.account_features order by account_key")
         catalog = con.execute("select * from marts.attribute_catalog order by attribute").df()
         closed = con.execute("select * from marts.closed_opportunities order by opportunity_id").df()
     spans.append(("read the mart", start, time.time()))

@@ -13,7 +13,7 @@ from icp_pipeline.lib.engine.steps import model_scorer
 from icp_pipeline.lib.icp.filters.config_check import check_config_filters
 from icp_pipeline.lib.model.pipeline import ModelResult, model_status, run_models
 from icp_pipeline.lib.publish.publish_io import image_markdown, write_frame
-from icp_pipeline.lib.warehouse.frames import fetch_frame
+from icp_pipeline.lib.warehouse.frames import read_frame
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 MODEL_SCHEMA = "model"
@@ -64,9 +64,9 @@ def icp_models(
     with warehouse.connect() as con:
         # A fixed row order: DuckDB's scan order may change between builds, and LightGBM's bagging
         # and folds depend on it, so an unchanged refresh would otherwise score differently.
-        features = fetch_frame(con, "select * from marts.account_features order by account_key")
-        catalog = con.execute("select * from marts.attribute_catalog order by attribute").df()
-        closed = con.execute("select * from marts.closed_opportunities order by opportunity_id").df()
+        features = read_frame(con, "select * from marts.account_features order by account_key")
+        catalog = read_frame(con, "select * from marts.attribute_catalog order by attribute")
+        closed = read_frame(con, "select * from marts.closed_opportunities order by opportunity_id")
     # A filter naming an attribute the mart lacks (a typo) fails here, before any training.
     for warning in check_config_filters(icp_config_for(paths), features.columns, paths.config_path):
         context.log.warning(warning)

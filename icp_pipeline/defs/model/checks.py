@@ -12,6 +12,7 @@ import math
 import dagster as dg
 import pandas as pd
 
+from icp_pipeline.lib.warehouse.frames import read_frame
 from icp_pipeline.resources import WarehouseResource
 
 CARD = dg.AssetKey(["model", "model_card"])
@@ -57,7 +58,7 @@ def card_metadata(card: pd.DataFrame) -> dict[str, dg.MetadataValue]:
 
 def _card(warehouse: WarehouseResource) -> pd.DataFrame:
     with warehouse.connect(read_only=True) as con:
-        return con.execute("select * from model.model_card").df()
+        return read_frame(con, "select * from model.model_card")
 
 
 @dg.asset_check(asset=CARD, name="model_beats_its_baselines", blocking=False)

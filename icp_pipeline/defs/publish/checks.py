@@ -8,6 +8,7 @@ import numpy as np
 
 from icp_pipeline.lib.config.icp import TierPolicy
 from icp_pipeline.lib.publish.tier_baseline import tier_size_check
+from icp_pipeline.lib.warehouse.frames import read_frame
 from icp_pipeline.resources import WarehouseResource
 
 TARGETS = dg.AssetKey(["icp", "target_accounts"])
@@ -28,10 +29,11 @@ def tier_sizes_match_policy(warehouse: WarehouseResource) -> dg.AssetCheckResult
         policy_json = con.execute(
             "select tier_policy from icp.refresh_history order by refreshed_at desc limit 1"
         ).fetchone()[0]
-        rows = con.execute(
+        rows = read_frame(
+            con,
             "select is_customer, tier from icp.target_accounts "
-            "where tier <> 'Disqualified' and override_note is null"
-        ).df()
+            "where tier <> 'Disqualified' and override_note is null",
+        )
     policy = TierPolicy.model_validate_json(policy_json)
     result = tier_size_check(rows, policy)
     return dg.AssetCheckResult(
@@ -56,7 +58,7 @@ def tier_sizes_match_policy(warehouse: WarehouseResource) -> dg.AssetCheckResult
 )
 def tier1_holdout_lift_above_tier2(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
-        lifts = con.execute("select outcome, tier, lift, accounts from icp.tier_validation").df()
+        lifts = read_frame(con, "select outcome, tier, lift, accounts from icp.tier_validation")
     by = {(r.outcome, r.tier): (r.lift, r.accounts) for r in lifts.itertuples()}
     t1, n1 = by.get(("actual", "Tier 1"), (np.nan, 0))
     t2, n2 = by.get(("actual", "Tier 2"), (np.nan, 0))

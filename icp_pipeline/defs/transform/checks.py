@@ -12,6 +12,7 @@ from icp_pipeline.lib.quality.match_rates import (
     warning_pairs,
 )
 from icp_pipeline.lib.quality.suites import feature_mart_error_expectations, feature_mart_warning_expectations
+from icp_pipeline.lib.warehouse.frames import read_frame
 from icp_pipeline.resources import WarehouseResource
 
 MATCH_RATES = dg.AssetKey(["marts", "identity_match_rates"])
@@ -29,7 +30,7 @@ FEATURE_MART = dg.AssetKey(["marts", "account_features"])
 )
 def identity_child_parent_match_rates(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
-        rates = con.execute("select * from marts.identity_match_rates").df()
+        rates = read_frame(con, "select * from marts.identity_match_rates")
     failing = failing_pairs(rates)
     child = rates[rates["relationship"] == "child_to_parent"]
     return dg.AssetCheckResult(
@@ -53,7 +54,7 @@ def identity_child_parent_match_rates(warehouse: WarehouseResource) -> dg.AssetC
 )
 def identity_match_rates_reported(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
-        rates = con.execute("select * from marts.identity_match_rates").df()
+        rates = read_frame(con, "select * from marts.identity_match_rates")
         unmatched = con.execute("select count(*) from marts.unmatched_records").fetchone()[0]
     low = warning_pairs(rates)
     found = (

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 
+from icp_pipeline.lib.warehouse.frames import read_frame
+
 # Words written in capitals in labels; the same list as dbt_project/macros/attribute_labels.sql.
 ACRONYMS = frozenset(
     [
@@ -178,7 +180,7 @@ def read_labels(con: duckdb.DuckDBPyConnection) -> Labels:
     }
     if not {"attribute", "label", "unit"} <= columns:
         return Labels()
-    return Labels.from_frame(con.execute("select attribute, label, unit from marts.attribute_catalog").df())
+    return Labels.from_frame(read_frame(con, "select attribute, label, unit from marts.attribute_catalog"))
 
 
 def reporting_currency(con: duckdb.DuckDBPyConnection, labels: Labels | None = None) -> str | None:

@@ -20,12 +20,13 @@ from icp_pipeline.lib.landing.contract import TABLES
 from icp_pipeline.lib.landing.quarantine import describe_counts
 from icp_pipeline.lib.quality.dropped_values import sentence_by_table as dropped_in_models
 from icp_pipeline.lib.warehouse.connection import table_exists
+from icp_pipeline.lib.warehouse.frames import read_frame
 
 COVERAGE_COLUMNS = ["area", "name", "available", "row_count", "quarantined_rows", "detail"]
 
 
 def _frame(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> pd.DataFrame | None:
-    return con.execute(f"select * from {schema}.{table}").df() if table_exists(con, schema, table) else None
+    return read_frame(con, f"select * from {schema}.{table}") if table_exists(con, schema, table) else None
 
 
 def _n(count: int, noun: str) -> str:

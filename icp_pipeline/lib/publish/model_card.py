@@ -4,6 +4,7 @@ import duckdb
 import pandas as pd
 
 from icp_pipeline.lib.model.card import MODEL_CARD_COLUMNS
+from icp_pipeline.lib.warehouse.frames import read_frame
 
 
 def build_model_card(card: pd.DataFrame) -> pd.DataFrame:
@@ -14,4 +15,4 @@ def build_model_card(card: pd.DataFrame) -> pd.DataFrame:
 
 def model_card_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """`build_model_card` of `model.model_card`."""
-    return build_model_card(con.execute("select * from model.model_card").df())
+    return build_model_card(read_frame(con, "select * from model.model_card"))

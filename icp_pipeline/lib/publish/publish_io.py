@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -36,32 +35,6 @@ def write_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) 
         con.unregister("_frame_to_write")
 
 
-def read_frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
-    """`con.execute(query).df()`, without one Python string per text value.
-
-    `.df()` turns every VARCHAR value into a Python str that pandas then packs into Arrow again (the
-    main cost of reading a 1 M-row table with text). Here the result comes as Arrow; text columns are
-    wrapped in pandas' `str` dtype as they are, and the other columns go through `.df()` from that
-    Arrow table, so every column has the same dtype and values as with `.df()`.
-    """
-    con.complete()  # a result left by execute(...).fetchone() would block con.sql
-    table = con.sql(query).to_arrow_table()
-    # text columns with a value (an empty or all-null column keeps `.df()`'s object dtype)
-    text = [
-        f.name for f in table.schema if _is_text(f.type) and table.column(f.name).null_count < table.num_rows
-    ]
-    if len(set(table.column_names)) != len(table.column_names) or not text:
-        return con.from_arrow(table).df()
-    rest = [name for name in table.column_names if name not in text]
-    frame = (
-        con.from_arrow(table.select(rest)).df() if rest else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
-    )
-    str_dtype = pd.StringDtype("pyarrow", na_value=np.nan)
-    for name in text:
-        frame[name] = pd.array(table.column(name), dtype=str_dtype)
-    return frame[table.column_names]
-
-
 def arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its `str` columns as Arrow strings (`pd.ArrowDtype`): same values, and DuckDB
     reads them without converting value by value (both are VARCHAR in DuckDB).
@@ -84,10 +57,6 @@ def arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
         out = out.reset_index(drop=True)
     out.attrs = frame.attrs
     return out
-
-
-def _is_text(dtype: pa.DataType) -> bool:
-    return pa.types.is_string(dtype) or pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype)
 
 
 def image_markdown(png: bytes, alt: str = "plot") -> str:

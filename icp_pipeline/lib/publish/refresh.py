@@ -22,7 +22,7 @@ from icp_pipeline.lib.publish.expansion_accounts import build_expansion_accounts
 from icp_pipeline.lib.publish.icp_summary import build_icp_summary
 from icp_pipeline.lib.publish.icp_validation import CAMPAIGN_MEMBERS_SQL, LEADS_SQL, build_icp_validation
 from icp_pipeline.lib.publish.model_card import model_card_frame
-from icp_pipeline.lib.publish.publish_io import arrow_text, read_frame
+from icp_pipeline.lib.publish.publish_io import arrow_text
 from icp_pipeline.lib.publish.refresh_history import (
     build_refresh_history,
     history_row,
@@ -38,6 +38,7 @@ from icp_pipeline.lib.publish.tier_changes import CHANGE_SOURCE_COLUMNS, build_t
 from icp_pipeline.lib.publish.tier_validation import build_tier_validation
 from icp_pipeline.lib.publish.tiering import tier_summary
 from icp_pipeline.lib.warehouse.connection import table_exists
+from icp_pipeline.lib.warehouse.frames import read_frame
 from icp_pipeline.lib.warehouse.sql import quote_ident
 
 # Columns of marts.account_features that publishing reads besides the attributes it profiles,
@@ -58,7 +59,7 @@ def _previous(
     if not table_exists(con, "icp", table):
         return None
     if columns is None:
-        return con.execute(f"select * from icp.{table}").df()
+        return read_frame(con, f"select * from icp.{table}")
     have = {r[0] for r in con.execute(f"describe icp.{table}").fetchall()}
     select = ", ".join(quote_ident(c) for c in columns if c in have)
     return read_frame(con, f"select {select} from icp.{table}")
@@ -149,14 +150,14 @@ def build_published_frames(
     """
     value_col = model_value_label(con, config.value_label)
     columns = [r[0] for r in con.execute("describe marts.account_features").fetchall()]
-    importance = con.execute("select * from model.attribute_importance order by rank").df()
+    importance = read_frame(con, "select * from model.attribute_importance order by rank")
     needed = feature_columns_needed(columns, importance, config, value_col)
     features = read_frame(
         con,
         f"select {', '.join(quote_ident(c) for c in needed)} from marts.account_features "
         "order by account_key asc nulls last",
     )
-    metrics = con.execute("select metric, model, split, value from model.model_metrics").df()
+    metrics = read_frame(con, "select metric, model, split, value from model.model_metrics")
     history = _previous(con, "refresh_history")
     plan = tier_plan(history, config, rebaseline)
     # DuckDB reads the target list (outside the GIL) while pandas works on the features.

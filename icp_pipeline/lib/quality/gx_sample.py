@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from icp_pipeline.lib.quality.gx_validate import ExpectationOutcome, validate_frame
+from icp_pipeline.lib.warehouse.frames import read_frame
 from icp_pipeline.lib.warehouse.sql import quote_ident
 
 # Tables with more rows are validated on a uniform sample of this many rows plus every row that breaks a
@@ -51,12 +52,12 @@ def frame_for_gx(
     """The rows GX validates (all of them up to `GX_MAX_ROWS`) and the table's row count."""
     n = con.execute(f"select count(*) from {table_sql}").fetchone()[0]
     if n <= GX_MAX_ROWS:
-        return con.execute(f"select {select} from {table_sql}").df(), n
+        return read_frame(con, f"select {select} from {table_sql}"), n
     keep = f"select rowid from {table_sql} using sample reservoir({GX_MAX_ROWS} rows) repeatable (42)"
     conditions = _violations_sql(con, table_sql, errors, present)
     if conditions:
         keep += f" union select rowid from {table_sql} where {' or '.join(conditions)}"
-    frame = con.execute(f"select {select} from {table_sql} where rowid in ({keep}) order by rowid").df()
+    frame = read_frame(con, f"select {select} from {table_sql} where rowid in ({keep}) order by rowid")
     return frame, n
 
 

@@ -1,34 +1,85 @@
-"""Reading query results into pandas frames."""
+"""Reading query results into pandas frames: the project's one `.df()`-equivalent reader.
+
+Dtype policy (what each DuckDB type becomes; pinned per type by `tests/test_warehouse_frames.py`):
+
+| DuckDB type | pandas dtype | NULL |
+|---|---|---|
+| TINYINT ... BIGINT, UTINYINT ... UBIGINT | `int8` ... `uint64`; the nullable `Int8` ... `UInt64` when the column holds a NULL | `pd.NA` |
+| HUGEINT, DECIMAL(p, s) | `float64` (DECIMAL is read as a double, as `.df()` does) | `NaN` |
+| FLOAT, DOUBLE | `float32`, `float64` | `NaN` |
+| BOOLEAN | `bool`; the nullable `boolean` when the column holds a NULL | `pd.NA` |
+| DATE, TIMESTAMP (any precision) | `datetime64[us]` (a DATE at midnight) | `NaT` |
+| TIMESTAMPTZ | `datetime64[us, <the connection's TimeZone>]` | `NaT` |
+| INTERVAL | `timedelta64[us]` | `NaT` |
+| VARCHAR, UUID, ENUM | pandas' `str` dtype (`pd.StringDtype("pyarrow", na_value=nan)`), always: also for an empty result and an all-NULL column | `NaN` |
+| TIME, BLOB, LIST, STRUCT, MAP | `object` (`datetime.time`, `bytearray`, numpy arrays, dicts) | `None` |
+
+Everything but text is DuckDB's own `.df()` conversion (`con.from_arrow(...).df()`), so numbers and
+times are exactly what `.df()` gives; text differs from `.df()` in two ways, both deliberate: it is
+never one Python `str` per value (the values stay in Arrow buffers, the main cost of reading a 1 M-row
+table with text), and an empty or all-NULL text column is `str` too (`.df()` gives `object`, which
+DuckDB writes back as type `NULL`, not VARCHAR). Repeated column names are made unique as `.df()`
+does (`a`, `a_1`). The index is a `RangeIndex`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+# Non-text columns are converted this many at a time: a 1 M-row, 120-column mart then peaks at the
+# Arrow result plus the frame, not plus a second whole-result copy inside the conversion.
+COLUMNS_PER_PASS = 16
 
 
-def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, vectors_per_chunk: int = 32) -> pd.DataFrame:
-    """`con.execute(sql).df()` in chunks of `vectors_per_chunk` x 2048 rows: the same frame, but a
-    1 M-row, 120-column mart peaks about 1 GiB lower than converting the whole result at once."""
-    result = con.execute(sql)
-    parts = []
-    while True:
-        chunk = result.fetch_df_chunk(vectors_per_chunk)
-        if chunk is None or len(chunk) == 0:
-            break
-        parts.append(chunk)
-    if len(parts) == 1:
-        return parts[0]
-    if not parts:  # no rows: the one-piece conversion gives the columns their types
-        return con.execute(sql).df()
-    # Chunks differ where one holds a null and another none (int64 / Int64): concat resolves those
-    # as the one-piece conversion does. A column it can only resolve to object is re-read whole.
-    frame = pd.concat(parts, ignore_index=True)
-    mixed = [
-        c
-        for c in frame.columns
-        if frame[c].dtype == object and any(part[c].dtype != object for part in parts)
-    ]
-    if mixed:
-        del frame, parts
-        return con.execute(sql).df()
+def read_frame(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Sequence | dict | None = None,
+    *,
+    columns_per_pass: int = COLUMNS_PER_PASS,
+) -> pd.DataFrame:
+    """The result of `sql` (with `params`, as `con.execute` takes them) as a frame, by the dtype
+    policy in this module's docstring. Raises what `con.execute` raises (duckdb.Error)."""
+    con.complete()  # a result left open by execute(...).fetchone() would otherwise be replaced
+    table = con.sql(sql, params=params).to_arrow_table()  # not execute(): its Arrow output is a copy
+    names = list(con.from_arrow(table.slice(0, 0)).df().columns)  # unique, as `.df()` makes them
+    columns = list(table.columns)
+    types = [field.type for field in table.schema]
+    n_rows = table.num_rows
+    del table
+    out: dict[int, pd.Series | pd.api.extensions.ExtensionArray] = {}
+    other = [i for i, t in enumerate(types) if not _is_text(t)]
+    for i, t in enumerate(types):
+        if _is_text(t):
+            out[i] = _text_array(columns[i])
+            columns[i] = None
+    for start in range(0, len(other), max(columns_per_pass, 1)):
+        group = other[start : start + max(columns_per_pass, 1)]
+        part = con.from_arrow(pa.table([columns[i] for i in group], names=[f"c{i}" for i in group])).df()
+        for i in group:
+            out[i] = part[f"c{i}"]
+            columns[i] = None
+        del part
+    frame = pd.DataFrame({i: out[i] for i in range(len(names))}, index=pd.RangeIndex(n_rows), copy=False)
+    frame.columns = names
     return frame
+
+
+def _is_text(dtype: pa.DataType) -> bool:
+    if pa.types.is_dictionary(dtype):  # ENUM
+        return _is_text(dtype.value_type)
+    return pa.types.is_string(dtype) or pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype)
+
+
+def _text_array(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if pa.types.is_string_view(column.type):
+        column = column.cast(pa.large_string())
+    return pd.array(column, dtype=TEXT_DTYPE)

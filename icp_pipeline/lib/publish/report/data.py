@@ -12,6 +12,7 @@ import pandas as pd
 from icp_pipeline.lib.model.labels import Labels, read_labels, reporting_currency
 from icp_pipeline.lib.model.strength import ModelStrength, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.warehouse.connection import table_exists
+from icp_pipeline.lib.warehouse.frames import read_frame
 
 from .formatting import in_words
 
@@ -59,18 +60,19 @@ def _query(con: duckdb.DuckDBPyConnection, table: str, where_order: str, present
     exclude = f" exclude ({', '.join(stamps)})" if stamps else ""
     if "changed" not in columns:
         where_order = where_order.replace("where changed", "")
-    return con.execute(f"select *{exclude} from icp.{table} {where_order}").df()
+    return read_frame(con, f"select *{exclude} from icp.{table} {where_order}")
 
 
 def _changes(con: duckdb.DuckDBPyConnection, present: set[str]) -> pd.DataFrame:
     """Accounts whose tier changed, with their names, moves into Tier 1 first."""
     if "tier_changes" not in present:
         return pd.DataFrame()
-    return con.execute(
+    return read_frame(
+        con,
         "select c.account_key, t.account_name, c.previous_tier, c.new_tier, c.change_reason "
         "from icp.tier_changes c left join icp.target_accounts t using (account_key) where c.changed "
-        "order by coalesce(c.new_tier, 'Z'), coalesce(c.previous_tier, 'Z') desc, c.account_key"
-    ).df()
+        "order by coalesce(c.new_tier, 'Z'), coalesce(c.previous_tier, 'Z') desc, c.account_key",
+    )
 
 
 def load_report_data(con: duckdb.DuckDBPyConnection, currency: str | None = None) -> ReportData:
@@ -95,20 +97,22 @@ def load_report_data(con: duckdb.DuckDBPyConnection, currency: str | None = None
         con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
     )
     if has_prospects or "expansion_accounts" not in present:
-        targets = con.execute(
+        targets = read_frame(
+            con,
             "select account_key, account_name, domain, icp_score, expected_value, tier, top_reasons "
             "from icp.target_accounts where is_customer = ? and tier <> 'Disqualified' "
             "order by icp_score desc, expected_value desc nulls last, account_key limit 25",
             [not has_prospects],
-        ).df()
+        )
     else:  # an export of customers: the expansion list takes the prospects' place
-        targets = con.execute(
+        targets = read_frame(
+            con,
             "select e.account_key, e.account_name, t.domain, e.icp_score, t.expected_value, t.tier, "
             "e.realised_value, e.headroom, e.top_reasons from icp.expansion_accounts e "
-            "left join icp.target_accounts t using (account_key) order by e.expansion_rank limit 25"
-        ).df()
+            "left join icp.target_accounts t using (account_key) order by e.expansion_rank limit 25",
+        )
     holdout = (
-        con.execute("select target, predicted, actual from model.holdout_predictions").df()
+        read_frame(con, "select target, predicted, actual from model.holdout_predictions")
         if table_exists(con, "model", "holdout_predictions")
         else pd.DataFrame(columns=["target", "predicted", "actual"])
     )
