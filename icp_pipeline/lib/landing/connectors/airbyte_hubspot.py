@@ -17,12 +17,8 @@ declared; other columns are kept as text extras, custom company properties among
 
 from __future__ import annotations
 
-from icp_pipeline.lib.landing.contract import Column, Table
-
-
-def _c(name: str, type_: str = "string", required: bool = False, pii: bool = False) -> Column:
-    return Column(name, type_, required, "", pii)
-
+from icp_pipeline.lib.landing.contract import Table
+from icp_pipeline.lib.landing.contract import column as _c
 
 AIRBYTE_HUBSPOT: tuple[Table, ...] = (
     Table(

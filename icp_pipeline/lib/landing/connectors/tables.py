@@ -12,12 +12,8 @@ Fivetran's `dbt_salesforce_source` / `dbt_stripe_source` packages.
 from __future__ import annotations
 
 from icp_pipeline.lib.landing.connectors.airbyte_hubspot import AIRBYTE_HUBSPOT
-from icp_pipeline.lib.landing.contract import Column, Table
-
-
-def _c(name: str, type_: str = "string", required: bool = False, pii: bool = False) -> Column:
-    return Column(name, type_, required, "", pii)
-
+from icp_pipeline.lib.landing.contract import Table
+from icp_pipeline.lib.landing.contract import column as _c
 
 _FIVETRAN = (_c("_fivetran_deleted", "boolean"), _c("_fivetran_synced", "timestamp"))
 _SF_DELETED = (_c("is_deleted", "boolean"),)
