@@ -27,17 +27,7 @@ erp_matches as (
 
 unclaimed_firmographics as (
 
-    select
-        firmographics.company_name_key,
-        min(firmographics.domain) as domain,
-        count(*) as domain_count
-
-    from firmographics
-    left join crm_accounts
-        on firmographics.domain = crm_accounts.domain
-    where crm_accounts.account_id is null
-        and firmographics.company_name_key is not null
-    group by firmographics.company_name_key
+    {{ unclaimed_firmographic_names('firmographics', 'crm_accounts') }}
 
 ),
 
