@@ -89,3 +89,26 @@ def test_the_tier_summary_names_the_reporting_currency(tmp_path, capsys):
         )
     print_summary(settings)
     assert "prospect expected value (EUR)" in capsys.readouterr().out
+
+
+def test_equal_expected_values_with_distinct_scores_are_not_called_a_tie(tmp_path, capsys):
+    """A list scored by rules (a weak model: Maven CRM) has distinct scores over a coarse expected
+    value; the scores order the top accounts, so no note may say they are listed by account key."""
+    targets = pd.DataFrame(
+        {
+            "account_key": [f"a{i}" for i in range(8)],
+            "account_name": [f"Company {i}" for i in range(8)],
+            "domain": None,
+            "is_customer": True,
+            "tier": ["Tier 1"] * 6 + ["Tier 2"] * 2,
+            "icp_score": [90.0, 100.0, 97.6, 97.6, 94.6, 92.3, 10.0, 5.0],
+            "expected_value": [7.0] * 6 + [1.0, 0.5],
+            "top_reasons": "r",
+        }
+    )
+    print_summary(_warehouse(tmp_path, targets))
+    out = capsys.readouterr().out
+    lines = out.split("an expansion list)\n", 1)[1].splitlines()[:5]
+    assert [line.split()[1] for line in lines] == ["Company", "Company", "Company", "Company", "Company"]
+    assert [line.split()[0] for line in lines] == ["100.0", "97.6", "97.6", "94.6", "92.3"]
+    assert "cannot order them" not in out

@@ -23,13 +23,16 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         caution = caution_sentence(read_model_strength(con), tiers_followed_rules(con))
         currency = reporting_currency(con)
         has_prospects = con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
+        # Ties of the listing's own order (score, then expected value): only those fall to the key.
         n_accounts, tied = con.execute(
-            "with t as (select expected_value from icp.target_accounts where tier = 'Tier 1' and is_customer = ? "
-            "order by icp_score desc, expected_value desc nulls last limit ?) "
+            "with t as (select icp_score, expected_value from icp.target_accounts "
+            "where tier = 'Tier 1' and is_customer = ? "
+            "order by icp_score desc, expected_value desc nulls last limit 1) "
             "select (select count(*) from icp.target_accounts), "
-            "(select count(*) from icp.target_accounts a where a.tier = 'Tier 1' and a.is_customer = ? "
-            "and a.expected_value = (select max(expected_value) from t))",
-            [not has_prospects, top_n, not has_prospects],
+            "(select count(*) from icp.target_accounts a, t where a.tier = 'Tier 1' and a.is_customer = ? "
+            "and a.icp_score is not distinct from t.icp_score "
+            "and a.expected_value is not distinct from t.expected_value)",
+            [not has_prospects, not has_prospects],
         ).fetchone()
         top = con.execute(
             "select account_name, domain, icp_score, top_reasons from icp.target_accounts "
