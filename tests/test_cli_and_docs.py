@@ -48,6 +48,18 @@ def test_run_rejects_an_unknown_option():
         build_parser().parse_args(["run", "--selct", "x"])
 
 
+def test_run_rejects_an_invalid_asset_selection_with_examples_that_work(capsys):
+    """`icp run --select 'group:model*'` (the old help's example, not Dagster 1.13 syntax) stopped
+    the run with a traceback; now argparse names the value and gives examples that parse."""
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["run", "--select", "group:model*"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "'group:model*' is not a Dagster asset selection" in err and "'group:model+'" in err
+    for example in ("group:model+", "key:icp_models", "*"):
+        assert build_parser().parse_args(["run", "--select", example]).select == example
+
+
 @pytest.mark.parametrize("name", sorted(GENERATED))
 def test_generated_docs_are_up_to_date(name):
     committed = (DOCS_DIR / name).read_text(encoding="utf-8")

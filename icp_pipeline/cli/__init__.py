@@ -79,6 +79,23 @@ def _has_landing_data(landing: Path) -> bool:
     return (landing / "crm").is_dir() and any((landing / "crm").iterdir())
 
 
+SELECTION_EXAMPLES = "'group:model+' (the model step and all downstream of it) or 'key:icp_models'"
+
+
+def asset_selection(text: str) -> str:
+    """`text` when it is a Dagster asset selection (Dagster's own parser decides), else the argparse
+    error that names it and gives the examples (instead of a traceback at the start of the run)."""
+    import dagster as dg  # here, not at the top: `icp --help` stays fast
+
+    try:
+        dg.AssetSelection.from_string(text)
+    except dg.DagsterError as error:  # DagsterInvalidAssetSelectionError, not exported
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a Dagster asset selection ({error}); examples: {SELECTION_EXAMPLES}, '*' (everything)"
+        ) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="icp",
@@ -89,7 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="materialise every asset in one Dagster run and publish the outputs")
     run.add_argument(
-        "--select", default="*", help="Dagster asset selection, e.g. 'group:model*' (default: everything)"
+        "--select",
+        default="*",
+        type=asset_selection,
+        help=f"Dagster asset selection, e.g. {SELECTION_EXAMPLES} (default: everything)",
     )
     run.add_argument(
         "--demo-if-empty",
