@@ -176,3 +176,15 @@ def test_describe_reads_like_english():
     )
     assert describe_filter("not uses x and industry in [a, b]") == "not using x and with industry in a, b"
     assert describe_filter("not employee_count >= 5") == "with employee count < 5"
+
+
+def test_describe_writes_years_without_thousands_separators():
+    """Maven CRM's hypothesis 'year_established > 2000' was explained as '> 2,000'. Any attribute
+    the labels call a year (its name has a `year` word) keeps the year as written; others keep
+    their separators."""
+    assert describe_filter("year_established > 2000") == "with year established > 2000"
+    assert describe_filter("founded_year between 1990 and 2005") == "with founded year between 1990 and 2005"
+    assert describe_filter("not fiscal_year_end >= 2010") == "with fiscal year end < 2010"
+    assert describe_filter("x__year_established in [1999, 2000]") == "with year established in 1999, 2000"
+    assert describe_filter("employee_count > 5000") == "with employee count > 5,000"
+    assert describe_filter("company_age_years > 2000") == "with company age years > 2,000"

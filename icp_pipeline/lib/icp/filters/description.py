@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from icp_pipeline.lib.model.families import display_name
+from icp_pipeline.lib.model.labels import attribute_label, format_value
 
-from .syntax import Attr, Between, BoolOp, Compare, Event, InList, Node, Not, Uses, parse_filter
+from .syntax import Attr, Between, BoolOp, Compare, Event, InList, Node, Not, Uses, Value, parse_filter
 
 _OP_WORDS = {">=": "≥", "<=": "≤", "!=": "≠", "=": "=", ">": ">", "<": "<"}
 
 
 def _name(attr: Attr) -> str:
     return display_name(attr.name).replace("_", " ")
+
+
+def _show(value: Value, attr: Attr) -> str:
+    """A filter's value as written for its attribute: a year without separators (`2000`, not
+    `2,000`; the unit by the attribute's name, as labels.attribute_label), other numbers as `show`."""
+    if value.number is not None and attribute_label(attr.name)[1] == "year":
+        return format_value(value.number, "year")
+    return value.show()
 
 
 def _describe(node: Node, nested: bool = False) -> str:
@@ -24,11 +33,13 @@ def _describe(node: Node, nested: bool = False) -> str:
     if isinstance(node, Event):
         return f"with a {node.event_type} event in the last {node.months} months"
     if isinstance(node, Between):
-        return f"with {_name(node.attr)} between {node.low.show()} and {node.high.show()}"
+        return (
+            f"with {_name(node.attr)} between {_show(node.low, node.attr)} and {_show(node.high, node.attr)}"
+        )
     if isinstance(node, InList):
-        values = ", ".join(v.show() for v in node.values)
+        values = ", ".join(_show(v, node.attr) for v in node.values)
         return f"with {_name(node.attr)} {'not in' if node.negate else 'in'} {values}"
-    return f"with {_name(node.attr)} {_OP_WORDS[node.op]} {node.value.show()}"
+    return f"with {_name(node.attr)} {_OP_WORDS[node.op]} {_show(node.value, node.attr)}"
 
 
 _NEGATED_OPS = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "=": "≠", "!=": "="}
@@ -42,9 +53,9 @@ def _describe_not(node: Node) -> str:
     if isinstance(node, InList):
         return _describe(InList(node.attr, node.values, not node.negate))
     if isinstance(node, Compare):
-        return f"with {_name(node.attr)} {_NEGATED_OPS[node.op]} {node.value.show()}"
+        return f"with {_name(node.attr)} {_NEGATED_OPS[node.op]} {_show(node.value, node.attr)}"
     if isinstance(node, Between):
-        return f"with {_name(node.attr)} outside {node.low.show()}–{node.high.show()}"
+        return f"with {_name(node.attr)} outside {_show(node.low, node.attr)}–{_show(node.high, node.attr)}"
     if isinstance(node, Event):
         return f"without a {node.event_type} event in the last {node.months} months"
     return f"not {_describe(node, nested=True)}"
