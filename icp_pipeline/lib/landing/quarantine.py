@@ -32,7 +32,7 @@ KIND_WORDS = {
     "thousands_separator": "number(s) written with thousands separators, read without them",
     "mapped_operand_missing": "mapped value(s) with an empty operand, set to null",
     "merged_duplicate": "row(s) merged into another row of the same key (deduplicate_on)",
-    "dedup_conflict": "key(s) whose merged rows differed in a column, combined by rule",
+    "dedup_conflict": "value conflict(s), one per key and column whose merged rows differed, combined by rule",
     "personal_data_column": "personal-data column(s) not loaded",
 }
 # The columns of raw._quarantine, in insert order.

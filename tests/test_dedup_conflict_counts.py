@@ -1,0 +1,43 @@
+"""The count of `dedup_conflict` is one per key AND column whose merged rows differ, and the words
+beside it (run summary, icp.data_coverage) must say so: AWS SaaS-Sales printed '297 key(s) whose
+merged rows differed' for its 99 customers (99 keys x 3 columns)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from icp_pipeline.lib.landing.contract import get_table
+from icp_pipeline.lib.landing.loader import load_table
+from icp_pipeline.lib.landing.mapping import parse_mappings
+from icp_pipeline.lib.landing.quarantine import describe_counts
+
+
+def test_conflicts_are_counted_and_described_per_key_and_column(tmp_path):
+    (tmp_path / "lines.csv").write_text(
+        "Customer ID,Customer,Country,Region\n"
+        "7,Acme,Ireland,EMEA\n"
+        "7,Acme,Germany,DACH\n"
+        "7,Acme,Germany,DACH\n"
+        "8,Beta,France,EMEA\n"
+    )
+    spec = {
+        "path": "lines.csv",
+        "deduplicate_on": "erp_customer_id",
+        "columns": {"erp_customer_id": "Customer ID", "customer_name": "Customer", "country": "Country"},
+        "extra_columns": ["Region"],
+    }
+    with duckdb.connect() as con:
+        report = load_table(
+            con,
+            tmp_path,
+            get_table("erp/customers"),
+            parse_mappings({"erp/customers": spec})["erp/customers"],
+        )
+        keys = con.execute(
+            "select count(distinct record->>'key') from raw._quarantine where kind = 'dedup_conflict'"
+        ).fetchone()[0]
+    assert report.counts["dedup_conflict"] == 2  # key 7 differs in country and in region
+    assert keys == 1
+    words = describe_counts({"dedup_conflict": 2})
+    assert words.startswith("2 ") and "2 key(s)" not in words
+    assert "key and column" in words
