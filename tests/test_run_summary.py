@@ -112,3 +112,29 @@ def test_equal_expected_values_with_distinct_scores_are_not_called_a_tie(tmp_pat
     assert [line.split()[1] for line in lines] == ["Company", "Company", "Company", "Company", "Company"]
     assert [line.split()[0] for line in lines] == ["100.0", "97.6", "97.6", "94.6", "92.3"]
     assert "cannot order them" not in out
+
+
+def test_a_tier_without_prospects_shows_no_prospect_value_rather_than_zero(tmp_path, capsys):
+    """An export of customers only (Maven CRM, AWS SaaS-Sales) printed a prospect expected value of
+    0 for every tier: a sum over no prospects, read as 'worth nothing'."""
+    targets = pd.DataFrame(
+        {
+            "account_key": ["a", "b", "c", "d"],
+            "account_name": ["A", "B", "C", "D"],
+            "domain": None,
+            "is_customer": [True, True, False, True],
+            "tier": ["Tier 1", "Tier 2", "Tier 2", "Tier 3"],
+            "icp_score": [100.0, 60.0, 50.0, 0.0],
+            "expected_value": [10.0, 5.0, 4.0, 1.0],
+            "top_reasons": "r",
+        }
+    )
+    print_summary(_warehouse(tmp_path, targets))
+    rows = {
+        line.split()[0] + line.split()[1]: line.split()[2:]
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("  Tier ")
+    }
+    assert rows["Tier1"] == ["0", "1", "–"]
+    assert rows["Tier2"] == ["1", "1", "4"]
+    assert rows["Tier3"] == ["0", "1", "–"]

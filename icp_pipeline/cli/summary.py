@@ -60,7 +60,9 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
     value_heading = f"prospect expected value ({currency})" if currency else "prospect expected value"
     print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{value_heading:>32}")
     for tier, prospects, customers, value in tiers:
-        print(f"  {tier:<14}{prospects or 0:>10,}{customers or 0:>11,}{value or 0:>32,.0f}")
+        # a tier without prospects has no prospect value: '–', not a sum of nothing printed as 0
+        shown = f"{value or 0:,.0f}" if prospects else "–"
+        print(f"  {tier:<14}{prospects or 0:>10,}{customers or 0:>11,}{shown:>32}")
     if top:
         who = "prospects" if has_prospects else "customers (no prospects: an expansion list)"
         print(f"\nTop {len(top)} Tier 1 {who}")
