@@ -38,6 +38,8 @@ def test_conflicts_are_counted_and_described_per_key_and_column(tmp_path):
         ).fetchone()[0]
     assert report.counts["dedup_conflict"] == 2  # key 7 differs in country and in region
     assert keys == 1
+    # one spread of distinct values is written once ('2', not '2-2', as AWS's 'region (3-3 ...)')
+    assert any("differ in country (2 distinct values)" in w for w in report.warnings), report.warnings
     words = describe_counts({"dedup_conflict": 2})
     assert words.startswith("2 ") and "2 key(s)" not in words
     assert "key and column" in words

@@ -147,9 +147,10 @@ def _log_conflicts(
         return
     report.count("dedup_conflict", n)
     spread = con.execute(f"select min({d}), max({d}) from _dedup where {d} > 1").fetchone()
+    spread_text = f"{spread[0]}" if spread[0] == spread[1] else f"{spread[0]}-{spread[1]}"
     report.warnings.append(
         f"{table.full_name}: {n:,} {key} value(s) have rows that differ in {column} "
-        f"({spread[0]}-{spread[1]} distinct values); combined by {rule} (see raw._quarantine)"
+        f"({spread_text} distinct values); combined by {rule} (see raw._quarantine)"
     )
     reason = f"{column}: the rows of one {key} differ; combined by {rule}"
     con.execute(
