@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from icp_pipeline.lib.config.icp import IcpConfig, TierPolicy
+from icp_pipeline.lib.icp.rules import rule_reasons, rule_scores
 from icp_pipeline.lib.model.card import MODEL_CARD_COLUMNS
 from icp_pipeline.lib.publish.expansion_accounts import EXPANSION_COLUMNS, build_expansion_accounts
 from icp_pipeline.lib.publish.icp_summary import build_icp_summary
@@ -131,6 +132,39 @@ def test_target_accounts_publish_the_documented_columns_with_each_feature_rows_s
         "Large software",
     ]
     assert targets.attrs["tiering"].basis == "expected value"
+
+
+def test_tiers_by_the_rules_give_the_rules_as_their_first_reasons():
+    """AWS SaaS-Sales (model strength none): Tier 1 followed the 'finance' rule, yet its reasons
+    opened with '− Industry: Financial services' (the weak model's). The rules an account matches
+    now lead its reasons; an account matching none says so."""
+    features = _features()
+    features.loc[features["account_key"] == "k12", "industry"] = "finance"
+    hypotheses = [
+        {"id": "finance", "statement": "Finance buys more.", "filter": "industry in [finance]"},
+        {
+            "id": "schools",
+            "statement": "Schools buy less.",
+            "filter": "industry in [education]",
+            "expect": "lower",
+        },
+        {"id": "untestable", "statement": "x", "filter": "no_such_column > 1"},
+    ]
+    rule, used = rule_scores(features, hypotheses)
+    assert used == ["finance", "schools"]
+    reasons = rule_reasons(features, hypotheses)
+    scored = _scored()
+    scored.loc[scored["account_key"] == "k07", "top_reasons"] = None
+    tiered, _ = tier_target_accounts(scored, features, CONFIG, rule_score=rule, rule_reasons=reasons)
+    by_key = tiered.set_index("account_key")["top_reasons"]
+    assert tiered["account_key"].iloc[0] == "k12"
+    assert by_key["k12"] == "+ Rule: finance; + industry = software"
+    assert by_key["k02"].startswith("− Rule: schools; ")
+    assert by_key["k05"] == "Rule: none matched; + industry = software"
+    assert by_key["k07"] == "Rule: none matched"
+    # without a rule score (the model ranks) the reasons are the model's alone
+    plain, _ = tier_target_accounts(_scored(), features, CONFIG, rule_reasons=reasons)
+    assert (plain["top_reasons"] == "+ industry = software").all()
 
 
 def test_without_any_segment_the_column_is_missing_everywhere():

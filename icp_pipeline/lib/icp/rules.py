@@ -23,19 +23,11 @@ from .filters import FilterError, compile_filter
 EXCLUDED_VERDICTS = ("contradicted", "not testable on this data")
 
 
-def rule_scores(
-    features: pd.DataFrame, hypotheses, results: pd.DataFrame | None = None, columns=None
-) -> tuple[np.ndarray, list[str]]:
-    """(the rule score of every row of `features`, the ids of the hypotheses used as rules).
-
-    `results`: `test_hypotheses`' table (its `id`, `verdict`), to leave out contradicted and
-    untestable hypotheses; `columns`: as for `compile_filter`.
-    """
+def _usable_rules(features: pd.DataFrame, hypotheses, results: pd.DataFrame | None, columns):
+    """(hypothesis, inside mask) of every hypothesis usable as a rule (see the module doc)."""
     verdicts = (
         {} if results is None or results.empty else dict(zip(results["id"], results["verdict"], strict=False))
     )
-    score = np.zeros(len(features))
-    used: list[str] = []
     for item in hypotheses:
         hyp = item if isinstance(item, Hypothesis) else Hypothesis.model_validate(item)
         if verdicts.get(hyp.id) in EXCLUDED_VERDICTS:
@@ -44,9 +36,39 @@ def rule_scores(
             inside = compile_filter(hyp.filter, features, columns=columns).to_numpy(dtype=bool)
         except FilterError:
             continue
+        yield hyp, inside
+
+
+def rule_scores(
+    features: pd.DataFrame, hypotheses, results: pd.DataFrame | None = None, columns=None
+) -> tuple[np.ndarray, list[str]]:
+    """(the rule score of every row of `features`, the ids of the hypotheses used as rules).
+
+    `results`: `test_hypotheses`' table (its `id`, `verdict`), to leave out contradicted and
+    untestable hypotheses; `columns`: as for `compile_filter`.
+    """
+    score = np.zeros(len(features))
+    used: list[str] = []
+    for hyp, inside in _usable_rules(features, hypotheses, results, columns):
         score += np.where(inside, 1.0 if hyp.expect == "higher" else -1.0, 0.0)
         used.append(hyp.id)
     return score, used
+
+
+RULE_NONE_MATCHED = "Rule: none matched"
+
+
+def rule_reasons(
+    features: pd.DataFrame, hypotheses, results: pd.DataFrame | None = None, columns=None
+) -> np.ndarray:
+    """Per row of `features`, the rules it matches in `top_reasons`' form, the order of `rule_scores`:
+    `+ Rule: <id>` for an `expect: higher` rule, `− Rule: <id>` for `expect: lower`, joined by `; `,
+    or `Rule: none matched`. When the tiers follow the rules, these are the tier's reasons."""
+    text = np.full(len(features), "", dtype=object)
+    for hyp, inside in _usable_rules(features, hypotheses, results, columns):
+        item = f"{'+' if hyp.expect == 'higher' else '−'} Rule: {hyp.id}"
+        text = np.where(inside, np.where(text == "", item, text + "; " + item), text)
+    return np.where(text == "", RULE_NONE_MATCHED, text).astype(object)
 
 
 def rules_icp_score(rule_score: np.ndarray, model_score: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ import pandas as pd
 from icp_pipeline.lib.config.icp import IcpConfig
 from icp_pipeline.lib.icp import FilterError, build_profile, build_segments, test_hypotheses, validate_filter
 from icp_pipeline.lib.icp.attributes import select_attributes
-from icp_pipeline.lib.icp.rules import rule_scores
+from icp_pipeline.lib.icp.rules import rule_reasons, rule_scores
 from icp_pipeline.lib.model.labels import read_labels
 from icp_pipeline.lib.model.strength import read_model_strength
 from icp_pipeline.lib.publish.coverage import data_coverage, model_value_label
@@ -177,8 +177,11 @@ def build_published_frames(
         )
         hypotheses = test_hypotheses(features, config.hypotheses, value_col, columns=columns)
         rules, rule_warnings = _rules_if_model_is_none(con, features, config, hypotheses, columns)
+        reasons = (
+            None if rules is None else rule_reasons(features, config.hypotheses, hypotheses, columns=columns)
+        )
         tiered, warnings = tier_target_accounts(
-            scored.result(), features, config, plan, columns=columns, rule_score=rules
+            scored.result(), features, config, plan, columns=columns, rule_score=rules, rule_reasons=reasons
         )
         warnings = [*rule_warnings, *warnings]
 

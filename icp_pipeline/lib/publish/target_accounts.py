@@ -35,6 +35,7 @@ def tier_target_accounts(
     plan: tuple[Baseline | None, str | None] = (None, None),
     columns: list[str] | None = None,
     rule_score: np.ndarray | None = None,
+    rule_reasons: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Scored accounts → disqualifiers and overrides → tiers; returns (targets, warnings).
 
@@ -42,7 +43,8 @@ def tier_target_accounts(
     by account_key (unique, as the mart's tests ensure), only some of its columns when `columns` lists
     them all (filters resolve against every column). `plan`: `refresh_history.tier_plan`'s frozen
     baseline or the reason to rebaseline. `rule_score`: per row of `features`, the team's rule score
-    when the model is too weak to rank (tiers then follow the rules, `tier_baseline.rules_tiers`).
+    when the model is too weak to rank (tiers then follow the rules, `tier_baseline.rules_tiers`);
+    `rule_reasons` (per row of `features`, `icp.rules.rule_reasons`) then lead each `top_reasons`.
 
     Targets come in the published order, with `tier`, `disqualified_reason`, `override_note` and
     `_feature_row` (the account's row in `features`); `targets.attrs["tiering"]` is the `TierOutcome`.
@@ -78,6 +80,10 @@ def tier_target_accounts(
     scored["override_note"] = notes
     if rule_score is not None:  # icp_score is the score of the order the tiers follow: the rules'
         scored = in_rules_order(scored, rule_score[feature_row], feature_row)
+        if rule_reasons is not None:  # the tier's own reasons first, then the score's
+            scored["top_reasons"] = _joined(
+                rule_reasons[scored["_feature_row"].to_numpy()], scored["top_reasons"]
+            )
     scored.attrs["tiering"] = outcome
     return scored, warnings
 
@@ -94,6 +100,12 @@ def build_target_accounts(
     targets = tiered[TARGET_COLUMNS]  # already in published order
     targets.attrs["tiering"] = outcome
     return targets
+
+
+def _joined(first: np.ndarray, then: pd.Series) -> np.ndarray:
+    """`first; then` row by row (`first` alone where `then` is missing or empty)."""
+    rest = then.to_numpy(dtype=object, na_value="")
+    return np.where(rest == "", first, first + "; " + rest.astype(str)).astype(object)
 
 
 def in_rules_order(scored: pd.DataFrame, rules: np.ndarray, feature_row: np.ndarray) -> pd.DataFrame:
