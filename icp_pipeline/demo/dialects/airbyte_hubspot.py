@@ -1,5 +1,5 @@
 """The demo CRM as Airbyte lands HubSpot: streams `companies`, `deals`, `deal_pipelines`, `contacts`,
-`engagements`, `companies_property_history` in schema `hubspot`.
+`engagements`, `companies_property_history`, `deals_property_history` in schema `hubspot`.
 
 The same records as the fivetran_hubspot demo (property history with post-win edits, merged-away and
 archived companies, archived deals, renamed stages), in Airbyte's shapes: `properties_<name>`
@@ -70,6 +70,7 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
         deal_company, stage = _read(src, "deal_company"), _read(src, "deal_pipeline_stage")
         engagement, engagement_company = _read(src, "engagement"), _read(src, "engagement_company")
         history = _read(src, "company_property_history")
+        deal_history = _read(src, "deal_property_history")
 
     companies = _crm_object(company, "id")
     deals = _crm_object(deal, "deal_id")
@@ -127,6 +128,16 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
             "_airbyte_extracted_at": EXTRACTED_AT,
         }
     )
+    deals_property_history = pd.DataFrame(
+        {
+            "dealId": deal_history["deal_id"],
+            "property": deal_history["name"],
+            "value": deal_history["value"],
+            "timestamp": _epoch_ms(deal_history["timestamp"]),
+            "sourceType": deal_history["source"],
+            "_airbyte_extracted_at": EXTRACTED_AT,
+        }
+    )
     out = Path(out_dir)
     write_csv(out, "hubspot", "companies", companies)
     write_csv(out, "hubspot", "deals", deals)
@@ -134,4 +145,5 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
     write_csv(out, "hubspot", "contacts", contacts)
     write_csv(out, "hubspot", "engagements", engagements)
     write_csv(out, "hubspot", "companies_property_history", property_history)
+    write_csv(out, "hubspot", "deals_property_history", deals_property_history)
     return counts

@@ -77,6 +77,33 @@ counted as (
     {#- HubSpot: Fivetran's or Airbyte's tables (base_hubspot__*), counted per landed table #}
     select
         _landed_table,
+        'won_date_from_history',
+        'repaired',
+        count(*),
+        'closedate of a won deal differs from the day the deal property history shows it entering its won stage; the history''s date is used'
+    from {{ ref('stg_fivetran_hubspot__deals') }}
+    where is_won and cast(close_date as date) is distinct from cast(close_date_landed as date)
+    group by 1
+
+    union all
+
+    select
+        _landed_table,
+        'won_amount_from_history',
+        'repaired',
+        count(*),
+        'amount of a won deal was edited after the win (deal property history); the amount at the win is used'
+    from {{ ref('stg_fivetran_hubspot__deals') }}
+    where is_won and (
+        abs(cast(amount as double) - cast(amount_landed as double)) > 0.005
+        or (amount is null) <> (amount_landed is null)
+    )
+    group by 1
+
+    union all
+
+    select
+        _landed_table,
         'deleted_at_source',
         'dropped',
         count(*),

@@ -2,7 +2,9 @@
     HubSpot deals with their company (deal_company; the primary association, type_id 5, else the
     smallest company id; merged-away companies re-pointed to the survivor) and their stage's flags
     (deal_pipeline_stage: closed_won; closed = is_closed, else closed_won or a probability of 0 or 1).
-    Soft-deleted deals are left out (counted in int_connector_dropped_records).
+    Soft-deleted deals are left out (counted in int_connector_dropped_records). A won deal's close
+    date and amount are those of the moment it entered its won stage when the deal property history
+    shows it (stg_fivetran_hubspot__deal_won_values): reps edit both after the win.
 -#}
 
 {%- set stages = ref('base_hubspot__deal_pipeline_stage') -%}
@@ -62,14 +64,27 @@ final as (
         stages.label as stage_label,
         coalesce(stages.is_won, false) as is_won,
         coalesce(stages.is_closed, false) or coalesce(stages.is_won, false) as is_closed,
-        deals.property_amount as amount,
+        case
+            when coalesce(stages.is_won, false) and won_values.amount_then is not null
+                then won_values.amount_then
+            else deals.property_amount
+        end as amount,
         deals.property_deal_currency_code as currency,
         deals.property_createdate as created_at,
-        deals.property_closedate as close_date
+        case
+            when coalesce(stages.is_won, false) and won_values.entered_stage_at is not null
+                then won_values.entered_stage_at
+            else deals.property_closedate
+        end as close_date,
+        deals.property_closedate as close_date_landed,
+        deals.property_amount as amount_landed,
+        deals._landed_table
 
     from deals
     left join companies on trim(deals.deal_id) = companies.deal_id and companies.company_rank = 1
     left join stages on trim(deals.deal_pipeline_stage_id) = stages.stage_id
+    left join {{ ref('stg_fivetran_hubspot__deal_won_values') }} as won_values
+        on trim(deals.deal_id) = won_values.deal_id
 
 )
 

@@ -126,4 +126,17 @@ AIRBYTE_HUBSPOT: tuple[Table, ...] = (
         ),
         description="Every value a company property has had, from `timestamp` (epoch milliseconds) on.",
     ),
+    Table(
+        "hubspot",
+        "deals_property_history",
+        (
+            _c("dealid", required=True),
+            _c("property", required=True),
+            _c("value"),
+            _c("timestamp", required=True),
+            _c("sourcetype"),
+        ),
+        description="Every value a deal property has had, from `timestamp` (epoch milliseconds or ISO "
+        "8601) on: a won deal's won date and its amount then.",
+    ),
 )

@@ -394,6 +394,20 @@ HUBSPOT: tuple[Table, ...] = (
         ),
         description="Every value a company property has had, from `timestamp` on.",
     ),
+    Table(
+        "hubspot",
+        "deal_property_history",
+        (
+            _c("deal_id", required=True),
+            _c("name", required=True),
+            _c("value"),
+            _c("timestamp", "timestamp", required=True),
+            _c("source"),
+            *_FIVETRAN,
+        ),
+        description="Every value a deal property has had, from `timestamp` on: a won deal's won date "
+        "(when `dealstage` entered its won stage) and its amount then.",
+    ),
 )
 
 # Per dialect: its tables, the ones it cannot do without, and the contract tables it replaces.
