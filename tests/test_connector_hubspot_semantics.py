@@ -60,3 +60,32 @@ def test_deal_fields_edited_after_the_win_do_not_reach_the_opportunities(hubspot
     assert (pd.to_datetime(got["close_date"]) == pd.to_datetime(expected["close_date"])).all()
     amounts = pd.to_numeric(expected["amount"], errors="coerce")
     assert ((got["amount"].astype(float) - amounts).abs().fillna(0) < 0.01).all()
+
+
+def test_engagements_per_account_equal_the_contract_forms_activities(hubspot, contract_tables):
+    """Engagements from `engagement` and the per-type tables (calls, emails, meetings with their
+    hs_timestamp; Airbyte: per-type streams and the legacy stream), associated with a company, or
+    only with a deal or a contact of it: one activity per live engagement, on the right account and
+    day; deleted ones left out; all counted."""
+    _, run, counts = hubspot
+    assert counts["engagements_via_deal"] > 20 and counts["engagements_via_contact"] > 20
+    assert counts["deleted_engagements"] >= 2
+    got = run.query(
+        "select activity_id, account_id, activity_type, occurred_at from staging.stg_crm__activities"
+    )
+    expected = contract_tables["activities"]
+    per_account = got.dropna(subset=["account_id"]).groupby("account_id").size().sort_index()
+    wanted = expected[expected["account_id"] != ""].groupby("account_id").size().sort_index()
+    pd.testing.assert_series_equal(per_account, wanted, check_names=False)
+    both = got.set_index("activity_id").join(
+        expected.set_index("activity_id"), rsuffix="_contract", how="outer"
+    )
+    assert len(both) == len(expected) == len(got)
+    assert (both["activity_type"] == both["activity_type_contract"]).all()
+    # when it happened (hs_timestamp), not when it was logged (created two days later)
+    assert (pd.to_datetime(both["occurred_at"]) == pd.to_datetime(both["occurred_at_contract"])).all()
+    reasons = pd.Series(_dropped(run)).groupby(level=1).sum()
+    assert reasons["company_from_deal"] == counts["engagements_via_deal"]
+    assert reasons["company_from_contact"] == counts["engagements_via_contact"]
+    deleted = {k: v for k, v in _dropped(run).items() if k[1] == "deleted_at_source" and "engagement" in k[0]}
+    assert sum(deleted.values()) == counts["deleted_engagements"]

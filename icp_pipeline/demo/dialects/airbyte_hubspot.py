@@ -7,7 +7,9 @@ columns beside the whole `properties` object (JSON), `archived` flags, deal and 
 associations as JSON arrays of company ids, engagement associations in an `associations` object,
 pipeline stages as a JSON array with `metadata.isClosed` / `metadata.probability` (no closed-won
 flag: a won stage is closed with probability 1), and epoch-millisecond times in the engagements and
-property history streams.
+property history streams. Calls, emails and meetings are landed in the per-type streams
+(`engagements_calls`, ...: `properties_hs_timestamp`, `companies` / `deals` / `contacts` arrays,
+deleted ones `archived`), the other types in the legacy `engagements` stream.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 
 from icp_pipeline.demo.dialects.common import write_csv
 from icp_pipeline.demo.dialects.fivetran_hubspot import write_fivetran_hubspot
+from icp_pipeline.demo.dialects.hubspot_engagements import TYPED
 
 EXTRACTED_AT = "2026-01-01T00:00:00Z"
 
@@ -69,6 +72,8 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
         company, deal, contact = _read(src, "company"), _read(src, "deal"), _read(src, "contact")
         deal_company, stage = _read(src, "deal_company"), _read(src, "deal_pipeline_stage")
         engagement, engagement_company = _read(src, "engagement"), _read(src, "engagement_company")
+        engagement_deal, engagement_contact = _read(src, "engagement_deal"), _read(src, "engagement_contact")
+        details = {kind: _read(src, f"engagement_{kind}") for kind in TYPED}
         history = _read(src, "company_property_history")
         deal_history = _read(src, "deal_property_history")
 
@@ -102,21 +107,48 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
         }
     )
 
-    by_engagement = engagement_company.groupby("engagement_id")["company_id"].apply(list).to_dict()
+    links = {
+        "companies": engagement_company.groupby("engagement_id")["company_id"].apply(list).to_dict(),
+        "deals": engagement_deal.groupby("engagement_id")["deal_id"].apply(list).to_dict(),
+        "contacts": engagement_contact.groupby("engagement_id")["contact_id"].apply(list).to_dict(),
+    }
+    # calls, emails and meetings in their per-type streams; the other types in the legacy stream
+    typed_ids = set().union(*(set(frame["engagement_id"]) for frame in details.values()))
+    legacy = engagement[~engagement["id"].isin(typed_ids)]
     engagements = pd.DataFrame(
         {
-            "id": engagement["id"],
-            "type": engagement["type"],
-            "timestamp": _epoch_ms(engagement["timestamp"]),
-            "createdAt": _epoch_ms(engagement["created_at"]),
+            "id": legacy["id"],
+            "type": legacy["type"],
+            "timestamp": _epoch_ms(legacy["timestamp"]),
+            "createdAt": _epoch_ms(legacy["created_at"]),
             "active": True,
             "associations": [
-                '{"contactIds": [], "companyIds": ' + _ids(by_engagement.get(i, [])) + ', "dealIds": []}'
-                for i in engagement["id"]
+                json.dumps(
+                    {
+                        "contactIds": json.loads(_ids(links["contacts"].get(i, []))),
+                        "companyIds": json.loads(_ids(links["companies"].get(i, []))),
+                        "dealIds": json.loads(_ids(links["deals"].get(i, []))),
+                    }
+                )
+                for i in legacy["id"]
             ],
             "_airbyte_extracted_at": EXTRACTED_AT,
         }
     )
+    per_type = {
+        kind: pd.DataFrame(
+            {
+                "id": frame["engagement_id"],
+                "archived": frame["_fivetran_deleted"].eq("true"),
+                "createdAt": frame["property_hs_createdate"],
+                "properties_hs_timestamp": frame["property_hs_timestamp"],
+                "properties_hs_createdate": frame["property_hs_createdate"],
+                **{k: [_ids(links[k].get(i, [])) for i in frame["engagement_id"]] for k in links},
+                "_airbyte_extracted_at": EXTRACTED_AT,
+            }
+        )
+        for kind, frame in details.items()
+    }
     property_history = pd.DataFrame(
         {
             "companyId": history["company_id"],
@@ -144,6 +176,8 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
     write_csv(out, "hubspot", "deal_pipelines", pipelines)
     write_csv(out, "hubspot", "contacts", contacts)
     write_csv(out, "hubspot", "engagements", engagements)
+    for kind, frame in per_type.items():
+        write_csv(out, "hubspot", f"engagements_{kind}s", frame)
     write_csv(out, "hubspot", "companies_property_history", property_history)
     write_csv(out, "hubspot", "deals_property_history", deals_property_history)
     return counts

@@ -10,6 +10,8 @@ Same records as the contract-form `crm/*` tables, plus what the connector adds:
 - deals are linked to companies only through `deal_company`; won and lost come from the
   pipeline stage's `closed_won` / `is_closed` (stage labels renamed); open deals have an expected
   close date. Leads are contacts in lifecycle stage `lead`.
+- engagements in `engagement` and the `engagement_<type>` tables, associated with a company, a
+  deal or a contact, a few deleted (`hubspot_engagements`).
 - deal property history: every deal's `dealstage` and `amount` changes; reps edit some won deals'
   `closedate` and `amount` after the win (the current `deal` row has the edits).
 Returns counts of what was added.
@@ -29,6 +31,7 @@ from icp_pipeline.demo.dialects.fivetran_salesforce import (
     HISTORY_CHANGE_DAYS,
     _stage_flags,
 )
+from icp_pipeline.demo.dialects.hubspot_engagements import hubspot_engagements
 
 PROPERTIES = {  # contract column -> HubSpot property
     "account_name": "name",
@@ -213,22 +216,9 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
             "_fivetran_deleted": False,
         }
     )
-    engagement = pd.DataFrame(
-        {
-            "id": activities["activity_id"],
-            "type": activities["activity_type"].str.upper(),
-            "timestamp": timestamps(activities["occurred_at"]),
-            "created_at": timestamps(activities["occurred_at"]),
-            "_fivetran_deleted": False,
-        }
-    )
-    engagement_company = pd.DataFrame(
-        {
-            "engagement_id": activities["activity_id"],
-            "company_id": activities["account_id"],
-            "_fivetran_deleted": False,
-        }
-    ).dropna(subset=["company_id"])
+    engagements, planted = hubspot_engagements(activities, opps, contacts)
+    counts.update(planted)
+    engagement_company = engagements["engagement_company"]
     moved = engagement_company["company_id"].isin(to_loser) & (rng.random(len(engagement_company)) < 0.5)
     engagement_company.loc[moved, "company_id"] = engagement_company.loc[moved, "company_id"].map(to_loser)
     counts["engagements_on_merged_accounts"] = int(moved.sum())
@@ -239,8 +229,9 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
     write_csv(out, "hubspot", "deal_company", deal_company)
     write_csv(out, "hubspot", "deal_pipeline_stage", stage)
     write_csv(out, "hubspot", "contact", pd.concat([contact, lead], ignore_index=True))
-    write_csv(out, "hubspot", "engagement", engagement)
-    write_csv(out, "hubspot", "engagement_company", engagement_company)
+    engagements["engagement_company"] = engagement_company
+    for name, frame in engagements.items():
+        write_csv(out, "hubspot", name, frame)
     write_csv(out, "hubspot", "company_property_history", property_history)
     write_csv(out, "hubspot", "deal_property_history", deal_history)
     return counts

@@ -143,6 +143,43 @@ counted as (
     union all
     {%- endfor %}
 
+    select
+        _landed_table,
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        'is_deleted, archived or _fivetran_deleted: engagement deleted in HubSpot; left out'
+    from {{ ref('stg_fivetran_hubspot__engagements') }}
+    where is_deleted
+    group by 1
+
+    union all
+
+    select
+        link_table,
+        'company_from_' || company_from,
+        'repaired',
+        count(*),
+        'engagement without a company association: its company is that of the associated ' || company_from
+    from {{ ref('stg_fivetran_hubspot__engagements') }}
+    where not is_deleted and company_from in ('deal', 'contact')
+    group by 1, 2, 5
+
+    union all
+
+    select
+        links._landed_table,
+        'moved_to_merge_survivor',
+        'repaired',
+        count(*),
+        'company id is a merged-away company; re-pointed to the surviving company'
+    from {{ ref('base_hubspot__engagement_link') }} as links
+    inner join hubspot_merges on links.object_id = hubspot_merges.merged_id
+    where links.object_type = 'company'
+    group by 1
+
+    union all
+
     {%- for table in ['deal', 'contact'] %}
     select
         _landed_table,

@@ -24,6 +24,9 @@ def _c(name: str, type_: str = "string", required: bool = False, pii: bool = Fal
     return Column(name, type_, required, "", pii)
 
 
+# HubSpot's engagement types with a table each (Fivetran `engagement_<type>`, Airbyte `engagements_<type>s`).
+HUBSPOT_ENGAGEMENT_TYPES = ("call", "email", "meeting", "note", "task")
+
 AIRBYTE_HUBSPOT: tuple[Table, ...] = (
     Table(
         "hubspot",
@@ -111,6 +114,26 @@ AIRBYTE_HUBSPOT: tuple[Table, ...] = (
         key="id",
         description="Airbyte HubSpot engagements (legacy stream): type, time in epoch milliseconds, "
         "associations.companyIds.",
+    ),
+    *(
+        Table(
+            "hubspot",
+            f"engagements_{kind}s",
+            (
+                _c("id", required=True),
+                _c("archived", "boolean"),
+                _c("createdat"),
+                _c("properties_hs_timestamp"),
+                _c("properties_hs_createdate"),
+                _c("companies"),
+                _c("deals"),
+                _c("contacts"),
+            ),
+            key="id",
+            description=f"Airbyte HubSpot {kind} engagements: properties_hs_timestamp = when it happened; "
+            "companies / deals / contacts = JSON arrays of the associated ids.",
+        )
+        for kind in HUBSPOT_ENGAGEMENT_TYPES
     ),
     Table(
         "hubspot",

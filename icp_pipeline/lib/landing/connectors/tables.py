@@ -11,7 +11,7 @@ Fivetran's `dbt_salesforce_source` / `dbt_stripe_source` packages.
 
 from __future__ import annotations
 
-from icp_pipeline.lib.landing.connectors.airbyte_hubspot import AIRBYTE_HUBSPOT
+from icp_pipeline.lib.landing.connectors.airbyte_hubspot import AIRBYTE_HUBSPOT, HUBSPOT_ENGAGEMENT_TYPES
 from icp_pipeline.lib.landing.contract import Column, Table
 
 
@@ -380,6 +380,37 @@ HUBSPOT: tuple[Table, ...] = (
         "engagement_company",
         (_c("engagement_id", required=True), _c("company_id", required=True), *_FIVETRAN),
         description="Association of engagements to companies.",
+    ),
+    *(
+        Table(
+            "hubspot",
+            f"engagement_{kind}",
+            (
+                _c("engagement_id", required=True),
+                _c("type"),
+                _c("property_hs_timestamp", "timestamp"),
+                _c("property_hs_createdate", "timestamp"),
+                *_FIVETRAN,
+            ),
+            key="engagement_id",
+            description=f"Engagement details of type {kind.upper()}: property_hs_timestamp = when it "
+            "happened (else the engagement's timestamp).",
+        )
+        for kind in HUBSPOT_ENGAGEMENT_TYPES
+    ),
+    Table(
+        "hubspot",
+        "engagement_deal",
+        (_c("engagement_id", required=True), _c("deal_id", required=True), *_FIVETRAN),
+        description="Association of engagements to deals: the deal's company when the engagement has "
+        "no company association.",
+    ),
+    Table(
+        "hubspot",
+        "engagement_contact",
+        (_c("engagement_id", required=True), _c("contact_id", required=True), *_FIVETRAN),
+        description="Association of engagements to contacts: the contact's company when the engagement "
+        "has neither a company nor a deal association.",
     ),
     Table(
         "hubspot",
