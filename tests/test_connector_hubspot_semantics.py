@@ -84,8 +84,46 @@ def test_engagements_per_account_equal_the_contract_forms_activities(hubspot, co
     assert (both["activity_type"] == both["activity_type_contract"]).all()
     # when it happened (hs_timestamp), not when it was logged (created two days later)
     assert (pd.to_datetime(both["occurred_at"]) == pd.to_datetime(both["occurred_at_contract"])).all()
-    reasons = pd.Series(_dropped(run)).groupby(level=1).sum()
+    engagement_counts = {k: v for k, v in _dropped(run).items() if "/engagement" in k[0]}
+    reasons = pd.Series(engagement_counts).groupby(level=1).sum()
     assert reasons["company_from_deal"] == counts["engagements_via_deal"]
     assert reasons["company_from_contact"] == counts["engagements_via_contact"]
     deleted = {k: v for k, v in _dropped(run).items() if k[1] == "deleted_at_source" and "engagement" in k[0]}
     assert sum(deleted.values()) == counts["deleted_engagements"]
+
+
+def test_archived_records_and_deleted_pipelines_are_left_out_and_counted(hubspot, contract_tables):
+    """Airbyte's archived companies and deals come in `*_archived` streams: never read as live,
+    counted per stream. Deals of a deleted pipeline (Fivetran: `deal_pipeline._fivetran_deleted`) are
+    left out, those of an inactive (archived) pipeline kept with their won / lost flags; both
+    counted. The opportunities are then the contract form's."""
+    name, run, counts = hubspot
+    dropped = _dropped(run)
+    if name == "airbyte_hubspot":
+        assert dropped[("hubspot/companies_archived", "deleted_at_source")] == counts["deleted_accounts"] >= 2
+        assert dropped[("hubspot/deals_archived", "deleted_at_source")] == counts["deleted_deals"] >= 2
+    else:
+        assert dropped[("hubspot/deal", "pipeline_deleted")] == counts["deals_in_deleted_pipeline"] >= 2
+    assert dropped[(DEAL_TABLE[name], "pipeline_inactive")] == counts["deals_in_inactive_pipeline"] >= 3
+    got = run.query("select opportunity_id, account_id, stage from staging.stg_crm__opportunities")
+    expected = contract_tables["opportunities"]
+    assert sorted(got["opportunity_id"]) == sorted(expected["opportunity_id"])
+    won = set(got.loc[got["stage"] == "Closed Won", "opportunity_id"])
+    assert won == set(
+        expected.loc[expected["stage"].str.lower().isin(["closed won", "won"]), "opportunity_id"]
+    )
+    accounts = set(run.query("select account_id from staging.stg_crm__accounts")["account_id"])
+    assert not any(a.startswith("8") for a in accounts)  # the demo's deleted / archived companies
+
+
+def test_contacts_without_a_company_take_their_deals(hubspot, contract_tables):
+    """Contacts associated only with a deal (`deal_contact`; Airbyte: the deals' `contacts` arrays)
+    belong to the deal's company: contacts per account are the contract form's; counted."""
+    name, run, counts = hubspot
+    assert counts["contacts_via_deal"] >= 5
+    link_table = {"fivetran_hubspot": "hubspot/deal_contact", "airbyte_hubspot": "hubspot/deals"}[name]
+    assert _dropped(run)[(link_table, "company_from_deal")] == counts["contacts_via_deal"]
+    got = run.query("select contact_id, account_id from staging.stg_crm__contacts").set_index("contact_id")
+    expected = contract_tables["contacts"].set_index("contact_id")
+    assert set(got.index) == set(expected.index)
+    assert (got["account_id"] == expected.loc[got.index, "account_id"]).all()

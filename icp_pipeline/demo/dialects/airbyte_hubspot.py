@@ -9,7 +9,10 @@ pipeline stages as a JSON array with `metadata.isClosed` / `metadata.probability
 flag: a won stage is closed with probability 1), and epoch-millisecond times in the engagements and
 property history streams. Calls, emails and meetings are landed in the per-type streams
 (`engagements_calls`, ...: `properties_hs_timestamp`, `companies` / `deals` / `contacts` arrays,
-deleted ones `archived`), the other types in the legacy `engagements` stream.
+deleted ones `archived`), the other types in the legacy `engagements` stream. Archived companies
+and deals are in the `companies_archived` / `deals_archived` streams (merged-away companies stay in
+`companies`, archived); deals list their contacts (`contacts` array); the deleted pipeline and its
+deals are not landed (Airbyte lists no deleted pipeline), the inactive one is (`active` false).
 """
 
 from __future__ import annotations
@@ -76,13 +79,25 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
         details = {kind: _read(src, f"engagement_{kind}") for kind in TYPED}
         history = _read(src, "company_property_history")
         deal_history = _read(src, "deal_property_history")
+        deal_contact, pipeline = _read(src, "deal_contact"), _read(src, "deal_pipeline")
 
+    # Airbyte lands no deleted pipeline (the API no longer lists it): nor the demo's deals in one
+    deleted_pipelines = set(pipeline.loc[pipeline["_fivetran_deleted"] == "true", "pipeline_id"])
+    deal = deal[~deal["deal_pipeline_id"].isin(deleted_pipelines)]
+    stage = stage[~stage["pipeline_id"].isin(deleted_pipelines)]
+    counts["deals_in_deleted_pipeline"] = 0
     companies = _crm_object(company, "id")
     deals = _crm_object(deal, "deal_id")
-    deals["properties_pipeline"] = deal["deal_pipeline_id"]
-    deals["properties_dealstage"] = deal["deal_pipeline_stage_id"]
+    deals["properties_pipeline"] = deal["deal_pipeline_id"].to_numpy()
+    deals["properties_dealstage"] = deal["deal_pipeline_stage_id"].to_numpy()
     deals["companies"] = _id_arrays(deal_company, "deal_id", deal["deal_id"])
-    deals["contacts"] = "[]"
+    by_deal = deal_contact.groupby("deal_id")["contact_id"].apply(list).to_dict()
+    deals["contacts"] = [_ids(by_deal.get(i, [])) for i in deal["deal_id"]]
+    # archived records come in the *_archived streams; merged-away companies stay (archived) in companies
+    merged_ids = {i for ids in company["property_hs_merged_object_ids"] for i in ids.split(";") if i}
+    archived_company = companies["archived"] & ~companies["id"].isin(merged_ids)
+    companies_archived, companies = companies[archived_company], companies[~archived_company]
+    deals_archived, deals = deals[deals["archived"]], deals[~deals["archived"]]
     contacts = _crm_object(contact, "id")
     contacts["companies"] = [_ids([c]) for c in contact["property_associatedcompanyid"]]
     contacts = contacts.drop(columns="properties_associatedcompanyid")  # the association array says it
@@ -90,6 +105,7 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
     stages = [
         {
             "stageId": row["stage_id"],
+            "pipelineId": row["pipeline_id"],
             "label": row["label"],
             "displayOrder": k,
             "metadata": {"isClosed": row["is_closed"], "probability": row["probability"]},
@@ -97,13 +113,16 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
         }
         for k, (_, row) in enumerate(stage.iterrows())
     ]
+    pipeline = pipeline[~pipeline["pipeline_id"].isin(deleted_pipelines)]
     pipelines = pd.DataFrame(
         {
-            "pipelineId": ["default"],
-            "label": ["Sales Pipeline"],
-            "active": [True],
-            "stages": [json.dumps(stages)],
-            "_airbyte_extracted_at": [EXTRACTED_AT],
+            "pipelineId": pipeline["pipeline_id"],
+            "label": pipeline["label"],
+            "active": pipeline["active"].eq("true"),
+            "stages": [
+                json.dumps([s for s in stages if s["pipelineId"] == p]) for p in pipeline["pipeline_id"]
+            ],
+            "_airbyte_extracted_at": EXTRACTED_AT,
         }
     )
 
@@ -173,6 +192,8 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
     out = Path(out_dir)
     write_csv(out, "hubspot", "companies", companies)
     write_csv(out, "hubspot", "deals", deals)
+    write_csv(out, "hubspot", "companies_archived", companies_archived)
+    write_csv(out, "hubspot", "deals_archived", deals_archived)
     write_csv(out, "hubspot", "deal_pipelines", pipelines)
     write_csv(out, "hubspot", "contacts", contacts)
     write_csv(out, "hubspot", "engagements", engagements)

@@ -12,6 +12,8 @@ Same records as the contract-form `crm/*` tables, plus what the connector adds:
   close date. Leads are contacts in lifecycle stage `lead`.
 - engagements in `engagement` and the `engagement_<type>` tables, associated with a company, a
   deal or a contact, a few deleted (`hubspot_engagements`).
+- pipelines (an inactive one with real deals, a deleted one with extra deals) and contacts
+  associated only through `deal_contact` (`hubspot_deals`).
 - deal property history: every deal's `dealstage` and `amount` changes; reps edit some won deals'
   `closedate` and `amount` after the win (the current `deal` row has the edits).
 Returns counts of what was added.
@@ -30,6 +32,12 @@ from icp_pipeline.demo.dialects.fivetran_salesforce import (
     EDITED_AFTER_WIN,
     HISTORY_CHANGE_DAYS,
     _stage_flags,
+)
+from icp_pipeline.demo.dialects.hubspot_deals import (
+    PIPELINES,
+    contacts_via_deal,
+    deals_of_deleted_pipeline,
+    move_to_inactive_pipeline,
 )
 from icp_pipeline.demo.dialects.hubspot_engagements import hubspot_engagements
 
@@ -99,6 +107,9 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
             "_fivetran_deleted": False,
         }
     )
+    stage, counts["deals_in_inactive_pipeline"] = move_to_inactive_pipeline(
+        deal, stage, is_won.to_numpy(), is_closed.to_numpy()
+    )
     deal_history, edits = _deal_property_history(deal, is_won.to_numpy(), is_closed.to_numpy(), open_ids)
     counts.update(edits)
     deal_company = pd.DataFrame(
@@ -109,6 +120,8 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
             "_fivetran_deleted": False,
         }
     ).dropna(subset=["company_id"])
+    removed_deals, removed_links = deals_of_deleted_pipeline(deal, deal_company, is_won.to_numpy())
+    counts["deals_in_deleted_pipeline"] = len(removed_deals)
 
     # ---------- property history: set at creation; customers edited after their first win
     first_win = (
@@ -216,6 +229,8 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
             "_fivetran_deleted": False,
         }
     )
+    deal_contact = contacts_via_deal(contact, opps)
+    counts["contacts_via_deal"] = len(deal_contact)
     engagements, planted = hubspot_engagements(activities, opps, contacts)
     counts.update(planted)
     engagement_company = engagements["engagement_company"]
@@ -225,8 +240,10 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
 
     out = Path(out_dir)
     write_csv(out, "hubspot", "company", pd.concat([company, merged, deleted], ignore_index=True))
-    write_csv(out, "hubspot", "deal", pd.concat([deal, deleted_deals], ignore_index=True))
-    write_csv(out, "hubspot", "deal_company", deal_company)
+    write_csv(out, "hubspot", "deal", pd.concat([deal, deleted_deals, removed_deals], ignore_index=True))
+    write_csv(out, "hubspot", "deal_company", pd.concat([deal_company, removed_links], ignore_index=True))
+    write_csv(out, "hubspot", "deal_contact", deal_contact)
+    write_csv(out, "hubspot", "deal_pipeline", PIPELINES)
     write_csv(out, "hubspot", "deal_pipeline_stage", stage)
     write_csv(out, "hubspot", "contact", pd.concat([contact, lead], ignore_index=True))
     engagements["engagement_company"] = engagement_company

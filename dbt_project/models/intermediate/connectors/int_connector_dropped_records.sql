@@ -180,6 +180,65 @@ counted as (
 
     union all
 
+    select
+        _landed_table,
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        'in an Airbyte *_archived stream: archived (deleted) in HubSpot; never read as a live record'
+    from {{ ref('base_hubspot__archived') }}
+    group by 1
+
+    union all
+
+    {%- for table, key, object in [('company', 'id', 'company'), ('deal', 'deal_id', 'deal'), ('contact', 'id', 'contact')] %}
+    select
+        live._landed_table,
+        'archived_since_landed',
+        'dropped',
+        count(*),
+        'also in the {{ object }} *_archived stream: archived in HubSpot since it was landed; left out'
+    from {{ ref('base_hubspot__' ~ table) }} as live
+    inner join {{ ref('base_hubspot__archived') }} as archived
+        on archived.object_type = '{{ object }}' and trim(live.{{ key }}) = archived.id
+    where not {{ is_soft_deleted('live.is_deleted') }}
+    group by 1
+    union all
+    {%- endfor %}
+
+    select
+        deals._landed_table,
+        case when pipelines.is_deleted then 'pipeline_deleted' else 'pipeline_inactive' end,
+        case when pipelines.is_deleted then 'dropped' else 'kept' end,
+        count(*),
+        case
+            when pipelines.is_deleted then 'the deal''s pipeline is deleted in HubSpot; left out'
+            else 'the deal''s pipeline is inactive (archived); kept: a win in an old pipeline is still a win'
+        end
+    from {{ ref('base_hubspot__deal') }} as deals
+    inner join {{ ref('base_hubspot__deal_pipeline') }} as pipelines
+        on trim(cast(deals.deal_pipeline_id as {{ text_type() }})) = pipelines.pipeline_id
+    where not {{ is_soft_deleted('deals.is_deleted') }}
+        and (pipelines.is_deleted or not pipelines.is_active)
+        and trim(deals.deal_id) not in (select id from {{ ref('base_hubspot__archived') }} where object_type = 'deal')
+    group by 1, 2, 3, 5
+
+    union all
+
+    select
+        deal_contact._landed_table,
+        'company_from_deal',
+        'repaired',
+        count(distinct deal_contact.contact_id),
+        'contact without a company: its company is that of its deal'
+    from {{ ref('base_hubspot__deal_contact') }} as deal_contact
+    inner join {{ ref('stg_fivetran_hubspot__contacts') }} as contacts on deal_contact.contact_id = contacts.contact_id
+    inner join {{ ref('base_hubspot__contact') }} as landed on trim(landed.id) = contacts.contact_id
+    where nullif(trim(landed.property_associatedcompanyid), '') is null and contacts.account_id is not null
+    group by 1
+
+    union all
+
     {%- for table in ['deal', 'contact'] %}
     select
         _landed_table,

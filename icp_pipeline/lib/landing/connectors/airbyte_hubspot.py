@@ -135,6 +135,17 @@ AIRBYTE_HUBSPOT: tuple[Table, ...] = (
         )
         for kind in HUBSPOT_ENGAGEMENT_TYPES
     ),
+    *(
+        Table(
+            "hubspot",
+            f"{stream}_archived",
+            (_c("id", required=True), _c("archived", "boolean")),
+            key="id",
+            description=f"Airbyte HubSpot archived {stream} (deleted in HubSpot): never read as live "
+            "records; counted, and a record also in the live stream is left out.",
+        )
+        for stream in ("companies", "deals", "contacts")
+    ),
     Table(
         "hubspot",
         "companies_property_history",

@@ -335,6 +335,26 @@ HUBSPOT: tuple[Table, ...] = (
     ),
     Table(
         "hubspot",
+        "deal_contact",
+        (_c("deal_id", required=True), _c("contact_id", required=True), _c("type_id"), *_FIVETRAN),
+        description="Association of deals to contacts: a contact without a company takes its deal's.",
+    ),
+    Table(
+        "hubspot",
+        "deal_pipeline",
+        (
+            _c("pipeline_id", required=True),
+            _c("label"),
+            _c("active", "boolean"),
+            _c("display_order", "integer"),
+            *_FIVETRAN,
+        ),
+        key="pipeline_id",
+        description="Deal pipelines: deals of a deleted pipeline are left out, those of an inactive "
+        "(archived) one kept; both counted.",
+    ),
+    Table(
+        "hubspot",
         "deal_pipeline_stage",
         (
             _c("stage_id", required=True),
