@@ -32,6 +32,13 @@ def hubspot(request, tmp_path_factory):
     truth = generate_demo_data(
         root / "landing", ACCOUNTS, PROSPECTS, SEED, dialects=(request.param, "fivetran_stripe")
     )
+    if request.param == "airbyte_hubspot":  # a company and a deal archived since an earlier sync
+        for stream in ("companies", "deals"):  # still in the live stream too: archived wins
+            folder = root / "landing" / "hubspot"
+            live = pd.read_csv(folder / f"{stream}.csv", dtype=str, keep_default_na=False)
+            stale = pd.read_csv(folder / f"{stream}_archived.csv", dtype=str, keep_default_na=False).head(1)
+            stale["archived"] = "false"
+            pd.concat([live, stale], ignore_index=True).to_csv(folder / f"{stream}.csv", index=False)
     run = run_pipeline(root, root / "landing", job="icp_refresh_data")
     assert run.result.success
     return request.param, run, truth["connector_counts"][request.param]
@@ -102,6 +109,9 @@ def test_archived_records_and_deleted_pipelines_are_left_out_and_counted(hubspot
     if name == "airbyte_hubspot":
         assert dropped[("hubspot/companies_archived", "deleted_at_source")] == counts["deleted_accounts"] >= 2
         assert dropped[("hubspot/deals_archived", "deleted_at_source")] == counts["deleted_deals"] >= 2
+        # the stale live copies (see the fixture) are left out and counted under the live stream
+        assert dropped[("hubspot/companies", "archived_since_landed")] == 1
+        assert dropped[("hubspot/deals", "archived_since_landed")] == 1
     else:
         assert dropped[("hubspot/deal", "pipeline_deleted")] == counts["deals_in_deleted_pipeline"] >= 2
     assert dropped[(DEAL_TABLE[name], "pipeline_inactive")] == counts["deals_in_inactive_pipeline"] >= 3
