@@ -1,8 +1,9 @@
 """The demo CRM as Airbyte lands Salesforce: one table per object named by its API name
 (`salesforce/Account.csv`), columns in API names (`StageName`, `IsWon`, custom `Tier__c`).
 
-The same records as the fivetran_salesforce demo (deleted rows, merged records, renamed stages), but
-without History Mode, which Airbyte does not have: so no post-win edits either.
+The same records as the fivetran_salesforce demo (deleted rows, merged records, renamed stages,
+`OpportunityHistory` with won deals whose `CloseDate` a rep edited later), but without History
+Mode, which Airbyte does not have: so no post-win account edits either.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _api_column(name: str) -> str:
 
 def write_airbyte_salesforce(out_dir: Path, tables: dict[str, pd.DataFrame], seed: int) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as tmp:
-        counts = write_fivetran_salesforce(Path(tmp), tables, seed, history=False)
+        counts = write_fivetran_salesforce(Path(tmp), tables, seed, history=False, stage_history=True)
         for path in sorted((Path(tmp) / "salesforce").glob("*.csv")):
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
             # Airbyte has no _fivetran_deleted: a record deleted in Salesforce comes with IsDeleted

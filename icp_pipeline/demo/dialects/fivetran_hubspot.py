@@ -10,6 +10,12 @@ Same records as the contract-form `crm/*` tables, plus what the connector adds:
 - deals are linked to companies only through `deal_company`; won and lost come from the
   pipeline stage's `closed_won` / `is_closed` (stage labels renamed); open deals have an expected
   close date. Leads are contacts in lifecycle stage `lead`.
+- engagements in `engagement` and the `engagement_<type>` tables, associated with a company, a
+  deal or a contact, a few deleted (`hubspot_engagements`).
+- pipelines (an inactive one with real deals, a deleted one with extra deals) and contacts
+  associated only through `deal_contact` (`hubspot_deals`).
+- deal property history: every deal's `dealstage` and `amount` changes; reps edit some won deals'
+  `closedate` and `amount` after the win (the current `deal` row has the edits).
 Returns counts of what was added.
 """
 
@@ -27,6 +33,13 @@ from icp_pipeline.demo.dialects.fivetran_salesforce import (
     HISTORY_CHANGE_DAYS,
     _stage_flags,
 )
+from icp_pipeline.demo.dialects.hubspot_deals import (
+    PIPELINES,
+    contacts_via_deal,
+    deals_of_deleted_pipeline,
+    move_to_inactive_pipeline,
+)
+from icp_pipeline.demo.dialects.hubspot_engagements import hubspot_engagements
 
 PROPERTIES = {  # contract column -> HubSpot property
     "account_name": "name",
@@ -94,6 +107,11 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
             "_fivetran_deleted": False,
         }
     )
+    stage, counts["deals_in_inactive_pipeline"] = move_to_inactive_pipeline(
+        deal, stage, is_won.to_numpy(), is_closed.to_numpy()
+    )
+    deal_history, edits = _deal_property_history(deal, is_won.to_numpy(), is_closed.to_numpy(), open_ids)
+    counts.update(edits)
     deal_company = pd.DataFrame(
         {
             "deal_id": opps["opportunity_id"],
@@ -102,6 +120,8 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
             "_fivetran_deleted": False,
         }
     ).dropna(subset=["company_id"])
+    removed_deals, removed_links = deals_of_deleted_pipeline(deal, deal_company, is_won.to_numpy())
+    counts["deals_in_deleted_pipeline"] = len(removed_deals)
 
     # ---------- property history: set at creation; customers edited after their first win
     first_win = (
@@ -209,33 +229,69 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
             "_fivetran_deleted": False,
         }
     )
-    engagement = pd.DataFrame(
-        {
-            "id": activities["activity_id"],
-            "type": activities["activity_type"].str.upper(),
-            "timestamp": timestamps(activities["occurred_at"]),
-            "created_at": timestamps(activities["occurred_at"]),
-            "_fivetran_deleted": False,
-        }
-    )
-    engagement_company = pd.DataFrame(
-        {
-            "engagement_id": activities["activity_id"],
-            "company_id": activities["account_id"],
-            "_fivetran_deleted": False,
-        }
-    ).dropna(subset=["company_id"])
+    deal_contact = contacts_via_deal(contact, opps)
+    counts["contacts_via_deal"] = len(deal_contact)
+    engagements, planted = hubspot_engagements(activities, opps, contacts)
+    counts.update(planted)
+    engagement_company = engagements["engagement_company"]
     moved = engagement_company["company_id"].isin(to_loser) & (rng.random(len(engagement_company)) < 0.5)
     engagement_company.loc[moved, "company_id"] = engagement_company.loc[moved, "company_id"].map(to_loser)
     counts["engagements_on_merged_accounts"] = int(moved.sum())
 
     out = Path(out_dir)
     write_csv(out, "hubspot", "company", pd.concat([company, merged, deleted], ignore_index=True))
-    write_csv(out, "hubspot", "deal", pd.concat([deal, deleted_deals], ignore_index=True))
-    write_csv(out, "hubspot", "deal_company", deal_company)
+    write_csv(out, "hubspot", "deal", pd.concat([deal, deleted_deals, removed_deals], ignore_index=True))
+    write_csv(out, "hubspot", "deal_company", pd.concat([deal_company, removed_links], ignore_index=True))
+    write_csv(out, "hubspot", "deal_contact", deal_contact)
+    write_csv(out, "hubspot", "deal_pipeline", PIPELINES)
     write_csv(out, "hubspot", "deal_pipeline_stage", stage)
     write_csv(out, "hubspot", "contact", pd.concat([contact, lead], ignore_index=True))
-    write_csv(out, "hubspot", "engagement", engagement)
-    write_csv(out, "hubspot", "engagement_company", engagement_company)
+    engagements["engagement_company"] = engagement_company
+    for name, frame in engagements.items():
+        write_csv(out, "hubspot", name, frame)
     write_csv(out, "hubspot", "company_property_history", property_history)
+    write_csv(out, "hubspot", "deal_property_history", deal_history)
     return counts
+
+
+def _deal_property_history(
+    deal: pd.DataFrame, is_won: np.ndarray, is_closed: np.ndarray, open_ids: dict[str, str]
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """`deal_property_history` of the demo deals: `dealstage` set to an open stage at creation and to
+    the closing stage on the close date, `amount` set at creation. Then, after the win, a rep moves
+    every third won deal's `closedate` 45 days on and types a later upsell into every fourth one's
+    `amount` (x 1.2, 30 days after the win): `deal` holds the edits, the history when they happened.
+    Edits `deal` in place; returns the history and the counts of both edits."""
+    first_open = next(iter(open_ids.values()), "appointmentscheduled")
+    rows = []
+    won_index = np.cumsum(is_won) - 1  # the k-th won deal
+    dates_edited = amounts_edited = 0
+    for i in range(len(deal)):
+        row = deal.iloc[i]
+        created = row["property_createdate"] or "2015-01-01T00:00:00"
+        stage = row["deal_pipeline_stage_id"]
+        if is_closed[i]:
+            rows.append((row["deal_id"], "dealstage", first_open, created))
+            rows.append((row["deal_id"], "dealstage", stage, row["property_closedate"]))
+        else:
+            rows.append((row["deal_id"], "dealstage", stage, created))
+        if pd.notna(row["property_amount"]):
+            rows.append((row["deal_id"], "amount", str(row["property_amount"]), created))
+        if not is_won[i] or not row["property_closedate"]:
+            continue
+        won_at = pd.Timestamp(row["property_closedate"])
+        if won_index[i] % 3 == 0:
+            later = won_at + pd.Timedelta(days=45)
+            deal.iat[i, deal.columns.get_loc("property_closedate")] = later.strftime("%Y-%m-%dT%H:%M:%S")
+            rows.append((row["deal_id"], "closedate", later.strftime("%Y-%m-%dT%H:%M:%S"), later.isoformat()))
+            dates_edited += 1
+        if won_index[i] % 4 == 1 and pd.notna(row["property_amount"]):
+            upsell = round(float(row["property_amount"]) * 1.2, 2)
+            deal.iat[i, deal.columns.get_loc("property_amount")] = upsell
+            edited_at = (won_at + pd.Timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%S")
+            rows.append((row["deal_id"], "amount", str(upsell), edited_at))
+            amounts_edited += 1
+    history = pd.DataFrame(rows, columns=["deal_id", "name", "value", "timestamp"])
+    history["source"] = "CRM_UI"
+    history["_fivetran_deleted"] = False
+    return history, {"won_dates_edited": dates_edited, "won_amounts_edited": amounts_edited}

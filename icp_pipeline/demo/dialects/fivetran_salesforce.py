@@ -66,9 +66,16 @@ def _accounts(accounts: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_fivetran_salesforce(
-    out_dir: Path, tables: dict[str, pd.DataFrame], seed: int, history: bool = True
+    out_dir: Path,
+    tables: dict[str, pd.DataFrame],
+    seed: int,
+    history: bool = True,
+    stage_history: bool | None = None,
 ) -> dict[str, int]:
-    """`history=False`: no History Mode, and no post-win edits (they could not be undone)."""
+    """`history=False`: no History Mode, and no post-win account edits (they could not be undone).
+    `stage_history` (default: `history`): write `opportunity_history`, with the won deals' edited
+    close dates it undoes (Airbyte lands the object without History Mode)."""
+    stage_history = history if stage_history is None else stage_history
     rng = np.random.default_rng(seed + 16)
     accounts, opps = tables["crm/accounts"], tables["crm/opportunities"]
     contacts, activities, leads = tables["crm/contacts"], tables["crm/activities"], tables["crm/leads"]
@@ -117,7 +124,7 @@ def write_fivetran_salesforce(
     opportunity_history = opportunity_history[
         np.concatenate([np.full(len(opportunity), True), is_closed.to_numpy()])
     ]
-    edited_won = is_won.to_numpy() & (np.arange(len(opportunity)) % 3 == 0) & history
+    edited_won = is_won.to_numpy() & (np.arange(len(opportunity)) % 3 == 0) & stage_history
     opportunity.loc[edited_won, "close_date"] = (
         pd.to_datetime(opportunity.loc[edited_won, "close_date"]) + pd.Timedelta(days=45)
     ).dt.strftime("%Y-%m-%d")
@@ -272,5 +279,6 @@ def write_fivetran_salesforce(
     write_csv(out, "salesforce", "event", event)
     if history:
         write_csv(out, "salesforce_history", "account", versions)
+    if stage_history:
         write_csv(out, "salesforce", "opportunity_history", opportunity_history)
     return counts

@@ -77,6 +77,33 @@ counted as (
     {#- HubSpot: Fivetran's or Airbyte's tables (base_hubspot__*), counted per landed table #}
     select
         _landed_table,
+        'won_date_from_history',
+        'repaired',
+        count(*),
+        'closedate of a won deal differs from the day the deal property history shows it entering its won stage; the history''s date is used'
+    from {{ ref('stg_fivetran_hubspot__deals') }}
+    where is_won and cast(close_date as date) is distinct from cast(close_date_landed as date)
+    group by 1
+
+    union all
+
+    select
+        _landed_table,
+        'won_amount_from_history',
+        'repaired',
+        count(*),
+        'amount of a won deal was edited after the win (deal property history); the amount at the win is used'
+    from {{ ref('stg_fivetran_hubspot__deals') }}
+    where is_won and (
+        abs(cast(amount as double) - cast(amount_landed as double)) > 0.005
+        or (amount is null) <> (amount_landed is null)
+    )
+    group by 1
+
+    union all
+
+    select
+        _landed_table,
         'deleted_at_source',
         'dropped',
         count(*),
@@ -115,6 +142,102 @@ counted as (
     group by 1
     union all
     {%- endfor %}
+
+    select
+        _landed_table,
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        'is_deleted, archived or _fivetran_deleted: engagement deleted in HubSpot; left out'
+    from {{ ref('stg_fivetran_hubspot__engagements') }}
+    where is_deleted
+    group by 1
+
+    union all
+
+    select
+        link_table,
+        'company_from_' || company_from,
+        'repaired',
+        count(*),
+        'engagement without a company association: its company is that of the associated ' || company_from
+    from {{ ref('stg_fivetran_hubspot__engagements') }}
+    where not is_deleted and company_from in ('deal', 'contact')
+    group by 1, 2, 5
+
+    union all
+
+    select
+        links._landed_table,
+        'moved_to_merge_survivor',
+        'repaired',
+        count(*),
+        'company id is a merged-away company; re-pointed to the surviving company'
+    from {{ ref('base_hubspot__engagement_link') }} as links
+    inner join hubspot_merges on links.object_id = hubspot_merges.merged_id
+    where links.object_type = 'company'
+    group by 1
+
+    union all
+
+    select
+        _landed_table,
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        'in an Airbyte *_archived stream: archived (deleted) in HubSpot; never read as a live record'
+    from {{ ref('base_hubspot__archived') }}
+    group by 1
+
+    union all
+
+    {%- for table, key, object in [('company', 'id', 'company'), ('deal', 'deal_id', 'deal'), ('contact', 'id', 'contact')] %}
+    select
+        live._landed_table,
+        'archived_since_landed',
+        'dropped',
+        count(*),
+        'also in the {{ object }} *_archived stream: archived in HubSpot since it was landed; left out'
+    from {{ ref('base_hubspot__' ~ table) }} as live
+    inner join {{ ref('base_hubspot__archived') }} as archived
+        on archived.object_type = '{{ object }}' and trim(live.{{ key }}) = archived.id
+    where not {{ is_soft_deleted('live.is_deleted') }}
+    group by 1
+    union all
+    {%- endfor %}
+
+    select
+        deals._landed_table,
+        case when pipelines.is_deleted then 'pipeline_deleted' else 'pipeline_inactive' end,
+        case when pipelines.is_deleted then 'dropped' else 'kept' end,
+        count(*),
+        case
+            when pipelines.is_deleted then 'the deal''s pipeline is deleted in HubSpot; left out'
+            else 'the deal''s pipeline is inactive (archived); kept: a win in an old pipeline is still a win'
+        end
+    from {{ ref('base_hubspot__deal') }} as deals
+    inner join {{ ref('base_hubspot__deal_pipeline') }} as pipelines
+        on trim(cast(deals.deal_pipeline_id as {{ text_type() }})) = pipelines.pipeline_id
+    where not {{ is_soft_deleted('deals.is_deleted') }}
+        and (pipelines.is_deleted or not pipelines.is_active)
+        and trim(deals.deal_id) not in (select id from {{ ref('base_hubspot__archived') }} where object_type = 'deal')
+    group by 1, 2, 3, 5
+
+    union all
+
+    select
+        deal_contact._landed_table,
+        'company_from_deal',
+        'repaired',
+        count(distinct deal_contact.contact_id),
+        'contact without a company: its company is that of its deal'
+    from {{ ref('base_hubspot__deal_contact') }} as deal_contact
+    inner join {{ ref('stg_fivetran_hubspot__contacts') }} as contacts on deal_contact.contact_id = contacts.contact_id
+    inner join {{ ref('base_hubspot__contact') }} as landed on trim(landed.id) = contacts.contact_id
+    where nullif(trim(landed.property_associatedcompanyid), '') is null and contacts.account_id is not null
+    group by 1
+
+    union all
 
     {%- for table in ['deal', 'contact'] %}
     select

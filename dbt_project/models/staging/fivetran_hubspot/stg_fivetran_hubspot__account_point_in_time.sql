@@ -13,6 +13,7 @@ companies as (
     select trim(id) as company_id
     from {{ ref('base_hubspot__company') }}
     where not {{ is_soft_deleted() }}
+        and trim(id) not in (select id from {{ ref('base_hubspot__archived') }} where object_type = 'company')
 
 ),
 

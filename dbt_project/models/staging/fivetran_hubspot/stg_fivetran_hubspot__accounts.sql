@@ -37,6 +37,7 @@ companies as (
 
     select * from {{ company }}
     where not {{ is_soft_deleted() }}
+        and trim(id) not in (select id from {{ ref('base_hubspot__archived') }} where object_type = 'company')
 
 ),
 

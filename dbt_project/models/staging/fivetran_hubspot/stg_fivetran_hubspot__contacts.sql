@@ -3,7 +3,9 @@
     (a merged-away company re-pointed to the survivor), title = property_jobtitle, department and
     seniority from property_department / property_hs_role and property_seniority /
     property_hs_seniority when present. Soft-deleted contacts are left out (counted); contacts in
-    an early lifecycle stage are leads (stg_fivetran_hubspot__leads).
+    an early lifecycle stage are leads (stg_fivetran_hubspot__leads). A contact without a company
+    takes that of its deal (deal_contact, or the `contacts` arrays of Airbyte's deals; counted as
+    company_from_deal); contacts in Airbyte's contacts_archived stream are left out.
 -#}
 
 {%- set contact = ref('base_hubspot__contact') -%}
@@ -17,6 +19,7 @@ contacts as (
 
     select * from {{ contact }}
     where not {{ is_soft_deleted() }}
+        and trim(id) not in (select id from {{ ref('base_hubspot__archived') }} where object_type = 'contact')
         and not {{ hubspot_is_lead(stage) }}  {# leads: stg_fivetran_hubspot__leads #}
 
 ),
@@ -27,11 +30,23 @@ merges as (
 
 ),
 
+via_deal as (  {# a contact without a company: the company of its deal (smallest company id) #}
+
+    select deal_contact.contact_id, min(deals.company_id) as company_id
+    from {{ ref('base_hubspot__deal_contact') }} as deal_contact
+    inner join {{ ref('stg_fivetran_hubspot__deals') }} as deals on deal_contact.deal_id = deals.deal_id
+    where not deal_contact._fivetran_deleted and deals.company_id is not null
+    group by 1
+
+),
+
 final as (
 
     select
         trim(contacts.id) as contact_id,
-        coalesce(merges.survivor_id, trim(contacts.property_associatedcompanyid)) as account_id,
+        coalesce(
+            merges.survivor_id, nullif(trim(contacts.property_associatedcompanyid), ''), via_deal.company_id
+        ) as account_id,
         contacts.property_jobtitle as title,
         cast({{ department }} as {{ text_type() }}) as department,
         cast({{ seniority }} as {{ text_type() }}) as seniority,
@@ -40,6 +55,7 @@ final as (
 
     from contacts
     left join merges on trim(contacts.property_associatedcompanyid) = merges.merged_id
+    left join via_deal on trim(contacts.id) = via_deal.contact_id
 
 )
 

@@ -24,6 +24,7 @@ leads as (
 
     select * from {{ contact }}
     where not {{ is_soft_deleted() }}
+        and trim(id) not in (select id from {{ ref('base_hubspot__archived') }} where object_type = 'contact')
         and {{ hubspot_is_lead(stage) }}
 
 ),

@@ -20,6 +20,9 @@ from __future__ import annotations
 from icp_pipeline.lib.landing.contract import Table
 from icp_pipeline.lib.landing.contract import column as _c
 
+# HubSpot's engagement types with a table each (Fivetran `engagement_<type>`, Airbyte `engagements_<type>s`).
+HUBSPOT_ENGAGEMENT_TYPES = ("call", "email", "meeting", "note", "task")
+
 AIRBYTE_HUBSPOT: tuple[Table, ...] = (
     Table(
         "hubspot",
@@ -108,6 +111,37 @@ AIRBYTE_HUBSPOT: tuple[Table, ...] = (
         description="Airbyte HubSpot engagements (legacy stream): type, time in epoch milliseconds, "
         "associations.companyIds.",
     ),
+    *(
+        Table(
+            "hubspot",
+            f"engagements_{kind}s",
+            (
+                _c("id", required=True),
+                _c("archived", "boolean"),
+                _c("createdat"),
+                _c("properties_hs_timestamp"),
+                _c("properties_hs_createdate"),
+                _c("companies"),
+                _c("deals"),
+                _c("contacts"),
+            ),
+            key="id",
+            description=f"Airbyte HubSpot {kind} engagements: properties_hs_timestamp = when it happened; "
+            "companies / deals / contacts = JSON arrays of the associated ids.",
+        )
+        for kind in HUBSPOT_ENGAGEMENT_TYPES
+    ),
+    *(
+        Table(
+            "hubspot",
+            f"{stream}_archived",
+            (_c("id", required=True), _c("archived", "boolean")),
+            key="id",
+            description=f"Airbyte HubSpot archived {stream} (deleted in HubSpot): never read as live "
+            "records; counted, and a record also in the live stream is left out.",
+        )
+        for stream in ("companies", "deals", "contacts")
+    ),
     Table(
         "hubspot",
         "companies_property_history",
@@ -121,5 +155,18 @@ AIRBYTE_HUBSPOT: tuple[Table, ...] = (
             _c("isdeleted", "boolean"),
         ),
         description="Every value a company property has had, from `timestamp` (epoch milliseconds) on.",
+    ),
+    Table(
+        "hubspot",
+        "deals_property_history",
+        (
+            _c("dealid", required=True),
+            _c("property", required=True),
+            _c("value"),
+            _c("timestamp", required=True),
+            _c("sourcetype"),
+        ),
+        description="Every value a deal property has had, from `timestamp` (epoch milliseconds or ISO "
+        "8601) on: a won deal's won date and its amount then.",
     ),
 )

@@ -23,7 +23,9 @@ POINT_IN_TIME = {
         "account name, website and parent account",
     ),
     "fivetran_hubspot": (
-        "industry, country, employee_count (numberofemployees), annual_revenue and custom properties",
+        "industry, country, employee_count (numberofemployees), annual_revenue and custom properties "
+        "(and each won deal's close date and amount as at its win, from the deal property history when "
+        "landed)",
         "company name, website and parent company",
     ),
 }

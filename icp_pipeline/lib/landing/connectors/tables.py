@@ -11,7 +11,7 @@ Fivetran's `dbt_salesforce_source` / `dbt_stripe_source` packages.
 
 from __future__ import annotations
 
-from icp_pipeline.lib.landing.connectors.airbyte_hubspot import AIRBYTE_HUBSPOT
+from icp_pipeline.lib.landing.connectors.airbyte_hubspot import AIRBYTE_HUBSPOT, HUBSPOT_ENGAGEMENT_TYPES
 from icp_pipeline.lib.landing.contract import Table
 from icp_pipeline.lib.landing.contract import column as _c
 
@@ -331,6 +331,26 @@ HUBSPOT: tuple[Table, ...] = (
     ),
     Table(
         "hubspot",
+        "deal_contact",
+        (_c("deal_id", required=True), _c("contact_id", required=True), _c("type_id"), *_FIVETRAN),
+        description="Association of deals to contacts: a contact without a company takes its deal's.",
+    ),
+    Table(
+        "hubspot",
+        "deal_pipeline",
+        (
+            _c("pipeline_id", required=True),
+            _c("label"),
+            _c("active", "boolean"),
+            _c("display_order", "integer"),
+            *_FIVETRAN,
+        ),
+        key="pipeline_id",
+        description="Deal pipelines: deals of a deleted pipeline are left out, those of an inactive "
+        "(archived) one kept; both counted.",
+    ),
+    Table(
+        "hubspot",
         "deal_pipeline_stage",
         (
             _c("stage_id", required=True),
@@ -377,6 +397,37 @@ HUBSPOT: tuple[Table, ...] = (
         (_c("engagement_id", required=True), _c("company_id", required=True), *_FIVETRAN),
         description="Association of engagements to companies.",
     ),
+    *(
+        Table(
+            "hubspot",
+            f"engagement_{kind}",
+            (
+                _c("engagement_id", required=True),
+                _c("type"),
+                _c("property_hs_timestamp", "timestamp"),
+                _c("property_hs_createdate", "timestamp"),
+                *_FIVETRAN,
+            ),
+            key="engagement_id",
+            description=f"Engagement details of type {kind.upper()}: property_hs_timestamp = when it "
+            "happened (else the engagement's timestamp).",
+        )
+        for kind in HUBSPOT_ENGAGEMENT_TYPES
+    ),
+    Table(
+        "hubspot",
+        "engagement_deal",
+        (_c("engagement_id", required=True), _c("deal_id", required=True), *_FIVETRAN),
+        description="Association of engagements to deals: the deal's company when the engagement has "
+        "no company association.",
+    ),
+    Table(
+        "hubspot",
+        "engagement_contact",
+        (_c("engagement_id", required=True), _c("contact_id", required=True), *_FIVETRAN),
+        description="Association of engagements to contacts: the contact's company when the engagement "
+        "has neither a company nor a deal association.",
+    ),
     Table(
         "hubspot",
         "company_property_history",
@@ -389,6 +440,20 @@ HUBSPOT: tuple[Table, ...] = (
             *_FIVETRAN,
         ),
         description="Every value a company property has had, from `timestamp` on.",
+    ),
+    Table(
+        "hubspot",
+        "deal_property_history",
+        (
+            _c("deal_id", required=True),
+            _c("name", required=True),
+            _c("value"),
+            _c("timestamp", "timestamp", required=True),
+            _c("source"),
+            *_FIVETRAN,
+        ),
+        description="Every value a deal property has had, from `timestamp` on: a won deal's won date "
+        "(when `dealstage` entered its won stage) and its amount then.",
     ),
 )
 
