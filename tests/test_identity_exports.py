@@ -19,7 +19,6 @@ import pandas as pd
 import pytest
 
 from icp_pipeline.cli.summary import print_summary
-from icp_pipeline.demo.generator import generate_demo_data
 from icp_pipeline.lib.config.settings import DEFAULT_CONFIG, Settings
 from tests.identity_cases import copy_landing, free_mail_websites, salesforce_18_char_account_ids
 from tests.pipeline_harness import PipelineRun, run_pipeline
@@ -28,12 +27,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_landing(tmp_path_factory):
-    root = tmp_path_factory.mktemp("identity_demo")
+def demo_landing(demo_800_run):
     # The demo (800 accounts, seed 3) with 2,000 instead of 20,000 enrichment-only prospects:
-    # the faults are in CRM/ERP tables, and the smaller enrichment keeps four runs fast.
-    generate_demo_data(root / "landing", n_accounts=800, n_prospects=2000, seed=3)
-    return root / "landing"
+    # the faults are in CRM/ERP tables, and the smaller enrichment keeps four runs fast. Its base run
+    # is shared with other modules (tests/conftest.py::demo_800_run); the builders copy the folder.
+    return demo_800_run.warehouse.parent / "landing"
 
 
 def _figures(run: PipelineRun) -> dict:
@@ -59,11 +57,8 @@ def _figures(run: PipelineRun) -> dict:
 
 
 @pytest.fixture(scope="module")
-def base(demo_landing, tmp_path_factory):
-    root = tmp_path_factory.mktemp("identity_base")
-    run = run_pipeline(root, demo_landing, config_path=DEFAULT_CONFIG)
-    assert run.result.success
-    return run
+def base(demo_800_run):
+    return demo_800_run  # the unchanged demo through the whole pipeline (a successful run)
 
 
 @pytest.fixture(scope="module")

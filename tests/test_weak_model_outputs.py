@@ -14,23 +14,20 @@ import pytest
 
 from icp_pipeline.cli.summary import print_summary
 from icp_pipeline.defs.transform.assets import dbt_resource
-from icp_pipeline.demo.generator import generate_demo_data
 from icp_pipeline.lib.config.icp import load_icp_config
 from icp_pipeline.lib.config.settings import DEFAULT_CONFIG, Settings
 from icp_pipeline.lib.icp.filters import compile_filter
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
-from tests.pipeline_harness import PipelineRun, run_pipeline
+from tests.pipeline_harness import PipelineRun, copy_run
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> PipelineRun:
-    root = tmp_path_factory.mktemp("weak")
-    generate_demo_data(root / "landing", n_accounts=600, n_prospects=1500, seed=5)
-    run = run_pipeline(root, root / "landing", config_path=DEFAULT_CONFIG)
-    assert run.result.success
-    return run
+def built(demo_800_run, tmp_path_factory) -> PipelineRun:
+    """A copy of the session's shared demo run (tests/conftest.py::demo_800_run): the tests republish
+    into it."""
+    return copy_run(demo_800_run, tmp_path_factory.mktemp("weak"))
 
 
 def _republish_with_card(run: PipelineRun, strength: str, verdict: str) -> dg.ExecuteInProcessResult:
