@@ -6,7 +6,9 @@ inputs into the same warehouse: the first run's tables are snapshotted to compar
 
 from __future__ import annotations
 
+import json
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -16,11 +18,13 @@ import pytest
 from icp_pipeline.defs.publish.tables import PUBLISHED_TABLES
 from icp_pipeline.demo.generator import generate_demo_data
 from icp_pipeline.lib.config.settings import DEFAULT_CONFIG
+from icp_pipeline.lib.warehouse.dbt_build import refresh_build_args
 from tests.browser import assert_reads_as_a_person_would, needs_chromium, render
 from tests.pipeline_harness import PipelineRun, run_pipeline
 
 pytestmark = pytest.mark.slow
 STAMPS = ["icp_version", "published_at"]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -324,3 +328,21 @@ def test_the_run_log_has_no_indirect_selection_notice_and_warnings_say_what_they
     assert all(
         ev.description for ev in evaluations if ev.severity == dg.AssetCheckSeverity.WARN and not ev.passed
     )
+
+
+def test_the_refresh_builds_and_tests_the_data_but_leaves_dbt_unit_tests_to_ci(demo):
+    """dbt advises unit tests in development and CI only; a refresh runs models and data tests."""
+    run, _, _ = demo
+    run_id = run.result.run_id
+    found = sorted((ROOT / "dbt_project" / "target").glob(f"*-{run_id[:7]}-*/run_results.json"))
+    assert found, f"no dbt run_results.json of run {run_id}"
+    kinds = {r["unique_id"].split(".")[0] for r in json.loads(found[-1].read_text())["results"]}
+    assert {"model", "test"} <= kinds
+    assert "unit_test" not in kinds
+
+
+def test_icp_dbt_unit_tests_is_read_strictly():
+    assert refresh_build_args({}) == ["--exclude-resource-type", "unit_test"]
+    assert refresh_build_args({"ICP_DBT_UNIT_TESTS": "1"}) == []
+    with pytest.raises(ValueError, match="ICP_DBT_UNIT_TESTS='sometimes'"):
+        refresh_build_args({"ICP_DBT_UNIT_TESTS": "sometimes"})

@@ -17,6 +17,7 @@ from dagster_dbt import (
 from icp_pipeline.defs.transform.project import dbt_project
 from icp_pipeline.lib.config.run import icp_config_for
 from icp_pipeline.lib.engine.steps import after_dbt, dbt_target_args
+from icp_pipeline.lib.warehouse.dbt_build import refresh_build_args
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 
 
@@ -55,7 +56,13 @@ def icp_dbt_models(
     # ICP_ENGINE=spark: `--target spark` and the raw tables to register (lib/engine/steps.py)
     engine_args, engine_vars = dbt_target_args(warehouse.duckdb_path)
     with warehouse.lock("dbt build"):  # dbt writes the warehouse from its own process
-        args = ["build", "--vars", json.dumps({**dbt_vars, **engine_vars}), *engine_args]
+        args = [
+            "build",
+            "--vars",
+            json.dumps({**dbt_vars, **engine_vars}),
+            *refresh_build_args(),  # dbt unit tests: CI and development only (ICP_DBT_UNIT_TESTS=1 adds them)
+            *engine_args,
+        ]
         yield from dbt.cli(args, context=context).stream()
     with warehouse.connect() as con:
         mirrored = after_dbt(con, warehouse.duckdb_path)
