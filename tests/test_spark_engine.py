@@ -104,6 +104,10 @@ def runs(tmp_path_factory) -> dict:
         )
         seconds["catalog listing"] = time.perf_counter() - started
     assert listing.returncode == 0, listing.stderr[-3000:]
+    for name, run in (("duckdb", duck), ("spark", spark)):  # Dagster's own step durations
+        for event in run.result.all_events:
+            if event.is_step_success:
+                seconds[f"{name} step {event.step_key}"] = event.event_specific_data.duration_ms / 1000
     (root / "seconds.json").write_text(json.dumps(seconds, indent=1))
     return {
         "duckdb": duck,

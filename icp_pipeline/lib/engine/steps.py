@@ -44,8 +44,9 @@ def dbt_target_args(duckdb_path: str | Path) -> tuple[list[str], dict]:
         raw = write_parquet_tables(con, "raw", folder)
     # unit tests whose fixtures Spark cannot read by name run on DuckDB only (dbt tag not_on_spark);
     # ICP_SPARK_DBT_EXCLUDE adds dbt selectors to leave out (the Spark tests: resource_type:unit_test)
-    exclude = ["tag:not_on_spark", *os.environ.get("ICP_SPARK_DBT_EXCLUDE", "").split()]
-    return ["--target", "spark", "--exclude", *exclude], {"spark_parquet_tables": {"raw": raw}}
+    # (one argument: dagster-dbt moves `--exclude` and its one value; dbt splits it at spaces)
+    exclude = " ".join(["tag:not_on_spark", *os.environ.get("ICP_SPARK_DBT_EXCLUDE", "").split()])
+    return ["--target", "spark", "--exclude", exclude], {"spark_parquet_tables": {"raw": raw}}
 
 
 def after_dbt(con: duckdb.DuckDBPyConnection, duckdb_path: str | Path) -> dict[str, int]:
