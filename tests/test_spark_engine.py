@@ -1,11 +1,12 @@
 """ICP_ENGINE=spark, run for real: the demo through the whole pipeline on local Spark and on DuckDB.
 
 One module-scoped pair of runs (the demo at 150 CRM accounts / 300 prospects, seed 11) serves every
-Spark test, so the JVM starts once per Spark step and the module stays inside the test budget
-(docs/scale-out.md, "Tests"). Both runs materialise every asset and every Dagster check but not the
-dbt tests: those run on DuckDB in the rest of the suite (tests/test_pipeline_end_to_end.py), and on
-Spark in a full `ICP_ENGINE=spark icp run`. Tests skip, saying why, without Java or pyspark
-(`make spark` installs both).
+Spark test, so each Spark process starts once (docs/scale-out.md, "Tests"). The DuckDB run, the
+reference, materialises every asset without checks; the Spark run every asset and every Dagster
+check but not the dbt tests (data and unit tests): those run on DuckDB in the rest of the suite
+(tests/test_pipeline_end_to_end.py, tests/test_dbt_project.py), and on Spark in a full
+`ICP_ENGINE=spark icp run`. Tests skip, saying why, without Java or pyspark (`make spark` installs
+both).
 """
 
 from __future__ import annotations
@@ -132,6 +133,17 @@ def test_unknown_engine_is_a_clear_error(monkeypatch, value):
         return
     with pytest.raises(ValueError, match="ICP_ENGINE='bogus' is not an engine; use one of duckdb, spark"):
         build_definitions()
+
+
+def test_arrow_batches_are_scored_in_blocks_of_block_rows():
+    """Arrow's batches (10 000 rows) are regrouped into blocks of at least `block_rows` rows, in
+    order, so each partition calls `score_and_explain` as seldom as in-process (no Spark needed)."""
+    from icp_pipeline.lib.engine.spark_scoring import _blocks
+
+    batches = [pd.DataFrame({"_row": np.arange(start, start + 4)}) for start in range(0, 40, 4)]
+    blocks = list(_blocks(iter(batches), 10))
+    assert [len(b) for b in blocks] == [12, 12, 12, 4]
+    assert pd.concat(blocks)["_row"].tolist() == list(range(40))
 
 
 @pytest.mark.usefixtures("runs")
