@@ -1,11 +1,12 @@
 """ICP_ENGINE=spark, run for real: the demo through the whole pipeline on local Spark and on DuckDB.
 
 One module-scoped pair of runs (the demo at 150 CRM accounts / 300 prospects, seed 11) serves every
-Spark test, so the JVM starts once per Spark step and the module stays inside the test budget
-(docs/scale-out.md, "Tests"). Both runs materialise every asset and every Dagster check but not the
-dbt tests: those run on DuckDB in the rest of the suite (tests/test_pipeline_end_to_end.py), and on
-Spark in a full `ICP_ENGINE=spark icp run`. Tests skip, saying why, without Java or pyspark
-(`make spark` installs both).
+Spark test, so each Spark process starts once (docs/scale-out.md, "Tests"). The DuckDB run, the
+reference, materialises every asset without checks; the Spark run every asset and every Dagster
+check but not the dbt tests (data and unit tests): those run on DuckDB in the rest of the suite
+(tests/test_pipeline_end_to_end.py, tests/test_dbt_project.py), and on Spark in a full
+`ICP_ENGINE=spark icp run`. Tests skip, saying why, without Java or pyspark (`make spark` installs
+both).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -21,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icp_pipeline.lib.engine.spark_session import java_missing_reason
+from icp_pipeline.lib.engine.spark_session import DEFAULT_JAVA_OPTIONS, java_missing_reason
 from tests.pipeline_harness import PipelineRun, run_pipeline
 
 NO_SPARK = java_missing_reason()
@@ -65,32 +67,55 @@ def _non_dbt_checks() -> dg.AssetSelection:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict:
+    """The demo once on DuckDB (every asset, no checks: the reference) and once on Spark (every asset
+    and every Dagster check), plus the Spark catalog's listing; seconds per step in `seconds`."""
     from icp_pipeline.demo.generator import generate_demo_data
 
     root = tmp_path_factory.mktemp("engines")
     landing = root / "landing"
     generate_demo_data(landing, n_accounts=150, n_prospects=300, seed=11)
+    seconds = {}
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DO_NOT_TRACK", "1")
         env.setenv("ICP_ENGINE", "duckdb")
-        duck = run_pipeline(root / "duckdb", landing, selection=_non_dbt_checks())
+        started = time.perf_counter()
+        duck = run_pipeline(root / "duckdb", landing, selection=dg.AssetSelection.all().without_checks())
+        seconds["duckdb run"] = time.perf_counter() - started
         env.setenv("ICP_ENGINE", "spark")
         env.setenv("ICP_SPARK_DIR", str(root / "spark" / "spark"))
+        # a throw-away metastore: Derby without fsync (docs/scale-out.md, "Tests")
+        env.setenv("ICP_SPARK_JAVA_OPTIONS", f"{DEFAULT_JAVA_OPTIONS} -Dderby.system.durability=test")
+        # the dbt unit tests run on DuckDB in the main suite; on Spark in a full `icp run`
+        env.setenv("ICP_SPARK_DBT_EXCLUDE", "resource_type:unit_test")
+        started = time.perf_counter()
         spark = run_pipeline(root / "spark", landing, selection=_non_dbt_checks())
-    listing = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "icp_pipeline.lib.engine.spark_catalog",
-            "--dir",
-            str(root / "spark" / "spark"),
-        ]
-        + ["raw", "marts", "icp"],
-        capture_output=True,
-        text=True,
-    )
+        seconds["spark run"] = time.perf_counter() - started
+        started = time.perf_counter()
+        listing = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "icp_pipeline.lib.engine.spark_catalog",
+                "--dir",
+                str(root / "spark" / "spark"),
+            ]
+            + ["raw", "marts", "icp"],
+            capture_output=True,
+            text=True,
+        )
+        seconds["catalog listing"] = time.perf_counter() - started
     assert listing.returncode == 0, listing.stderr[-3000:]
-    return {"duckdb": duck, "spark": spark, "catalog": json.loads(listing.stdout.strip().splitlines()[-1])}
+    for name, run in (("duckdb", duck), ("spark", spark)):  # Dagster's own step durations
+        for event in run.result.all_events:
+            if event.is_step_success:
+                seconds[f"{name} step {event.step_key}"] = event.event_specific_data.duration_ms / 1000
+    (root / "seconds.json").write_text(json.dumps(seconds, indent=1))
+    return {
+        "duckdb": duck,
+        "spark": spark,
+        "catalog": json.loads(listing.stdout.strip().splitlines()[-1]),
+        "seconds": seconds,
+    }
 
 
 def _query(run: PipelineRun, sql: str) -> pd.DataFrame:
@@ -108,6 +133,17 @@ def test_unknown_engine_is_a_clear_error(monkeypatch, value):
         return
     with pytest.raises(ValueError, match="ICP_ENGINE='bogus' is not an engine; use one of duckdb, spark"):
         build_definitions()
+
+
+def test_arrow_batches_are_scored_in_blocks_of_block_rows():
+    """Arrow's batches (10 000 rows) are regrouped into blocks of at least `block_rows` rows, in
+    order, so each partition calls `score_and_explain` as seldom as in-process (no Spark needed)."""
+    from icp_pipeline.lib.engine.spark_scoring import _blocks
+
+    batches = [pd.DataFrame({"_row": np.arange(start, start + 4)}) for start in range(0, 40, 4)]
+    blocks = list(_blocks(iter(batches), 10))
+    assert [len(b) for b in blocks] == [12, 12, 12, 4]
+    assert pd.concat(blocks)["_row"].tolist() == list(range(40))
 
 
 @pytest.mark.usefixtures("runs")
@@ -196,19 +232,42 @@ class TestSparkEngine:
         published = _query(runs["spark"], "select count(*) as n from icp.target_accounts")["n"].iloc[0]
         assert len(exported) == published
 
+    def test_same_reasons_for_the_same_account(self, runs):
+        """Reasons are worded from marts.attribute_catalog's labels on both engines: the same
+        `top_reasons` text for the same account (for >= 99 % of accounts, as the tiers: the two
+        builds agree to 1e-7, not bit for bit), and a catalogue label that differs from the naming
+        rule appears in them."""
+        cols = "account_key, top_reasons"
+        duck = _query(runs["duckdb"], f"select {cols} from icp.target_accounts").set_index("account_key")
+        spark = _query(runs["spark"], f"select {cols} from icp.target_accounts").set_index("account_key")
+        same = (spark.loc[duck.index, "top_reasons"] == duck["top_reasons"]).mean()
+        assert same >= 0.99, f"reasons equal for {same:.1%} of {len(duck)} accounts"
+        catalog = _query(runs["spark"], "select attribute, label from marts.attribute_catalog")
+        from icp_pipeline.lib.model.labels import attribute_label
+
+        own = catalog[[label != attribute_label(a)[0] for a, label in catalog.values]]
+        used = [
+            label for label in own["label"] if spark["top_reasons"].str.contains(label, regex=False).any()
+        ]
+        assert used, "no reason is worded with a catalogue label that differs from the naming rule"
+
     def test_scoring_per_partition_equals_in_process_scoring(self, runs):
         """`score_and_explain_on_spark` (3 partitions) gives `score_and_explain`'s numbers and reasons,
-        categorical attributes included."""
+        categorical attributes and the attribute labels included."""
         from icp_pipeline.lib.engine.spark_scoring import score_and_explain_on_spark
+        from icp_pipeline.lib.model.labels import Labels
         from icp_pipeline.lib.model.scoring import score_and_explain
 
         X, value_model, win_model, kinds, train = _small_models()
-        local = score_and_explain(X, value_model, win_model, kinds, train, 3, 500)
-        spark = score_and_explain_on_spark(X, value_model, win_model, kinds, train, 3, 500, partitions=3)
+        labels = Labels({"firmo__employee_count": ("Staff on payroll", "people")})
+        args = (X, value_model, win_model, kinds, train, 3, 500, labels)
+        local = score_and_explain(*args)
+        spark = score_and_explain_on_spark(*args, partitions=3)
         assert np.allclose(spark[0], local[0], rtol=1e-12, atol=1e-12)
         assert np.allclose(spark[1], local[1], rtol=1e-12, atol=1e-12)
         assert spark[2].tolist() == local[2].tolist()
         assert spark[2].str.lower().str.contains("industry").any()  # a categorical reason survived the trip
+        assert spark[2].str.contains("Staff on payroll").any()  # worded in the labels given
 
 
 def _small_models():

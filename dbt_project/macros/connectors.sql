@@ -86,9 +86,14 @@
 
 {#-
     A time Airbyte lands either as epoch milliseconds (HubSpot's legacy engagements and property
-    history streams) or as ISO 8601 text; null when it is neither.
+    history streams) or as ISO 8601 text; null when it is neither. Pass a keyword column quoted
+    (`adapter.quote('timestamp')`).
 -#}
 {% macro epoch_ms_or_timestamp(column) -%}
+    {{ return(adapter.dispatch('epoch_ms_or_timestamp')(column)) }}
+{%- endmacro %}
+
+{% macro default__epoch_ms_or_timestamp(column) -%}
     case
         when regexp_full_match(trim(cast({{ column }} as varchar)), '-?[0-9]+(\.[0-9]+)?')
             then epoch_ms(cast(cast({{ column }} as double) as bigint))
@@ -96,17 +101,58 @@
     end
 {%- endmacro %}
 
+{% macro spark__epoch_ms_or_timestamp(column) -%}
+    case
+        when regexp_like(trim(cast({{ column }} as string)), '^-?[0-9]+(\\.[0-9]+)?$')
+            then timestamp_millis(cast(cast({{ column }} as double) as bigint))
+        else try_cast({{ column }} as timestamp)
+    end
+{%- endmacro %}
+
 {#-
-    The ids of a JSON array of ids (`[1, 2]`, `["1","2"]`) as a list of text: the whole value, or the
-    array at `path` (`$.companyIds`); null for text that is not JSON. (Casts rather than `$[*]` paths,
-    so the SQL transpiles to other warehouses.)
+    The ids of a JSON array of ids (`[1, 2]`, `["1","2"]`) as an array of text: the whole value, or
+    the array at `path` (`$.companyIds`); null for text that is not JSON. (Casts rather than `$[*]`
+    paths, so the SQL transpiles to other warehouses; Spark: `from_json`, null for text that is
+    not a JSON array.)
 -#}
 {% macro json_id_list(column, path=none) -%}
+    {{ return(adapter.dispatch('json_id_list')(column, path)) }}
+{%- endmacro %}
+
+{% macro default__json_id_list(column, path) -%}
     case when json_valid({{ column }}) then
         {%- if path %} cast(json_extract({{ column }}, '{{ path }}') as varchar[])
         {%- else %} cast(cast({{ column }} as json) as varchar[]){% endif %}
     end
 {%- endmacro %}
+
+{% macro spark__json_id_list(column, path) -%}
+    {%- if path %}from_json(get_json_object({{ column }}, '{{ path }}'), 'array<string>')
+    {%- else %}from_json({{ column }}, 'array<string>'){% endif %}
+{%- endmacro %}
+
+{#- The elements of a JSON array text column as an array of JSON values (DuckDB `json[]`, Spark
+    the elements' JSON text); null for text that is not JSON. Read them with `json_text`. -#}
+{% macro json_array_items(column) -%}
+    {{ return(adapter.dispatch('json_array_items')(column)) }}
+{%- endmacro %}
+
+{% macro default__json_array_items(column) -%}
+    case when json_valid({{ column }}) then cast(cast({{ column }} as json) as json[]) end
+{%- endmacro %}
+
+{% macro spark__json_array_items(column) -%}
+    from_json({{ column }}, 'array<string>')
+{%- endmacro %}
+
+{#- The text at `path` (`$.a.b`) of a JSON value (DuckDB `json_extract_string`, Spark `get_json_object`). -#}
+{% macro json_text(value, path) -%}
+    {{ return(adapter.dispatch('json_text')(value, path)) }}
+{%- endmacro %}
+
+{% macro default__json_text(value, path) -%} json_extract_string({{ value }}, '{{ path }}') {%- endmacro %}
+
+{% macro spark__json_text(value, path) -%} get_json_object({{ value }}, '{{ path }}') {%- endmacro %}
 
 {#- Whether `relation` holds a row (false at parse time): optional tables that add columns only when landed. -#}
 {% macro relation_has_rows(relation) -%}

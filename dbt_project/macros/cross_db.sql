@@ -187,28 +187,54 @@
 {%- endmacro %}
 
 {#- `select * from a union all by name select * from b ...`: rows matched by column name, a column
-    missing from a relation is null. DuckDB (and Postgres-like engines through the default) use the
-    SQL form; Spark SQL has no `by name`, so the columns are listed (from the adapter) and the missing
-    ones cast from null to the type of the first relation that has them. -#}
+    missing from a part is null. Each part is a relation (`source()`, `ref()`) or the text of a
+    select (a `{% set %}` block; it may start with `with`), read as a subquery. DuckDB (and
+    Postgres-like engines through the default) use the SQL form; Spark SQL has no `by name`, so
+    the columns are listed (relations from the adapter, selects from `describe query`) and the
+    missing ones cast from null to the type of the first part that has them. -#}
 {% macro union_all_by_name(relations) -%}
     {{ return(adapter.dispatch('union_all_by_name')(relations)) }}
 {%- endmacro %}
+{% macro union_part_is_query(part) -%}
+    {{ return(part is string and (part | trim | lower).startswith(('select', 'with', '('))) }}
+{%- endmacro %}
+{% macro union_part_from(part, index) -%}
+    {%- if union_part_is_query(part) -%}
+    (
+{{ part | trim }}
+    ) as _union_part_{{ index }}
+    {%- else -%}{{ part }}{%- endif -%}
+{%- endmacro %}
 {% macro default__union_all_by_name(relations) -%}
     {%- for relation in relations %}
-    select * from {{ relation }}{{ '\n    union all by name' if not loop.last }}
+    select * from {{ union_part_from(relation, loop.index) }}{{ '\n    union all by name' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+{% macro union_part_columns(part) -%}
+    {#- [(name, type)] of a relation (adapter) or of a select's result (`describe query`) -#}
+    {%- set out = [] -%}
+    {%- if union_part_is_query(part) -%}
+        {%- for row in run_query('describe query ' ~ (part | trim)) -%}
+            {%- if row[0] and not row[0].startswith('#') -%}{%- do out.append((row[0], row[1])) -%}{%- endif -%}
+        {%- endfor -%}
+    {%- else -%}
+        {%- for column in adapter.get_columns_in_relation(part) -%}
+            {%- do out.append((column.name, column.data_type)) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(out) }}
 {%- endmacro %}
 {% macro spark__union_all_by_name(relations) -%}
     {%- if not execute -%}
-    select * from {{ relations[0] }}
+    select * from {{ union_part_from(relations[0], 1) }}
     {%- else -%}
     {%- set names, types, present = [], {}, [] -%}
     {%- for relation in relations -%}
         {%- set here = [] -%}
-        {%- for column in adapter.get_columns_in_relation(relation) -%}
-            {%- do here.append(column.name | lower) -%}
-            {%- if column.name | lower not in types -%}
-                {%- do names.append(column.name) -%}{%- do types.update({column.name | lower: column.data_type}) -%}
+        {%- for name, data_type in union_part_columns(relation) -%}
+            {%- do here.append(name | lower) -%}
+            {%- if name | lower not in types -%}
+                {%- do names.append(name) -%}{%- do types.update({name | lower: data_type}) -%}
             {%- endif -%}
         {%- endfor -%}
         {%- do present.append(here) -%}
@@ -219,10 +245,29 @@
         {%- for name in names %}
         {% if name | lower in present[outer.index0] %}{{ adapter.quote(name) }}{% else %}cast(null as {{ types[name | lower] }}) as {{ adapter.quote(name) }}{% endif %}{{ ',' if not loop.last }}
         {%- endfor %}
-    from {{ relation }}{{ '\n    union all' if not loop.last }}
+    from {{ union_part_from(relation, outer.index) }}{{ '\n    union all' if not loop.last }}
     {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- `from <relation> , <one row per element of the array expression>` as `<alias>(<column>)`
+    (DuckDB `unnest`, Spark `lateral view explode`; a null array gives no row on both). -#}
+{% macro with_array_rows(relation, expression, alias, column) -%}
+    {{ return(adapter.dispatch('with_array_rows')(relation, expression, alias, column)) }}
+{%- endmacro %}
+{% macro default__with_array_rows(relation, expression, alias, column) -%}
+    {{ relation }}, unnest({{ expression }}) as {{ alias }}({{ column }})
+{%- endmacro %}
+{% macro spark__with_array_rows(relation, expression, alias, column) -%}
+    {{ relation }} lateral view explode({{ expression }}) {{ alias }} as {{ column }}
+{%- endmacro %}
+
+{#- The smallest element of an array (DuckDB `list_min`, Spark `array_min`). -#}
+{% macro array_min_item(array) -%}
+    {{ return(adapter.dispatch('array_min_item')(array)) }}
+{%- endmacro %}
+{% macro default__array_min_item(array) -%} list_min({{ array }}) {%- endmacro %}
+{% macro spark__array_min_item(array) -%} array_min({{ array }}) {%- endmacro %}
 
 {#- `from <relation> , <one row per part of expression split at separator>` as `<alias>(<column>)`.
     DuckDB: unnest(string_split(...)); Spark: lateral view explode(split(...)) (its separator is a

@@ -44,6 +44,19 @@ def _from_transport(batch: pd.DataFrame, columns: list[str], categories: dict) -
     return pd.DataFrame(data, index=batch["_row"].to_numpy())
 
 
+def _blocks(batches: Iterator[pd.DataFrame], block_rows: int) -> Iterator[pd.DataFrame]:
+    """The batches regrouped into frames of at least `block_rows` rows (the last one smaller)."""
+    pending, size = [], 0
+    for batch in batches:
+        pending.append(batch)
+        size += len(batch)
+        if size >= max(block_rows, 1):
+            yield pd.concat(pending, ignore_index=True) if len(pending) > 1 else pending[0]
+            pending, size = [], 0
+    if pending:
+        yield pd.concat(pending, ignore_index=True) if len(pending) > 1 else pending[0]
+
+
 def rows_frame(spark, X: pd.DataFrame, partitions: int | None = None):
     """(Spark DataFrame of `_row` + X's columns in transport form, categories to rebuild them)."""
     transport, categories = _to_transport(X)
@@ -55,24 +68,38 @@ def rows_frame(spark, X: pd.DataFrame, partitions: int | None = None):
 
 
 def score_frame(
-    spark, frame, columns, categories, value_model, win_model, kinds, reference, n_reasons, block_rows
+    spark,
+    frame,
+    columns,
+    categories,
+    value_model,
+    win_model,
+    kinds,
+    reference,
+    n_reasons,
+    block_rows,
+    labels=None,
 ):
     """`frame` (`_row` + transport columns) scored per partition, lazily (schema OUTPUT_SCHEMA).
 
-    The models, attribute kinds and the reference rows (training customers: the quantiles behind
-    'high'/'low' in reasons) travel once as a broadcast."""
+    The models, attribute kinds, the reference rows (training customers: the quantiles behind
+    'high'/'low' in reasons) and the attribute labels the reasons are worded in
+    (`lib.model.labels.Labels`, from marts.attribute_catalog) travel once as a broadcast."""
     payload = spark.sparkContext.broadcast(
-        (value_model, win_model, kinds, reference, n_reasons, block_rows, list(columns), categories)
+        (value_model, win_model, kinds, reference, n_reasons, block_rows, list(columns), categories, labels)
     )
 
     def _score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         from icp_pipeline.lib.model.scoring import score_and_explain
 
-        vm, wm, kinds_, ref, n, rows, cols, cats = payload.value
-        for batch in batches:
-            X = _from_transport(batch, cols, cats)
+        vm, wm, kinds_, ref, n, rows, cols, cats, labels_ = payload.value
+        # Arrow hands over batches of spark.sql.execution.arrow.maxRecordsPerBatch rows (10 000);
+        # they are scored in blocks of `block_rows`, as in-process: fast SHAP's cost per call
+        # (model dump, self-check) and its per-pattern work shrink per row as blocks grow.
+        for block in _blocks(batches, rows):
+            X = _from_transport(block, cols, cats)
             value_log, win_probability, reasons, _ = score_and_explain(
-                X, vm, wm, kinds_, np.zeros(len(X), dtype=bool), n, rows, reference=ref
+                X, vm, wm, kinds_, np.zeros(len(X), dtype=bool), n, rows, labels_, reference=ref
             )
             yield pd.DataFrame(
                 {
@@ -94,9 +121,14 @@ def score_and_explain_on_spark(
     train: np.ndarray,
     n_reasons: int,
     block_rows: int,
+    labels=None,
+    *,
     partitions: int | None = None,
 ):
     """`lib.model.scoring.score_and_explain`'s contract, every row scored in a Spark partition.
+
+    Same arguments in the same order (`labels`: the `Labels` reasons are worded in, as on DuckDB);
+    `partitions`: repartition the rows first (default: Spark's own split).
 
     Returns (log value, win probability, top reasons indexed like X, None): the training customers'
     SHAP matrix is left to the caller (`run_models` computes it on the driver when None)."""
@@ -106,7 +138,17 @@ def score_and_explain_on_spark(
     frame, categories = rows_frame(spark, X, partitions)
     reference = X.loc[np.asarray(train, dtype=bool)]
     scored = score_frame(
-        spark, frame, X.columns, categories, value_model, win_model, kinds, reference, n_reasons, block_rows
+        spark,
+        frame,
+        X.columns,
+        categories,
+        value_model,
+        win_model,
+        kinds,
+        reference,
+        n_reasons,
+        block_rows,
+        labels,
     ).toPandas()
     scored = scored.sort_values("_row").reset_index(drop=True)
     if len(scored) != len(X) or not np.array_equal(scored["_row"].to_numpy(), np.arange(len(X))):

@@ -9,6 +9,7 @@ as spaces, acronyms upper-cased ("x__sic_code" -> "SIC code", "custom__region_c"
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -100,9 +101,10 @@ def readable_value(value: object) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)
 def attribute_label(name: str) -> tuple[str, str | None]:
     """(label, unit) of an attribute column by its naming pattern (as macros/attribute_labels.sql
-    without the YAML's documented labels)."""
+    without the YAML's documented labels). Cached: reasons ask once per worded value."""
     prefix, _, attribute = name.partition("__") if "__" in name else ("", "", name)
     window = _WINDOW.search(attribute)
     months = f", last {window.group(1)} months" if window else ""

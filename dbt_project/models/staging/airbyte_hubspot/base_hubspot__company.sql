@@ -7,13 +7,14 @@
 
 {%- set airbyte = source('airbyte_hubspot', 'companies') -%}
 
+{%- set fivetran_part -%}
 select *, 'hubspot/company' as _landed_table
 from {{ source('hubspot', 'company') }}
+{%- endset -%}
 
-union all by name
-
+{%- set airbyte_part -%}
 select
-    cast(id as varchar) as id,
+    cast(id as {{ text_type() }}) as id,
     {{ airbyte_hubspot_properties(airbyte) }},
     coalesce(archived, false) as is_deleted,
     false as _fivetran_deleted,
@@ -21,3 +22,6 @@ select
     'hubspot/companies' as _landed_table
 
 from {{ airbyte }}
+{%- endset -%}
+
+{{ union_all_by_name([fivetran_part, airbyte_part]) }}

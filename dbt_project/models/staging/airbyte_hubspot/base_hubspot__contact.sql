@@ -6,17 +6,18 @@
 
 {%- set airbyte = source('airbyte_hubspot', 'contacts') -%}
 
+{%- set fivetran_part -%}
 select *, 'hubspot/contact' as _landed_table
 from {{ source('hubspot', 'contact') }}
+{%- endset -%}
 
-union all by name
-
+{%- set airbyte_part -%}
 select
-    cast(id as varchar) as id,
+    cast(id as {{ text_type() }}) as id,
     {{ airbyte_hubspot_properties(airbyte, ['properties_associatedcompanyid']) }},
     coalesce(
-        nullif(trim(cast(properties_associatedcompanyid as varchar)), ''),
-        list_min({{ json_id_list('companies') }})
+        nullif(trim(cast(properties_associatedcompanyid as {{ text_type() }})), ''),
+        {{ array_min_item(json_id_list('companies')) }}
     ) as property_associatedcompanyid,
     coalesce(archived, false) as is_deleted,
     false as _fivetran_deleted,
@@ -24,3 +25,6 @@ select
     'hubspot/contacts' as _landed_table
 
 from {{ airbyte }}
+{%- endset -%}
+
+{{ union_all_by_name([fivetran_part, airbyte_part]) }}

@@ -6,15 +6,16 @@
 
 {%- set airbyte = source('airbyte_hubspot', 'deals') -%}
 
+{%- set fivetran_part -%}
 select *, 'hubspot/deal' as _landed_table
 from {{ source('hubspot', 'deal') }}
+{%- endset -%}
 
-union all by name
-
+{%- set airbyte_part -%}
 select
-    cast(id as varchar) as deal_id,
-    cast(properties_pipeline as varchar) as deal_pipeline_id,
-    cast(properties_dealstage as varchar) as deal_pipeline_stage_id,
+    cast(id as {{ text_type() }}) as deal_id,
+    cast(properties_pipeline as {{ text_type() }}) as deal_pipeline_id,
+    cast(properties_dealstage as {{ text_type() }}) as deal_pipeline_stage_id,
     {{ airbyte_hubspot_properties(airbyte, ['properties_pipeline', 'properties_dealstage']) }},
     coalesce(archived, false) as is_deleted,
     false as _fivetran_deleted,
@@ -22,3 +23,6 @@ select
     'hubspot/deals' as _landed_table
 
 from {{ airbyte }}
+{%- endset -%}
+
+{{ union_all_by_name([fivetran_part, airbyte_part]) }}

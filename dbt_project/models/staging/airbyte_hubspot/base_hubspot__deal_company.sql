@@ -5,19 +5,22 @@
     the smallest company id (stg_fivetran_hubspot__deals).
 -#}
 
+{%- set fivetran_part -%}
 select *, 'hubspot/deal_company' as _landed_table
 from {{ source('hubspot', 'deal_company') }}
+{%- endset -%}
 
-union all by name
-
+{%- set airbyte_part -%}
 select
-    cast(deals.id as varchar) as deal_id,
+    cast(deals.id as {{ text_type() }}) as deal_id,
     trim(company.company_id) as company_id,
-    cast(null as varchar) as type_id,
+    cast(null as {{ text_type() }}) as type_id,
     false as _fivetran_deleted,
     deals._source_file,
     'hubspot/deals' as _landed_table
 
-from {{ source('airbyte_hubspot', 'deals') }} as deals,
-    unnest({{ json_id_list('deals.companies') }}) as company(company_id)
+from {{ with_array_rows(source('airbyte_hubspot', 'deals') ~ ' as deals', json_id_list('deals.companies'), 'company', 'company_id') }}
 where nullif(trim(company.company_id), '') is not null
+{%- endset -%}
+
+{{ union_all_by_name([fivetran_part, airbyte_part]) }}

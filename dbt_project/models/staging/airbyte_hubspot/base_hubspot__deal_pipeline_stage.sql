@@ -5,38 +5,38 @@
     probability of 1 (HubSpot's definition of a closed-won stage).
 -#}
 
+{%- set fivetran_part -%}
+select *, 'hubspot/deal_pipeline_stage' as _landed_table
+from {{ source('hubspot', 'deal_pipeline_stage') }}
+{%- endset -%}
+
+{%- set airbyte_part -%}
 with
 
 airbyte as (
 
     select
-        cast(pipelines.pipelineid as varchar) as pipeline_id,
+        cast(pipelines.pipelineid as {{ text_type() }}) as pipeline_id,
         stage.value as stage,
         pipelines._source_file
 
-    from {{ source('airbyte_hubspot', 'deal_pipelines') }} as pipelines,
-        unnest(case when json_valid(pipelines.stages) then cast(cast(pipelines.stages as json) as json[]) end) as stage(value)
+    from {{ with_array_rows(source('airbyte_hubspot', 'deal_pipelines') ~ ' as pipelines', json_array_items('pipelines.stages'), 'stage', 'value') }}
 
 ),
 
 reshaped as (
 
     select
-        json_extract_string(stage, '$.stageId') as stage_id,
+        {{ json_text('stage', '$.stageId') }} as stage_id,
         pipeline_id,
-        json_extract_string(stage, '$.label') as label,
-        try_cast(json_extract_string(stage, '$.metadata.isClosed') as boolean) as is_closed,
-        try_cast(json_extract_string(stage, '$.metadata.probability') as double) as probability,
+        {{ json_text('stage', '$.label') }} as label,
+        try_cast({{ json_text('stage', '$.metadata.isClosed') }} as boolean) as is_closed,
+        try_cast({{ json_text('stage', '$.metadata.probability') }} as double) as probability,
         _source_file
 
     from airbyte
 
 )
-
-select *, 'hubspot/deal_pipeline_stage' as _landed_table
-from {{ source('hubspot', 'deal_pipeline_stage') }}
-
-union all by name
 
 select
     stage_id,
@@ -50,3 +50,6 @@ select
     'hubspot/deal_pipelines' as _landed_table
 
 from reshaped
+{%- endset -%}
+
+{{ union_all_by_name([fivetran_part, airbyte_part]) }}
