@@ -75,3 +75,25 @@ def test_describe_words_equal_values_alike_and_missing_as_unknown():
         "Employee growth, last 12 months: 5 (high)",
         "Employee growth, last 12 months: 0 (low)",
     ]
+
+
+def test_top_reasons_are_the_stable_sorts_first_k_ties_to_the_lower_column():
+    from icp_pipeline.lib.model.reasons import top_by_magnitude
+
+    rng = np.random.default_rng(4)
+    # few distinct magnitudes, both signs, zeros of both signs and infinities: many ties
+    C = rng.integers(-3, 4, size=(5000, 12)).astype(float)
+    C[rng.random(C.shape) < 0.05] = -0.0
+    C[0, 5], C[1, 2], C[2, 7] = np.inf, -np.inf, np.inf
+    C[3] = 0.0  # a row without any contribution
+    for k in (1, 3, 12):
+        expected = np.argsort(-np.abs(C), axis=1, kind="stable")[:, :k]
+        np.testing.assert_array_equal(top_by_magnitude(C.copy(), k), expected)
+    with_nan = C.copy()
+    with_nan[10, 3] = np.nan  # the sort puts NaN last
+    np.testing.assert_array_equal(
+        top_by_magnitude(with_nan, 3), np.argsort(-np.abs(with_nan), axis=1, kind="stable")[:, :3]
+    )
+    np.testing.assert_array_equal(
+        top_by_magnitude(C, 3)[0], [5, *np.argsort(-np.abs(C[0]), kind="stable")[1:3]]
+    )

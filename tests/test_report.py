@@ -214,6 +214,54 @@ def test_lift_and_gain_intervals_come_from_the_held_out_accounts():
     assert short["lift_low"].isna().all()
 
 
+def test_tier_intervals_equal_one_scipy_bootstrap_per_statistic():
+    """One draw of resamples per outcome gives SciPy's own intervals (999 paired resamples, seed 0),
+    value for value, for lift and gain of every tier and for both outcomes."""
+    from scipy.stats import bootstrap
+
+    rng = np.random.default_rng(8)
+    n = 600
+    predicted = rng.normal(size=n)
+    won = (predicted + rng.normal(size=n) > 0.5).astype(float)
+    value = np.exp(predicted + rng.normal(scale=0.7, size=n))
+    holdout = pd.concat(
+        [
+            pd.DataFrame({"target": "value", "predicted": predicted, "actual": value}),
+            pd.DataFrame({"target": "win", "predicted": predicted, "actual": won}),
+        ]
+    )
+    sizes = {"Tier 1": 60, "Tier 2": 0, "Tier 3": 540}  # an empty tier is skipped
+    rows = [
+        {"tier": tier, "outcome": outcome, "accounts": k, "lift": 1.0, "cumulative_gain": 1.0}
+        for outcome in ("actual", "won")
+        for tier, k in sizes.items()
+    ]
+    out = tier_intervals(pd.DataFrame(rows), holdout)
+    codes = np.repeat(np.arange(3), list(sizes.values()))
+    for outcome, target in (("actual", "value"), ("won", "win")):
+        part = holdout[holdout["target"] == target]
+        actual = part.sort_values("predicted", ascending=False, kind="stable")["actual"].to_numpy(float)
+        for t, tier in enumerate(sizes):
+            got = out[(out["outcome"] == outcome) & (out["tier"] == tier)].iloc[0]
+            if sizes[tier] == 0:
+                assert np.isnan(got["lift_low"])
+                continue
+            lift = lambda a, c, t=t: a[c == t].mean() / a.mean() if a.mean() and (c == t).any() else np.nan  # noqa: E731
+            gain = lambda a, c, t=t: a[c <= t].sum() / a.sum() if a.sum() else np.nan  # noqa: E731
+            for name, statistic in (("lift", lift), ("gain", gain)):
+                ci = bootstrap(
+                    (actual, codes),
+                    statistic,
+                    paired=True,
+                    vectorized=False,
+                    n_resamples=999,
+                    confidence_level=0.9,
+                    method="percentile",
+                    rng=np.random.default_rng(0),
+                ).confidence_interval
+                assert (got[f"{name}_low"], got[f"{name}_high"]) == (float(ci.low), float(ci.high))
+
+
 def test_a_weak_model_is_said_first_before_any_section(tmp_path):
     con = _warehouse(tmp_path / "weak.duckdb", strength="weak")
     page = render_report(con)

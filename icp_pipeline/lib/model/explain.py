@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
@@ -73,11 +75,19 @@ def bootstrap_ranks(
             len(X), settings.bootstrap_shap_rows, replace=False
         )
         shap_rows = X.iloc[np.sort(sample)]
-    ranks = []
-    for _ in range(settings.n_bootstrap):
-        idx = rng.integers(0, len(X), min(len(X), settings.bootstrap_max_rows))
+    draws = [
+        rng.integers(0, len(X), min(len(X), settings.bootstrap_max_rows)) for _ in range(settings.n_bootstrap)
+    ]
+
+    def refit_rank(idx: np.ndarray) -> np.ndarray:
         booster = fit_booster(X.iloc[idx], y_log[idx], model.params, model.num_rounds)
-        ranks.append(rank_of(mean_abs_shap(booster, shap_rows)).to_numpy())
+        return rank_of(mean_abs_shap(booster, shap_rows)).to_numpy()
+
+    # `num_threads` refits at a time: a refit's SHAP (mostly single-threaded numpy, which releases the
+    # GIL) overlaps another's training. Each refit is deterministic (`deterministic`, fixed seed and
+    # threads), so the ranks are those of refitting one after another.
+    with ThreadPoolExecutor(max_workers=max(1, settings.num_threads), thread_name_prefix="bootstrap") as pool:
+        ranks = list(pool.map(refit_rank, draws))
     arr = np.vstack(ranks)
     return pd.DataFrame(
         {

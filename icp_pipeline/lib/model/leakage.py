@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
@@ -26,26 +28,28 @@ def detect_leakage(X: pd.DataFrame, is_customer: pd.Series, settings: ModelSetti
     n1, n0 = int(y.sum()), int((~y).sum())
     if n1 < MIN_CLASS or n0 < MIN_CLASS:
         return {}
-    leaks: dict[str, str] = {}
-    for name in X.columns:
-        col = X[name]
-        present = col.notna().to_numpy()
-        cov_c, cov_o = present[y].mean(), present[~y].mean()
-        if (cov_c >= settings.leak_coverage_customers and cov_o <= settings.leak_coverage_others) or (
-            cov_c >= 0.5 and cov_c >= settings.leak_coverage_ratio * cov_o
-        ):
-            leaks[name] = (
-                f"leakage: populated for {cov_c:.0%} of customers but {cov_o:.0%} of other accounts "
-                "(likely recorded after the sale)"
-            )
-            continue
-        auc = separation_auc(col, y, settings.seed)
-        if auc >= settings.leak_auc:
-            leaks[name] = (
-                f"leakage: separates customers from other accounts almost perfectly on its own "
-                f"(AUC {auc:.3f})"
-            )
-    return leaks
+    # attributes are judged one by one, `num_threads` at a time (numpy and scipy release the GIL);
+    # the verdicts are collected in column order
+    with ThreadPoolExecutor(max_workers=max(1, settings.num_threads), thread_name_prefix="leakage") as pool:
+        verdicts = list(pool.map(lambda name: _leak_reason(X[name], y, settings), X.columns))
+    return {name: reason for name, reason in zip(X.columns, verdicts, strict=True) if reason}
+
+
+def _leak_reason(col: pd.Series, y: np.ndarray, settings: ModelSettings) -> str | None:
+    """Why one attribute leaks the label (`detect_leakage`'s two tests), or None."""
+    present = col.notna().to_numpy()
+    cov_c, cov_o = present[y].mean(), present[~y].mean()
+    if (cov_c >= settings.leak_coverage_customers and cov_o <= settings.leak_coverage_others) or (
+        cov_c >= 0.5 and cov_c >= settings.leak_coverage_ratio * cov_o
+    ):
+        return (
+            f"leakage: populated for {cov_c:.0%} of customers but {cov_o:.0%} of other accounts "
+            "(likely recorded after the sale)"
+        )
+    auc = separation_auc(col, y, settings.seed)
+    if auc >= settings.leak_auc:
+        return f"leakage: separates customers from other accounts almost perfectly on its own (AUC {auc:.3f})"
+    return None
 
 
 def separation_auc(col: pd.Series, y: np.ndarray, seed: int = 0) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import lightgbm as lgb
@@ -114,15 +115,19 @@ def run_models(
     )
     X = X_all[groups.loc[groups["is_representative"], "attribute"].tolist()]
 
-    value_model = train_value_model(X, value, settings)
     won = win_labels(features, closed_opportunities, settings)
-    win_model = train_win_model(
-        X,
-        won,
-        settings,
-        customer_share=float(is_customer.mean()),
-        deal_rate=deal_win_rate(closed_opportunities),
-    )
+    # the win model trains on a second thread beside the value model (independent fits, same numbers)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="win-model") as pool:
+        pending_win = pool.submit(
+            train_win_model,
+            X,
+            won,
+            settings,
+            customer_share=float(is_customer.mean()),
+            deal_rate=deal_win_rate(closed_opportunities),
+        )
+        value_model = train_value_model(X, value, settings)
+        win_model = pending_win.result()
     notes.append(
         f"value model trained on {value_model.n_train} customers with '{settings.value_label}', "
         f"{value_model.num_rounds} rounds, {X.shape[1]} attribute groups of {X_all.shape[1]} attributes"

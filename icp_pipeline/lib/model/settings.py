@@ -46,7 +46,7 @@ class ModelSettings:
 
     # LightGBM
     seed: int = 42
-    num_threads: int = 2
+    num_threads: int = 2  # LightGBM threads, and bootstrap refits run side by side (explain.py)
     # Shallow trees and a slow rate: on a few thousand held-out customers this beat deeper trees.
     # From `large_data_rows` training rows the defaults switch to bigger trees and a faster rate: at
     # 95 k customers (bench, 1 M accounts) that converged in 83 instead of 749 rounds, 6x faster,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -196,8 +197,13 @@ def validate(
     first_won_date: pd.Series | None = None,
     X_plain: pd.DataFrame | None = None,
 ) -> Validation:
-    """All validation: metrics table with columns metric, model, split, value."""
-    value_rows, value_oof, holdout = validate_value(X, value, value_model, settings, first_won_date, X_plain)
-    win_rows, win_oof, calibration = validate_win(X, won, win_model, settings)
+    """All validation: metrics table with columns metric, model, split, value. The win model's
+    validation runs on a second thread beside the value model's (independent fits; the same numbers)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate-win") as pool:
+        win = pool.submit(validate_win, X, won, win_model, settings)
+        value_rows, value_oof, holdout = validate_value(
+            X, value, value_model, settings, first_won_date, X_plain
+        )
+        win_rows, win_oof, calibration = win.result()
     metrics = pd.DataFrame(value_rows + win_rows, columns=METRIC_COLUMNS)
     return Validation(metrics, value_oof, value_holdout=holdout, win_oof=win_oof, calibration=calibration)
