@@ -12,25 +12,21 @@
 
 {%- set not_an_id = "'[^0-9A-Za-z_,-]'" -%}  {# JSON array text -> comma-separated ids #}
 
-select
-    trim(cast(engagement_id as {{ text_type() }})) as engagement_id,
-    'deal' as object_type,
-    trim(cast(deal_id as {{ text_type() }})) as object_id,
-    coalesce(_fivetran_deleted, false) as is_deleted,
-    'hubspot/engagement_deal' as _landed_table
-
-from {{ source('hubspot', 'engagement_deal') }}
+{%- for object in ['deal', 'contact'] %}
+{%- if not loop.first %}
 
 union all
+{% endif %}
 
 select
     trim(cast(engagement_id as {{ text_type() }})) as engagement_id,
-    'contact' as object_type,
-    trim(cast(contact_id as {{ text_type() }})) as object_id,
+    '{{ object }}' as object_type,
+    trim(cast({{ object }}_id as {{ text_type() }})) as object_id,
     coalesce(_fivetran_deleted, false) as is_deleted,
-    'hubspot/engagement_contact' as _landed_table
+    'hubspot/engagement_{{ object }}' as _landed_table
 
-from {{ source('hubspot', 'engagement_contact') }}
+from {{ source('hubspot', 'engagement_' ~ object) }}
+{%- endfor %}
 
 {%- for key, object in [('dealIds', 'deal'), ('contactIds', 'contact')] %}
 
