@@ -9,8 +9,9 @@ pipeline stages as a JSON array with `metadata.isClosed` / `metadata.probability
 flag: a won stage is closed with probability 1), and epoch-millisecond times in the engagements and
 property history streams. Calls, emails and meetings are landed in the per-type streams
 (`engagements_calls`, ...: `properties_hs_timestamp`, `companies` / `deals` / `contacts` arrays,
-deleted ones `archived`), the other types in the legacy `engagements` stream. Archived companies
-and deals are in the `companies_archived` / `deals_archived` streams (merged-away companies stay in
+deleted ones `archived`), the other types in the legacy `engagements` stream (which lists live
+engagements only: those deleted in Fivetran's `engagement` are not landed). Archived companies,
+deals and contacts are in the `companies_archived` / `deals_archived` / `contacts_archived` streams (merged-away companies stay in
 `companies`, archived); deals list their contacts (`contacts` array); the deleted pipeline and its
 deals are not landed (Airbyte lists no deleted pipeline), the inactive one is (`active` false).
 """
@@ -101,6 +102,7 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
     contacts = _crm_object(contact, "id")
     contacts["companies"] = [_ids([c]) for c in contact["property_associatedcompanyid"]]
     contacts = contacts.drop(columns="properties_associatedcompanyid")  # the association array says it
+    contacts_archived, contacts = contacts[contacts["archived"]], contacts[~contacts["archived"]]
 
     stages = [
         {
@@ -133,7 +135,10 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
     }
     # calls, emails and meetings in their per-type streams; the other types in the legacy stream
     typed_ids = set().union(*(set(frame["engagement_id"]) for frame in details.values()))
-    legacy = engagement[~engagement["id"].isin(typed_ids)]
+    # the legacy stream lists live engagements only: those deleted in `engagement` are not landed
+    legacy = engagement[~engagement["id"].isin(typed_ids) & engagement["_fivetran_deleted"].ne("true")]
+    counts["deleted_engagements"] -= counts["deleted_in_engagement_table"]
+    counts["deleted_in_engagement_table"] = 0
     engagements = pd.DataFrame(
         {
             "id": legacy["id"],
@@ -194,6 +199,7 @@ def write_airbyte_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed: 
     write_csv(out, "hubspot", "deals", deals)
     write_csv(out, "hubspot", "companies_archived", companies_archived)
     write_csv(out, "hubspot", "deals_archived", deals_archived)
+    write_csv(out, "hubspot", "contacts_archived", contacts_archived)
     write_csv(out, "hubspot", "deal_pipelines", pipelines)
     write_csv(out, "hubspot", "contacts", contacts)
     write_csv(out, "hubspot", "engagements", engagements)

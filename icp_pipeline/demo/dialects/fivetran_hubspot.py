@@ -6,7 +6,7 @@ Same records as the contract-form `crm/*` tables, plus what the connector adds:
   first custom property change (the current `company` row has the new values).
 - merges: for some companies a merged-away duplicate (deleted, listed in the survivor's
   `property_hs_merged_object_ids`) that some deal and engagement associations still point to.
-- soft deletes: extra deleted companies with deals.
+- soft deletes: extra deleted companies with deals, extra deleted contacts.
 - deals are linked to companies only through `deal_company`; won and lost come from the
   pipeline stage's `closed_won` / `is_closed` (stage labels renamed); open deals have an expected
   close date. Leads are contacts in lifecycle stage `lead`.
@@ -15,7 +15,9 @@ Same records as the contract-form `crm/*` tables, plus what the connector adds:
 - pipelines (an inactive one with real deals, a deleted one with extra deals) and contacts
   associated only through `deal_contact` (`hubspot_deals`).
 - deal property history: every deal's `dealstage` and `amount` changes; reps edit some won deals'
-  `closedate` and `amount` after the win (the current `deal` row has the edits).
+  `closedate` and `amount` after the win (the current `deal` row has the edits). `deal_stage` holds
+  the same stage entries as Fivetran lands them (value, date_entered, `_fivetran_start` / `_end` /
+  `_active`).
 Returns counts of what was added.
 """
 
@@ -229,6 +231,11 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
             "_fivetran_deleted": False,
         }
     )
+    # contacts deleted in HubSpot: copies of every 25th contact under new ids
+    deleted_contacts = contact.iloc[::25].copy()
+    deleted_contacts["id"] = [f"4{k:08d}" for k in range(len(deleted_contacts))]
+    deleted_contacts["_fivetran_deleted"] = True
+    counts["deleted_contacts"] = len(deleted_contacts)
     deal_contact = contacts_via_deal(contact, opps)
     counts["contacts_via_deal"] = len(deal_contact)
     engagements, planted = hubspot_engagements(activities, opps, contacts)
@@ -245,13 +252,35 @@ def write_fivetran_hubspot(out_dir: Path, tables: dict[str, pd.DataFrame], seed:
     write_csv(out, "hubspot", "deal_contact", deal_contact)
     write_csv(out, "hubspot", "deal_pipeline", PIPELINES)
     write_csv(out, "hubspot", "deal_pipeline_stage", stage)
-    write_csv(out, "hubspot", "contact", pd.concat([contact, lead], ignore_index=True))
+    write_csv(out, "hubspot", "contact", pd.concat([contact, lead, deleted_contacts], ignore_index=True))
     engagements["engagement_company"] = engagement_company
     for name, frame in engagements.items():
         write_csv(out, "hubspot", name, frame)
     write_csv(out, "hubspot", "company_property_history", property_history)
     write_csv(out, "hubspot", "deal_property_history", deal_history)
+    write_csv(out, "hubspot", "deal_stage", deal_stage_entries(deal_history))
     return counts
+
+
+def deal_stage_entries(deal_history: pd.DataFrame) -> pd.DataFrame:
+    """Fivetran's `deal_stage` from the `dealstage` rows of a deal property history: one row per stage
+    a deal entered (`value` = stage id, `date_entered`), valid from `_fivetran_start` until the next
+    entry (`_fivetran_end`; the last one active until 9999-12-31)."""
+    entries = deal_history[deal_history["name"] == "dealstage"].sort_values(["deal_id", "timestamp"])
+    ends = entries.groupby("deal_id")["timestamp"].shift(-1)
+    return pd.DataFrame(
+        {
+            "deal_id": entries["deal_id"].to_numpy(),
+            "value": entries["value"].to_numpy(),
+            "date_entered": entries["timestamp"].to_numpy(),
+            "source": entries["source"].to_numpy(),
+            "source_id": None,
+            "_fivetran_start": entries["timestamp"].to_numpy(),
+            "_fivetran_end": ends.fillna("9999-12-31T23:59:59").to_numpy(),
+            "_fivetran_active": ends.isna().to_numpy(),
+            "_fivetran_deleted": False,
+        }
+    )
 
 
 def _deal_property_history(

@@ -7,7 +7,8 @@
   is associated only with a deal of its company (`engagement_deal`) and every fourth other one only
   with a contact of it (`engagement_contact`), where the company has one.
 - deleted: a few extra calls/emails/meetings deleted in HubSpot (`_fivetran_deleted` on their
-  `engagement_<type>` row) that a reader must leave out.
+  `engagement_<type>` row), and a few extra engagements of the other types deleted in `engagement`
+  itself (they have no per-type row), that a reader must leave out.
 Returns the tables by name and the counts of what was planted.
 """
 
@@ -89,8 +90,30 @@ def hubspot_engagements(
         }
     ).dropna(subset=["company_id"])
 
+    # deleted in HubSpot in `engagement` itself: copies of some engagements of the other types
+    untyped = engagement[~typed & engagement["id"].isin(engagement_company["engagement_id"]).to_numpy()]
+    n_untyped = max(2, int((~typed).sum()) // 50)
+    gone_untyped = untyped.iloc[:: max(1, len(untyped) // n_untyped)].head(n_untyped).copy()
+    untyped_ids = [f"5{k:08d}" for k in range(len(gone_untyped))]
+    untyped_company = engagement_company.set_index("engagement_id").reindex(gone_untyped["id"])
+    gone_untyped["id"] = untyped_ids
+    gone_untyped["_fivetran_deleted"] = True
+    gone_company = pd.concat(
+        [
+            gone_company,
+            pd.DataFrame(
+                {
+                    "engagement_id": untyped_ids,
+                    "company_id": untyped_company["company_id"].to_numpy(),
+                    "_fivetran_deleted": False,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+
     tables = {
-        "engagement": pd.concat([engagement, gone_engagement], ignore_index=True),
+        "engagement": pd.concat([engagement, gone_engagement, gone_untyped], ignore_index=True),
         "engagement_company": pd.concat([engagement_company, gone_company], ignore_index=True),
         "engagement_deal": engagement_deal,
         "engagement_contact": engagement_contact,
@@ -101,6 +124,7 @@ def hubspot_engagements(
     counts = {
         "engagements_via_deal": int(via_deal.sum()),
         "engagements_via_contact": int(via_contact.sum()),
-        "deleted_engagements": len(gone),
+        "deleted_engagements": len(gone) + len(gone_untyped),
+        "deleted_in_engagement_table": len(gone_untyped),
     }
     return tables, counts

@@ -80,7 +80,7 @@ counted as (
         'won_date_from_history',
         'repaired',
         count(*),
-        'closedate of a won deal differs from the day the deal property history shows it entering its won stage; the history''s date is used'
+        'closedate of a won deal differs from the day deal_stage (else the deal property history) shows it entering its closed-won stage; the history''s date is used'
     from {{ ref('stg_fivetran_hubspot__deals') }}
     where is_won and cast(close_date as date) is distinct from cast(close_date_landed as date)
     group by 1
@@ -98,6 +98,40 @@ counted as (
         abs(cast(amount as double) - cast(amount_landed as double)) > 0.005
         or (amount is null) <> (amount_landed is null)
     )
+    group by 1
+
+    union all
+
+    select
+        _landed_table,
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        '_fivetran_deleted: a deal history row deleted in HubSpot; not read'
+    from (
+        select _landed_table from {{ ref('base_hubspot__deal_property_history') }}
+        where coalesce(_fivetran_deleted, false)
+        union all
+        select 'hubspot/deal_stage' from {{ source('hubspot', 'deal_stage') }}
+        where coalesce(_fivetran_deleted, false)
+    ) as deleted_history
+    group by 1
+
+    union all
+
+    select
+        source_table,
+        'deleted_at_source',
+        'dropped',
+        count(*),
+        '_fivetran_deleted: an owner''s team membership or a team deleted in HubSpot; not read'
+    from (
+        select 'hubspot/owner_team' as source_table from {{ source('hubspot', 'owner_team') }}
+        where coalesce(_fivetran_deleted, false)
+        union all
+        select 'hubspot/team' from {{ source('hubspot', 'team') }}
+        where coalesce(_fivetran_deleted, false)
+    ) as deleted_teams
     group by 1
 
     union all

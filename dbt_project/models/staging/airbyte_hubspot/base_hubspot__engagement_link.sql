@@ -2,7 +2,9 @@
     HubSpot engagement associations besides Fivetran's engagement_company (base_hubspot__engagement_company):
     Fivetran's engagement_deal and engagement_contact, the `companies`, `deals` and `contacts` JSON
     arrays of Airbyte's per-type engagement streams, and associations.dealIds / contactIds of
-    Airbyte's legacy engagements stream. One row per (engagement, object): object_type = company,
+    Airbyte's legacy engagements stream (the `associations` JSON object, or the flattened top-level
+    `associations_dealIds` / `associations_contactIds` JSON arrays older source-hubspot versions
+    emit; the object first). One row per (engagement, object): object_type = company,
     deal or contact. Arrays are read as text (brackets, quotes and spaces removed, split on commas),
     so the model runs on every engine.
 -#}
@@ -41,7 +43,10 @@ select
 
 from {{ with_split_rows(
     source('airbyte_hubspot', 'engagements') ~ ' as engagements',
-    replace_all(json_text_value('engagements.associations', [key]), not_an_id, "''"), ',', 'ids', 'object_id'
+    replace_all(
+        'coalesce(' ~ json_text_value('engagements.associations', [key]) ~ ', cast(engagements.associations_'
+        ~ key | lower ~ ' as ' ~ text_type() ~ '))', not_an_id, "''"
+    ), ',', 'ids', 'object_id'
 ) }}
 where nullif(trim(ids.object_id), '') is not null
 {%- endfor %}

@@ -9,6 +9,13 @@
     Point in time: industry, country, numberofemployees, annualrevenue and the custom properties
     are taken as they were at the company's as-of date (stg_fivetran_hubspot__account_point_in_time)
     when company_property_history holds the property for the company, else their current values.
+
+    Owner: when the owners' teams are landed (Fivetran's owner_team + team, Airbyte's owners
+    stream), the primary team (else the first team name) of the company's owner is passed on as
+    the extra column owner_team (a candidate attribute, as Salesforce's owner_department /
+    owner_role): the owner at the as-of date (hubspot_owner_id in company_property_history), else
+    the current property_hubspot_owner_id. HubSpot owners carry no department, title or role, and
+    their names and emails are personal data: not read.
 -#}
 
 {%- set fields = [
@@ -17,6 +24,8 @@
     ('property_annualrevenue', 'annual_revenue', 'double'),
 ] -%}
 {%- set company = ref('base_hubspot__company') -%}
+{%- set with_owners = relation_has_rows(source('hubspot', 'owner_team'))
+    or relation_has_rows(source('airbyte_hubspot', 'owners')) -%}
 {%- set custom = [] -%}
 {%- if execute -%}
     {%- for column in adapter.get_columns_in_relation(company) -%}
@@ -31,6 +40,7 @@
     {%- endfor -%}
 {%- endif -%}
 
+-- depends_on: {{ ref('base_hubspot__owner_team') }}  (read only when owners are landed)
 with
 
 companies as (
@@ -54,12 +64,31 @@ point_in_time as (
         bool_or(property = '{{ prop }}') as has_{{ prop }},
         max(value) filter (where property = '{{ prop }}') as {{ adapter.quote(prop) }},
         {%- endfor %}
+        bool_or(property = 'hubspot_owner_id') as has_hubspot_owner_id,
+        max(value) filter (where property = 'hubspot_owner_id') as hubspot_owner_id,
         count(*) as properties
 
     from {{ ref('stg_fivetran_hubspot__account_point_in_time') }}
     group by 1
 
 ),
+{%- if with_owners %}
+
+owner_teams as (  {# one team per owner: the primary one, else the first name #}
+
+    select owner_id, team_name
+    from (
+        select
+            owner_id,
+            team_name,
+            row_number() over (partition by owner_id order by is_primary desc, team_name) as team_rank
+        from {{ ref('base_hubspot__owner_team') }}
+        where team_name is not null
+    ) as ranked
+    where team_rank = 1
+
+),
+{%- endif %}
 
 final as (
 
@@ -82,10 +111,21 @@ final as (
             else companies.{{ adapter.quote(column.name | lower) }}
         end as {{ adapter.quote(prop) }},
         {%- endfor %}
+        {%- if with_owners %}
+        owner_teams.team_name as owner_team,
+        {%- endif %}
         companies._source_file
 
     from companies
     left join point_in_time on trim(companies.id) = point_in_time.company_id
+    {%- if with_owners %}
+    left join owner_teams on owner_teams.owner_id = trim(cast(
+        case
+            when point_in_time.has_hubspot_owner_id then point_in_time.hubspot_owner_id
+            else companies.property_hubspot_owner_id
+        end as {{ text_type() }}
+    ))
+    {%- endif %}
 
 )
 

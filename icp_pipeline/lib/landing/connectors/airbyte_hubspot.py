@@ -41,6 +41,7 @@ AIRBYTE_HUBSPOT: tuple[Table, ...] = (
             _c("properties_createdate", "timestamp"),
             _c("properties_hs_parent_company_id"),
             _c("properties_hs_merged_object_ids"),
+            _c("properties_hubspot_owner_id"),
         ),
         key="id",
         description="Airbyte HubSpot companies (current state); custom properties_<name> columns are "
@@ -106,10 +107,13 @@ AIRBYTE_HUBSPOT: tuple[Table, ...] = (
             _c("active", "boolean"),
             _c("associations"),
             _c("associations_companyids"),
+            _c("associations_dealids"),
+            _c("associations_contactids"),
         ),
         key="id",
         description="Airbyte HubSpot engagements (legacy stream): type, time in epoch milliseconds, "
-        "associations.companyIds.",
+        "associations.companyIds / dealIds / contactIds (or older versions' flattened "
+        "associations_companyIds / _dealIds / _contactIds arrays).",
     ),
     *(
         Table(
@@ -141,6 +145,14 @@ AIRBYTE_HUBSPOT: tuple[Table, ...] = (
             "records; counted, and a record also in the live stream is left out.",
         )
         for stream in ("companies", "deals", "contacts")
+    ),
+    Table(
+        "hubspot",
+        "owners",
+        (_c("id", required=True), _c("email", pii=True), _c("archived", "boolean"), _c("teams")),
+        key="id",
+        description="Airbyte HubSpot owners (users); teams = JSON array of {id, name, primary}: the "
+        "company owner's primary team is a candidate attribute (`owner_team`).",
     ),
     Table(
         "hubspot",

@@ -23,9 +23,10 @@ POINT_IN_TIME = {
         "account name, website and parent account",
     ),
     "fivetran_hubspot": (
-        "industry, country, employee_count (numberofemployees), annual_revenue and custom properties "
-        "(and each won deal's close date and amount as at its win, from the deal property history when "
-        "landed)",
+        "industry, country, employee_count (numberofemployees), annual_revenue, custom properties and "
+        "the owner (hubspot_owner_id; its primary team when the owners' teams are landed, as the team is "
+        "today) (and each won deal's close date and amount as at its win, from deal_stage or the deal "
+        "property history when landed)",
         "company name, website and parent company",
     ),
 }

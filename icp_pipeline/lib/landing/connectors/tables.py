@@ -292,6 +292,7 @@ _HS_COMPANY_PROPERTIES = (
     _c("property_createdate", "timestamp"),
     _c("property_hs_parent_company_id"),
     _c("property_hs_merged_object_ids"),
+    _c("property_hubspot_owner_id"),
 )
 
 HUBSPOT: tuple[Table, ...] = (
@@ -454,6 +455,43 @@ HUBSPOT: tuple[Table, ...] = (
         ),
         description="Every value a deal property has had, from `timestamp` on: a won deal's won date "
         "(when `dealstage` entered its won stage) and its amount then.",
+    ),
+    Table(
+        "hubspot",
+        "deal_stage",
+        (
+            _c("deal_id", required=True),
+            _c("value", required=True),
+            _c("date_entered", "timestamp", required=True),
+            _c("source"),
+            _c("source_id"),
+            _c("_fivetran_start", "timestamp"),
+            _c("_fivetran_end", "timestamp"),
+            _c("_fivetran_active", "boolean"),
+            *_FIVETRAN,
+        ),
+        description="Every stage a deal has entered (`value` = the stage id, `date_entered`): a won "
+        "deal's won date (when it entered its closed-won stage); before deal_property_history's "
+        "`dealstage`.",
+    ),
+    Table(
+        "hubspot",
+        "owner_team",
+        (
+            _c("owner_id", required=True),
+            _c("team_id", required=True),
+            _c("is_team_primary", "boolean"),
+            *_FIVETRAN,
+        ),
+        description="Teams of each HubSpot owner (user): the company owner's primary team is a candidate "
+        "attribute (`owner_team`).",
+    ),
+    Table(
+        "hubspot",
+        "team",
+        (_c("id", required=True), _c("name"), *_FIVETRAN),
+        key="id",
+        description="HubSpot teams (names).",
     ),
 )
 
