@@ -4,8 +4,9 @@ Older versions of Airbyte's source-hubspot emit the legacy `engagements` stream'
 flattened top-level JSON arrays (`associations_companyIds`, `associations_dealIds`,
 `associations_contactIds`) instead of one `associations` object. One extract + dbt run of the
 airbyte_hubspot demo (60 accounts) whose legacy stream is landed that way, some engagements
-associated only with a deal or only with a contact of their company; compared with the same world
-in the contract's form (the demo's `crm/*` tables)."""
+associated only with a deal or only with a contact of their company, and an owner hand-over
+(tests/hubspot_owners.py: an `owners` stream with `teams` arrays); compared with the same world in
+the contract's form (the demo's `crm/*` tables)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 
 from icp_pipeline.demo.dialects.common import write_csv
 from icp_pipeline.demo.generator import generate_demo_data
+from tests.hubspot_owners import assert_owner_team_at_the_as_of_date, plant_owner_handover
 from tests.pipeline_harness import run_pipeline
 
 pytestmark = pytest.mark.slow
@@ -42,7 +44,7 @@ def contract_tables(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def landed(tmp_path_factory):
-    """(run, connector counts, engagements planted via a deal, via a contact)."""
+    """(run, connector counts, engagements planted via a deal / via a contact, customer ids)."""
     root = tmp_path_factory.mktemp("airbyte_hubspot_legacy")
     landing = root / "landing"
     truth = generate_demo_data(
@@ -70,9 +72,10 @@ def landed(tmp_path_factory):
     for key, values in flattened.items():
         engagements[f"associations_{key}"] = values
     write_csv(landing, "hubspot", "engagements", engagements)
+    customers = plant_owner_handover(landing, "airbyte_hubspot")
     run = run_pipeline(root, landing, job="icp_refresh_data")
     assert run.result.success
-    return run, truth["connector_counts"]["airbyte_hubspot"], via
+    return run, truth["connector_counts"]["airbyte_hubspot"], via, customers
 
 
 def _dropped(run) -> dict[tuple[str, str], int]:
@@ -85,7 +88,7 @@ def test_flattened_legacy_associations_are_read_as_the_association_object(landed
     (directly, through the deal, through the contact) as the `associations` object does: the
     folder is detected as airbyte_hubspot, activities per account are the contract form's, and
     the engagements placed through a deal or a contact are counted under hubspot/engagements."""
-    run, _, via = landed
+    run, _, via, _ = landed
     assert via["deal"] >= 5 and via["contact"] >= 5
     dialects = run.query("select dialect, how from raw._source_dialects where kind = 'crm'")
     assert list(dialects["dialect"]) == ["airbyte_hubspot"] and "detected" in dialects["how"].iloc[0]
@@ -103,8 +106,15 @@ def test_flattened_legacy_associations_are_read_as_the_association_object(landed
 def test_archived_contacts_are_left_out_and_counted(landed, contract_tables):
     """The demo lands contacts deleted in HubSpot in the `contacts_archived` stream: never read as
     live, counted under the stream; the contacts are the contract form's."""
-    run, counts, _ = landed
+    run, counts, _, _ = landed
     assert counts["deleted_contacts"] >= 2
     assert _dropped(run)[("hubspot/contacts_archived", "deleted_at_source")] == counts["deleted_contacts"]
     contacts = run.query("select contact_id from staging.stg_crm__contacts")["contact_id"]
     assert sorted(contacts) == sorted(contract_tables["contacts"]["contact_id"])
+
+
+def test_owner_team_is_that_of_the_owner_at_the_as_of_date(landed):
+    """Airbyte's owners stream (`teams` arrays): the company owner's primary team (x__owner_team)
+    for the owner at the first win (hubspot_owner_id in companies_property_history), else today's."""
+    run, _, _, customers = landed
+    assert_owner_team_at_the_as_of_date(run, "airbyte_hubspot", customers)

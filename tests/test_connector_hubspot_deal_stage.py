@@ -5,7 +5,8 @@ One extract + dbt run of the fivetran_hubspot demo (60 accounts), landed with th
 - `deal_property_history` without its `dealstage` rows: won dates must come from `deal_stage`;
 - after the win, some customers' first won deals move into a second closed-won stage (a rep
   re-files them 60 days later): a stage edited after the as-of date;
-- one `deal_stage` row deleted in HubSpot (`_fivetran_deleted`), saying a won deal was lost later.
+- one `deal_stage` row deleted in HubSpot (`_fivetran_deleted`), saying a won deal was lost later;
+- an owner hand-over (tests/hubspot_owners.py): `owner_team` / `team` and `hubspot_owner_id` history.
 Compared with the same world in the contract's form (the demo's `crm/*` tables)."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from icp_pipeline.demo.dialects.common import write_csv
 from icp_pipeline.demo.generator import generate_demo_data
+from tests.hubspot_owners import assert_owner_team_at_the_as_of_date, plant_owner_handover
 from tests.pipeline_harness import run_pipeline
 
 pytestmark = pytest.mark.slow
@@ -39,7 +41,7 @@ def contract_tables(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def landed(tmp_path_factory, contract_tables):
-    """(run, connector counts, ids of the deals moved after the win, their accounts, landed folder)."""
+    """(run, connector counts, the first won deals moved after the win, landed folder, customer ids)."""
     root = tmp_path_factory.mktemp("fivetran_hubspot")
     landing = root / "landing"
     truth = generate_demo_data(
@@ -92,10 +94,11 @@ def landed(tmp_path_factory, contract_tables):
     deal_stage = pd.concat([deal_stage, pd.DataFrame(added, columns=deal_stage.columns)], ignore_index=True)
     write_csv(landing, "hubspot", "deal_stage", deal_stage)
     write_csv(landing, "hubspot", "deal", deal)
+    customers = plant_owner_handover(landing, "fivetran_hubspot")
 
     run = run_pipeline(root, landing, job="icp_refresh_data")
     assert run.result.success
-    return run, truth["connector_counts"]["fivetran_hubspot"], moved, folder
+    return run, truth["connector_counts"]["fivetran_hubspot"], moved, folder, customers
 
 
 def _dropped(run) -> dict[tuple[str, str], int]:
@@ -107,7 +110,7 @@ def test_won_dates_come_from_deal_stage_without_the_property_history(landed, con
     """deal_property_history holds no `dealstage` rows: the day each won deal entered its
     closed-won stage comes from `deal_stage` (reps moved every third won deal's closedate 45 days
     on), counted as before; the amount at the win still comes from the property history."""
-    run, counts, _, _ = landed
+    run, counts, _, _, _ = landed
     assert counts["won_dates_edited"] >= 5
     assert _dropped(run)[("hubspot/deal", "won_date_from_history")] == counts["won_dates_edited"]
     got = run.query(
@@ -127,7 +130,7 @@ def test_a_stage_edited_after_the_win_does_not_reach_the_features(landed, contra
     """Customers' first won deals re-filed into a second closed-won stage 60 days after the win:
     still won on the day they first entered a closed-won stage, so the account's as-of date is the
     contract form's first win and no activity of those 60 days reaches its point-in-time inputs."""
-    run, _, moved, _ = landed
+    run, _, moved, _, _ = landed
     assert len(moved) >= 4
     ids = ", ".join(f"'{i}'" for i in moved["opportunity_id"])
     opps = run.query(
@@ -160,7 +163,7 @@ def test_a_stage_edited_after_the_win_does_not_reach_the_features(landed, contra
 
 
 def test_a_deleted_deal_stage_row_is_not_read_and_counted(landed):
-    run, _, _, folder = landed
+    run, _, _, folder, _ = landed
     deleted = _read(folder / "deal_stage.csv").query("_fivetran_deleted == 'true'")
     assert len(deleted) == 1
     assert _dropped(run)[("hubspot/deal_stage", "deleted_at_source")] == 1
@@ -174,7 +177,7 @@ def test_deleted_contacts_and_engagements_are_left_out_and_counted(landed, contr
     """The demo lands contacts deleted in HubSpot (`_fivetran_deleted`) and engagements deleted in
     the `engagement` table itself (types without a per-type table): none reaches staging, each is
     counted under its table, and contacts and activities are the contract form's."""
-    run, counts, _, folder = landed
+    run, counts, _, folder, _ = landed
     assert counts["deleted_contacts"] >= 2 and counts["deleted_in_engagement_table"] >= 2
     dropped = _dropped(run)
     assert dropped[("hubspot/contact", "deleted_at_source")] == counts["deleted_contacts"]
@@ -185,3 +188,10 @@ def test_deleted_contacts_and_engagements_are_left_out_and_counted(landed, contr
     assert sorted(contacts) == sorted(contract_tables["contacts"]["contact_id"])
     activities = run.query("select activity_id from staging.stg_crm__activities")["activity_id"]
     assert sorted(activities) == sorted(contract_tables["activities"]["activity_id"])
+
+
+def test_owner_team_is_that_of_the_owner_at_the_as_of_date(landed):
+    """Fivetran's owner_team + team: the company owner's primary team (x__owner_team) for the
+    owner at the first win (hubspot_owner_id in company_property_history), else today's owner."""
+    run, _, _, _, customers = landed
+    assert_owner_team_at_the_as_of_date(run, "fivetran_hubspot", customers)
