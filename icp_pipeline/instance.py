@@ -101,7 +101,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 def instance_config(home: Path) -> str:
     """The `dagster.yaml` of a new `DAGSTER_HOME`: no telemetry, one run at a time (runs launched
     from the UI, the schedule or the sensor queue up instead of sharing the warehouse), and the
-    pooled event log storage above in Dagster's default place (`<home>/history/runs`)."""
+    pooled event log storage above in Dagster's default place (`<home>/history/runs`, written as an
+    absolute path: a home moved elsewhere needs its `dagster.yaml` deleted, and is written again)."""
     runs = (home / "history" / "runs").absolute()
     return (
         "telemetry:\n  enabled: false\n"
