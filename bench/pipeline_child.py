@@ -35,7 +35,9 @@ def main(landing: Path, workdir: Path, report_path: Path) -> int:
             "DBT_TARGET_PATH": str(workdir / "dbt_target"),
         }
     )
-    (workdir / "dagster_home").mkdir(parents=True, exist_ok=True)
+    from icp_pipeline.instance import ensure_instance_config
+
+    ensure_instance_config(workdir / "dagster_home")  # the dagster.yaml `icp run` writes
 
     import dagster as dg
     import duckdb

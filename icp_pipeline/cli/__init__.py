@@ -12,12 +12,12 @@ from icp_pipeline.lib.config.settings import DATA_DIR, Settings
 
 def _use_persistent_dagster_home() -> None:
     """Keep run history where `make ui` and `icp status` find it, unless DAGSTER_HOME is set."""
+    from icp_pipeline.instance import ensure_instance_config
+
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(DATA_DIR / "dagster_home")))
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        # One run at a time: the UI and the schedule queue their runs instead of sharing the warehouse.
-        config.write_text("telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n")
+    # One run at a time (the UI and the schedule queue their runs instead of sharing the warehouse),
+    # and the event log storage of icp_pipeline/instance.py.
+    ensure_instance_config(home)
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
 

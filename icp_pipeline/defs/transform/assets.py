@@ -14,6 +14,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from icp_pipeline.defs.transform.dbt_cli import IcpDbtCliResource
 from icp_pipeline.defs.transform.project import dbt_project
 from icp_pipeline.lib.config.run import icp_config_for
 from icp_pipeline.lib.engine.steps import after_dbt, dbt_target_args
@@ -71,4 +72,5 @@ def icp_dbt_models(
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir))
+    # without dagster-dbt's `dbt --version` subprocess and in-process adapter (defs/transform/dbt_cli.py)
+    return IcpDbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir))
