@@ -3,8 +3,8 @@
 Usage: python bench/lightgbm_thread_race.py mixed|same SECONDS
 
 Three threads compute one-tree SHAP values of their own boosters (`mixed`: with num_threads=1, as
-fast SHAP did, then a prediction with 2; `same`: always 2) while a fourth builds LightGBM Datasets
-with sparse 0/1 columns (num_threads=2). LightGBM 4 keeps the latest call's thread count in one
+fast SHAP does, then a prediction with 2; `same`: always 2) while a fourth builds LightGBM Datasets
+with sparse 0/1 columns (num_threads=2), as a bootstrap refit did beside another refit's SHAP. LightGBM 4 keeps the latest call's thread count in one
 process-wide variable; a Dataset whose sparse bins were sized while it read 1 is then filled by 2
 OpenMP threads. `mixed` dies with a segmentation fault in `SparseBin::Push` within seconds (on the
 2-core bench machine: 3 of 3 runs, exit 139, as the 200 k bench's model step); `same` runs to the

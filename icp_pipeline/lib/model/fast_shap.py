@@ -20,7 +20,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from .lgb_threads import booster_threads
+from .lgb_threads import SHAP_THREADS
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,6 @@ def _pattern_contrib(booster: lgb.Booster, model: dict, MT: np.ndarray) -> np.nd
     """SHAP values (n x (p + 1)) of the rows whose transposed LightGBM matrix is `MT` (p x n)."""
     p, n = MT.shape
     cols = _Columns(MT)
-    threads = booster_threads(booster)
     out = np.zeros((p + 1, n))
     for t, tree in enumerate(model["tree_info"]):
         splits: list[dict] = []
@@ -139,9 +138,10 @@ def _pattern_contrib(booster: lgb.Booster, model: dict, MT: np.ndarray) -> np.nd
             codes |= np.left_shift(_goes_left(node, cols).view(np.uint8), bit, dtype=codes.dtype)
         ids, rep = _pattern_ids(codes, len(splits))
         rows = np.ascontiguousarray(MT[:, rep].T)
-        # the booster's own thread count, as every LightGBM call of the stage (lgb_threads)
+        # one thread: each call is small, and OpenMP start-up per call would cost more than the work
+        # (every SHAP call uses SHAP_THREADS, and never runs beside training: see lgb_threads)
         table = booster.predict(
-            rows, pred_contrib=True, start_iteration=t, num_iteration=1, num_threads=threads
+            rows, pred_contrib=True, start_iteration=t, num_iteration=1, num_threads=SHAP_THREADS
         )
         out[p] += table[0, p]  # the tree's expected value, the same for every row
         by_feature = np.ascontiguousarray(table.T)  # one feature's values contiguous for the gathers
@@ -151,12 +151,10 @@ def _pattern_contrib(booster: lgb.Booster, model: dict, MT: np.ndarray) -> np.nd
 
 
 def pred_contrib(
-    booster: lgb.Booster, X: pd.DataFrame, num_threads: int | None = None, min_rows: int = MIN_ROWS
+    booster: lgb.Booster, X: pd.DataFrame, num_threads: int = SHAP_THREADS, min_rows: int = MIN_ROWS
 ) -> np.ndarray:
     """`booster.predict(X, pred_contrib=True)`: n x (features + 1), the last column the bias.
-    `num_threads`: LightGBM's threads, by default the booster's own (see `lgb_threads`)."""
-    if num_threads is None:
-        num_threads = booster_threads(booster)
+    `num_threads`: LightGBM's threads for the calls on many rows (SHAP_THREADS: see `lgb_threads`)."""
     if len(X) < max(min_rows, 1) or booster.num_trees() == 0:
         return np.asarray(booster.predict(X, pred_contrib=True, num_threads=num_threads))
     model = booster.dump_model()

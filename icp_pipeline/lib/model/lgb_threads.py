@@ -1,4 +1,4 @@
-"""One LightGBM thread count for every LightGBM call of the model stage.
+"""LightGBM calls that may run at the same time pass the same thread count.
 
 LightGBM 4 keeps the `num_threads` of its most recent call in one process-wide variable
 (`LGBM_DEFAULT_NUM_THREADS`, LightGBM's `utils/openmp_wrapper.cpp`; a call without `num_threads`
@@ -7,8 +7,13 @@ to size their per-thread buffers. The model stage runs LightGBM on two Python th
 beside the value model, bootstrap refits side by side, the two models' SHAP): a Dataset built on one
 thread while the other predicts with another thread count writes past a buffer and kills the
 process (`SparseBin::Push`; a segmentation fault of the 200 k-account bench, reproduced in
-isolation). So every call passes the same count: the `num_threads` the booster was trained with
-(`ModelSettings.num_threads` via `training.lgb_params` / `candidates.plain_params`).
+isolation). So:
+- training, cross-validation and predictions pass `ModelSettings.num_threads` (the booster's own
+  `num_threads`, from `training.lgb_params` / `candidates.plain_params`; `predict` below);
+- SHAP values (`fast_shap`, thousands of one-tree calls on a few hundred rows each, where OpenMP's
+  start-up per call costs more than the work) pass `SHAP_THREADS` = 1, and never run beside
+  training: the value and win models' SHAP run side by side after every fit, and the bootstrap
+  refits are all fitted before their SHAP values are computed (`explain.bootstrap_ranks`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from __future__ import annotations
 import lightgbm as lgb
 import numpy as np
 
-__all__ = ["booster_threads", "predict"]
+__all__ = ["SHAP_THREADS", "booster_threads", "predict"]
+
+SHAP_THREADS = 1
 
 
 def booster_threads(booster: lgb.Booster) -> int:
