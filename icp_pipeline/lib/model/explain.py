@@ -79,15 +79,20 @@ def bootstrap_ranks(
         rng.integers(0, len(X), min(len(X), settings.bootstrap_max_rows)) for _ in range(settings.n_bootstrap)
     ]
 
-    def refit_rank(idx: np.ndarray) -> np.ndarray:
-        booster = fit_booster(X.iloc[idx], y_log[idx], model.params, model.num_rounds)
+    def refit(idx: np.ndarray) -> lgb.Booster:
+        return fit_booster(X.iloc[idx], y_log[idx], model.params, model.num_rounds)
+
+    def rank(booster: lgb.Booster) -> np.ndarray:
         return rank_of(mean_abs_shap(booster, shap_rows)).to_numpy()
 
-    # `num_threads` refits at a time: a refit's SHAP (mostly single-threaded numpy, which releases the
-    # GIL) overlaps another's training. Each refit is deterministic (`deterministic`, fixed seed and
-    # threads), so the ranks are those of refitting one after another.
+    # `num_threads` refits at a time, then `num_threads` refits' SHAP at a time (mostly single-threaded
+    # numpy, which releases the GIL): every refit is fitted before any SHAP runs, as LightGBM's training
+    # and SHAP calls use different thread counts and must not overlap (lgb_threads). Each refit is
+    # deterministic (`deterministic`, fixed seed and threads), so the ranks are those of refitting
+    # one after another.
     with ThreadPoolExecutor(max_workers=max(1, settings.num_threads), thread_name_prefix="bootstrap") as pool:
-        ranks = list(pool.map(refit_rank, draws))
+        boosters = list(pool.map(refit, draws))
+        ranks = list(pool.map(rank, boosters))
     arr = np.vstack(ranks)
     return pd.DataFrame(
         {

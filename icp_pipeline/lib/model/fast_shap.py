@@ -20,6 +20,8 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from .lgb_threads import SHAP_THREADS
+
 log = logging.getLogger(__name__)
 
 MIN_ROWS = 2_000  # below this LightGBM's pred_contrib is quick enough and is used as is
@@ -135,9 +137,12 @@ def _pattern_contrib(booster: lgb.Booster, model: dict, MT: np.ndarray) -> np.nd
         for bit, node in enumerate(splits):
             codes |= np.left_shift(_goes_left(node, cols).view(np.uint8), bit, dtype=codes.dtype)
         ids, rep = _pattern_ids(codes, len(splits))
-        # one thread: each call is small, and OpenMP start-up per call would cost more than the work
         rows = np.ascontiguousarray(MT[:, rep].T)
-        table = booster.predict(rows, pred_contrib=True, start_iteration=t, num_iteration=1, num_threads=1)
+        # one thread: each call is small, and OpenMP start-up per call would cost more than the work
+        # (every SHAP call uses SHAP_THREADS, and never runs beside training: see lgb_threads)
+        table = booster.predict(
+            rows, pred_contrib=True, start_iteration=t, num_iteration=1, num_threads=SHAP_THREADS
+        )
         out[p] += table[0, p]  # the tree's expected value, the same for every row
         by_feature = np.ascontiguousarray(table.T)  # one feature's values contiguous for the gathers
         for f in sorted({int(s["split_feature"]) for s in splits}):
@@ -146,9 +151,10 @@ def _pattern_contrib(booster: lgb.Booster, model: dict, MT: np.ndarray) -> np.nd
 
 
 def pred_contrib(
-    booster: lgb.Booster, X: pd.DataFrame, num_threads: int = 0, min_rows: int = MIN_ROWS
+    booster: lgb.Booster, X: pd.DataFrame, num_threads: int = SHAP_THREADS, min_rows: int = MIN_ROWS
 ) -> np.ndarray:
-    """`booster.predict(X, pred_contrib=True)`: n x (features + 1), the last column the bias."""
+    """`booster.predict(X, pred_contrib=True)`: n x (features + 1), the last column the bias.
+    `num_threads`: LightGBM's threads for the calls on many rows (SHAP_THREADS: see `lgb_threads`)."""
     if len(X) < max(min_rows, 1) or booster.num_trees() == 0:
         return np.asarray(booster.predict(X, pred_contrib=True, num_threads=num_threads))
     model = booster.dump_model()

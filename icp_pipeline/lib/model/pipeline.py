@@ -19,6 +19,7 @@ from .features import build_design_matrix
 from .grouped_importance import with_groups
 from .groups import attribute_groups
 from .leakage import detect_leakage
+from .lgb_threads import predict
 from .plots import calibration_chart, importance_chart, lift_gain_chart
 from .scoring import SCORE_COLUMNS, expected_values, score_accounts, score_and_explain, score_with_baseline
 from .settings import ModelSettings
@@ -181,9 +182,9 @@ def run_models(
         # a baseline has few levels (rules: a count of attributes): accounts of one level are ordered
         # by the best learnt candidate's expected value, not by name (docs/model-card.md, "Ties")
         learnt_log = (
-            plain_model(X_all.loc[train], value_target(value[train]), settings).booster.predict(X_all)
+            predict(plain_model(X_all.loc[train], value_target(value[train]), settings).booster, X_all)
             if card.get("best_learnt") == "plain_lightgbm"
-            else value_model.booster.predict(X)
+            else predict(value_model.booster, X)
         )
         tiebreak = expected_values(learnt_log, win_probability, win["expected_value_uses_win"])[2]
     if value_shap_train is None:  # importance always explains the LightGBM model of the groups

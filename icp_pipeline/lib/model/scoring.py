@@ -12,6 +12,7 @@ from icp_pipeline.lib.model.percentile import percentile_score
 
 from .candidates import BaselineScorer
 from .explain import shap_and_raw_score
+from .lgb_threads import predict
 from .reasons import reason_codes, score_contributions
 from .training import ValueModel, WinModel
 
@@ -140,7 +141,7 @@ def score_with_baseline(
         rows = slice(start, start + len(block))
         value_log[rows], contrib = scorer.score(block)
         if win_model.booster is not None:
-            win_probability[rows] = win_model.booster.predict(block[win_model.booster.feature_name()])
+            win_probability[rows] = predict(win_model.booster, block[win_model.booster.feature_name()])
         reasons.append(reason_codes(contrib, block, kinds, reference, n_reasons, labels))
     top_reasons = pd.concat(reasons) if reasons else pd.Series([], index=X.index, dtype=object)
     return value_log, win_probability, top_reasons

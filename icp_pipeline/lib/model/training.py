@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import KFold, StratifiedKFold
 
+from .lgb_threads import predict
 from .settings import ModelSettings, resolved_learning_rate, resolved_num_leaves
 
 MIN_ROUNDS = 20
@@ -93,7 +94,7 @@ def choose_rounds(X: pd.DataFrame, y: np.ndarray, params: dict, settings: ModelS
     rounds = max(MIN_ROUNDS, len(next(iter(hist.values()))))
     oof = np.zeros(n)
     for (_, test), booster in zip(folds, cvbooster.boosters, strict=True):
-        oof[test] = booster.predict(X.iloc[test], num_iteration=rounds)
+        oof[test] = predict(booster, X.iloc[test], num_iteration=rounds)
     return RoundSelection(rounds, folds, oof)
 
 
@@ -108,7 +109,7 @@ class ValueModel:
     cv: RoundSelection | None = None  # folds and out-of-fold log predictions of the round selection
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
-        return np.maximum(np.expm1(self.booster.predict(X)), 0.0)
+        return np.maximum(np.expm1(predict(self.booster, X)), 0.0)
 
 
 def value_target(value: pd.Series) -> np.ndarray:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .baselines import linear_frame, linear_model, rules_scores
 from .candidates import plain_model
+from .lgb_threads import predict
 from .metrics import ranking_metrics, reliability_table, win_metrics
 from .settings import ModelSettings
 from .training import ValueModel, WinModel, cv_folds, fit_booster, value_target
@@ -60,13 +61,13 @@ def _fit_predict_value(
     observable attribute (`plain` when given), as a script would; only the pipeline's LightGBM is
     fitted on one representative per attribute group."""
     if lightgbm is None:
-        lightgbm = fit_booster(Xtr, ytr, model.params, model.num_rounds).predict(Xte)
+        lightgbm = predict(fit_booster(Xtr, ytr, model.params, model.num_rounds), Xte)
     Btr, Bte = plain if plain is not None else (Xtr, Xte)
     rows = linear_rows(len(Btr), settings.linear_max_rows, settings.seed)
     lin = linear_model(Btr, seed=settings.seed).fit(linear_frame(Btr.iloc[rows]), ytr[rows])
     out = {"lightgbm": lightgbm, "linear_baseline": lin.predict(linear_frame(Bte))}
     if plain is not None and fit_plain:
-        out["plain_lightgbm"] = plain_model(plain[0], ytr, settings).booster.predict(plain[1])
+        out["plain_lightgbm"] = predict(plain_model(plain[0], ytr, settings).booster, plain[1])
     return out
 
 
@@ -173,7 +174,7 @@ def validate_win(
     for tr, te in folds:
         if lightgbm_oof is None:
             booster = fit_booster(Xw.iloc[tr], y[tr].astype(float), model.params, model.num_rounds)
-            preds["lightgbm"][te] = booster.predict(Xw.iloc[te])
+            preds["lightgbm"][te] = predict(booster, Xw.iloc[te])
         else:
             preds["lightgbm"][te] = lightgbm_oof[te]
         lin = linear_model(Xw.iloc[tr], classification=True, seed=settings.seed)
