@@ -298,3 +298,28 @@ def test_the_capacity_follows_the_configured_accounts_per_rep(demo_like):
     page = render_report(demo_like, accounts_per_rep=10)
     assert "3 reps at 10 accounts each" in page  # 24 Tier 1 prospects / 10 per rep
     assert "at 50 accounts each" not in page
+
+
+def test_free_text_names_attributes_by_their_labels_with_pandas_str_columns(tmp_path):
+    """Text read from DuckDB is pandas' `str` dtype (pandas 3), not `object`: the labels must still
+    replace column names in every free-text column (a `dtype == object` test skipped them all)."""
+    con = _warehouse(tmp_path / "w.duckdb")
+    con.execute(
+        "update icp.tier_changes set change_reason = 'firmo__annual_revenue rose; "
+        "relative value 3.1 crossed the Tier 1 cut-off 2.5' where changed"
+    )
+    data = load_report_data(con)
+    con.close()
+    reasons = data.changes["change_reason"]
+    assert pd.api.types.is_string_dtype(reasons.dtype) and reasons.dtype != object
+    assert reasons.iloc[0].startswith("Annual revenue (USD) rose;")
+
+
+def test_is_text_column_knows_pandas_3_text():
+    from icp_pipeline.lib.warehouse.frames import TEXT_DTYPE, is_text_column
+
+    assert is_text_column(pd.Series(["a", None], dtype=TEXT_DTYPE))
+    assert is_text_column(pd.Series(["a", "b"], dtype="str"))
+    assert is_text_column(pd.Series(["a", None], dtype=object))
+    assert not is_text_column(pd.Series(["a", 1], dtype=object))
+    assert not is_text_column(pd.Series([1.0, 2.0]))
