@@ -134,10 +134,11 @@ def test_target_accounts_publish_the_documented_columns_with_each_feature_rows_s
     assert targets.attrs["tiering"].basis == "expected value"
 
 
-def test_tiers_by_the_rules_give_the_rules_as_their_first_reasons():
+def test_tiers_by_the_rules_give_the_rules_as_their_only_reasons():
     """AWS SaaS-Sales (model strength none): Tier 1 followed the 'finance' rule, yet its reasons
-    opened with '− Industry: Financial services' (the weak model's). The rules an account matches
-    now lead its reasons; an account matching none says so."""
+    opened with '− Industry: Financial services' (the weak model's), and after the rules came model
+    reasons contradicting them. The rules an account matches are its reasons; an account matching
+    none says so; no model reason is mixed in."""
     features = _features()
     features.loc[features["account_key"] == "k12", "industry"] = "finance"
     hypotheses = [
@@ -158,10 +159,13 @@ def test_tiers_by_the_rules_give_the_rules_as_their_first_reasons():
     tiered, _ = tier_target_accounts(scored, features, CONFIG, rule_score=rule, rule_reasons=reasons)
     by_key = tiered.set_index("account_key")["top_reasons"]
     assert tiered["account_key"].iloc[0] == "k12"
-    assert by_key["k12"] == "+ Rule: finance; + industry = software"
-    assert by_key["k02"].startswith("− Rule: schools; ")
-    assert by_key["k05"] == "Rule: none matched; + industry = software"
+    # reasons follow the source that set the tier: the rules alone, no model reason after them
+    # (the weak model's '− industry not software' contradicted a '+ Rule: software')
+    assert by_key["k12"] == "+ Rule: finance"
+    assert by_key["k02"] == "− Rule: schools"
+    assert by_key["k05"] == "Rule: none matched"
     assert by_key["k07"] == "Rule: none matched"
+    assert not tiered["top_reasons"].str.contains("industry = software").any()
     # without a rule score (the model ranks) the reasons are the model's alone
     plain, _ = tier_target_accounts(_scored(), features, CONFIG, rule_reasons=reasons)
     assert (plain["top_reasons"] == "+ industry = software").all()

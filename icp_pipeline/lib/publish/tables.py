@@ -49,8 +49,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "customers get the tier their score reaches but never count toward a prospect tier's quota.",
             "segment": "The segment profile the account belongs to (see icp.segments).",
             "top_reasons": "The attributes that raise (+) or lower (−) this account's score most, from its "
-            "own SHAP values. When the tiers follow the icp.yaml rules (model strength none), the rules the "
-            "account matches come first (`+ Rule: <id>`, `− Rule: <id>` for `expect: lower`, or "
+            "own SHAP values. When the tiers follow the icp.yaml rules (model strength none), the reasons are "
+            "the rules the account matches alone, never the model's (`+ Rule: <id>`, `− Rule: <id>` for `expect: lower`, or "
             "`Rule: none matched`).",
             "disqualified_reason": "Why the account is Disqualified; null otherwise.",
             "override_note": "Who overrode the account's tier (icp.yaml `overrides`) and why; null otherwise.",
