@@ -86,7 +86,7 @@ def tier_target_accounts(
             # "− industry not software"), so the model's reasons are not appended.
             scored["top_reasons"] = rule_reasons[scored["_feature_row"].to_numpy()]
     scored.attrs["tiering"] = outcome
-    return scored, warnings
+    return scored, [*warnings, *outcome.notes]
 
 
 def build_target_accounts(
