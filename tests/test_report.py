@@ -166,7 +166,8 @@ def test_the_page_reads_in_labels_without_na_or_booleans(demo_like):
     assert page.index("The list in two minutes") < page.index("The ICP in brief")
     assert "80 % of our best customers use Snowflake" in page
     assert "<li>x</li>" not in page  # a trait without statistical support is not in the brief
-    assert "1 accounts changed tier" in page and "crossed the Tier 1 cut-off" in page
+    assert "1 account changed tier" in page and "crossed the Tier 1 cut-off" in page  # not '1 accounts'
+    assert "1 accounts" not in page
     assert "1 of 2 landing tables had data; 1 of 2 capabilities could be computed (not: win model)" in page
     visible = re.sub(r"<style>.*?</style>|<[^>]+>|data:image/png;base64,[^\"']+", " ", page, flags=re.S)
     assert not re.search(r"\b(True|False|nan|None)\b|<NA>|[a-z]+__[a-z]", visible)
@@ -323,3 +324,54 @@ def test_is_text_column_knows_pandas_3_text():
     assert is_text_column(pd.Series(["a", None], dtype=object))
     assert not is_text_column(pd.Series(["a", 1], dtype=object))
     assert not is_text_column(pd.Series([1.0, 2.0]))
+
+
+def test_counts_agree_with_their_nouns_and_verbs():
+    from icp_pipeline.lib.publish.report.brief import brief_html
+
+    profile = pd.DataFrame(
+        {
+            "rank": [1, 2, 3, 4],
+            "brief_line": ["80 % use Snowflake.", "x", "y", "z"],
+            "in_brief": [True, False, False, False],
+            "best_customers": [1, 1, 1, 1],
+        }
+    )
+    text = brief_html(profile)
+    assert "(1 customer). 1 of the 4 traits tested differs from other accounts" in text
+    none = brief_html(profile.head(1).assign(in_brief=False))
+    assert "No trait of the 1 trait tested" in none
+
+
+@pytest.mark.parametrize("strength", ["weak", "none"])
+def test_a_weak_model_s_expected_value_is_not_shown_as_money(tmp_path, strength):
+    """Maven: the weak model's 3 distinct predictions were the report's money per tier. With a weak or
+    none card the expected value is withheld; the customers' observed value (n, interval) stands."""
+    con = _warehouse(tmp_path / "w.duckdb", strength=strength)
+    con.execute(
+        "create or replace table icp.tier_summary as select * replace (null::double as total_expected_value), "
+        "14 as customers_with_value, 12300.0 as observed_value_per_customer, 9800.0 as observed_value_low, "
+        "15100.0 as observed_value_high, 'withheld: weak' as money_basis from icp.tier_summary"
+    )
+    data = load_report_data(con)
+    table = tier_table(data)
+    assert (table["Expected value"] == f"withheld: the model ({strength}) is not evidence of money").all()
+    assert (table["Per account"] == "").all()
+    assert (
+        table["Customers' observed value"]
+        == "12,300 USD per customer (90 % interval 9,800–15,100 USD; n = 14)"
+    ).all()
+    from icp_pipeline.lib.publish.report.executive import top_accounts
+
+    assert "Expected value" not in top_accounts(data).columns
+    page = render_report(con)
+    con.close()
+    assert "withheld: the model" in page
+
+
+def test_a_moderate_model_s_expected_value_is_money(demo_like):
+    data = load_report_data(demo_like)
+    from icp_pipeline.lib.publish.report.executive import top_accounts
+
+    assert tier_table(data)["Expected value"].str.endswith(" USD").all()
+    assert top_accounts(data)["Expected value"].str.endswith(" USD").all()

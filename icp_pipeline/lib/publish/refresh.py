@@ -35,6 +35,7 @@ from icp_pipeline.lib.publish.target_accounts import (
     tier_target_accounts,
 )
 from icp_pipeline.lib.publish.tier_changes import CHANGE_SOURCE_COLUMNS, build_tier_changes
+from icp_pipeline.lib.publish.tier_money import observed_value_by_tier, with_tier_money
 from icp_pipeline.lib.publish.tier_validation import build_tier_validation
 from icp_pipeline.lib.publish.tiering import tier_summary
 from icp_pipeline.lib.warehouse.connection import table_exists
@@ -135,6 +136,28 @@ def _rules_if_model_is_none(
     ]
 
 
+def _tier_summary(
+    con: duckdb.DuckDBPyConnection,
+    targets: pd.DataFrame,
+    features: pd.DataFrame,
+    value_col: str,
+    feature_row: np.ndarray,
+) -> pd.DataFrame:
+    """`tiering.tier_summary` with each tier's observed customer value, and the model's expected
+    value withheld when the model card says weak or none (`tier_money`)."""
+    value = (
+        pd.to_numeric(features[value_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[
+            feature_row
+        ]
+        if value_col in features
+        else np.full(len(targets), np.nan)
+    )
+    observed = observed_value_by_tier(
+        targets["tier"].to_numpy(dtype=object), targets["is_customer"].to_numpy(dtype=bool), value
+    )
+    return with_tier_money(tier_summary(targets), observed, read_model_strength(con, schemas=("model",)))
+
+
 def build_published_frames(
     con: duckdb.DuckDBPyConnection,
     config: IcpConfig,
@@ -207,7 +230,7 @@ def build_published_frames(
         "attribute_importance": importance,
         "model_metrics": metrics,
         "model_card": model_card_frame(con),
-        "tier_summary": tier_summary(targets),
+        "tier_summary": _tier_summary(con, targets, features, value_col, feature_row),
         "icp_summary": build_icp_summary(config.questions.model_dump(), targets, profile),
         "icp_profile": profile,
         "segments": segments,

@@ -107,8 +107,17 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "share_of_prospects": "Share of all prospects in this tier (null for customer rows).",
             "min_icp_score": "Lowest ICP score in the tier.",
             "max_icp_score": "Highest ICP score in the tier.",
-            "total_expected_value": "Sum of expected_value.",
+            "total_expected_value": "Sum of expected_value; null (withheld) when the model card rates the "
+            "model weak or none: a weak model's point estimates are not money (see money_basis).",
             "avg_win_probability": "Mean win probability.",
+            "customers_with_value": "Customers of this tier with an observed value (the value label): the n "
+            "behind observed_value_per_customer. The same on the tier's prospect and customer rows.",
+            "observed_value_per_customer": "Mean observed value of those customers (money with evidence).",
+            "observed_value_low": "Lower end of its 90 % interval (bootstrap of the mean; null under 2 "
+            "customers).",
+            "observed_value_high": "Upper end of its 90 % interval.",
+            "money_basis": "What total_expected_value rests on, or why it is withheld "
+            "(icp_pipeline/lib/publish/tier_money.py).",
         },
     ),
     "icp_summary": PublishedTable(
