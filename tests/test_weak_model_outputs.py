@@ -131,6 +131,7 @@ def test_strong_model_outputs_carry_no_caution(built, capsys):
     summary = built.query("select * from icp.tier_summary where not is_customer")
     assert summary["total_expected_value"].notna().all() and "withheld" not in out
     assert summary["money_basis"].eq("expected value of the model (rated strong)").all()
+    assert pd.read_csv(built.exports / "target_accounts.csv")["expected_value"].notna().any()
     crm = pd.read_csv(built.exports / "crm_import.csv")
     assert crm["model_caution"].isna().all()
     top = out.split("Top ", 1)[1].splitlines()[0]
@@ -171,6 +172,9 @@ def _assert_money_withheld(run: PipelineRun, summary_text: str, strength: str) -
     assert "withheld" in summary_text and "per customer (" in summary_text
     html = (run.exports / "icp_report.html").read_text(encoding="utf-8")
     assert "withheld: the model" in html
+    files = pd.read_csv(run.exports / "target_accounts.csv")
+    assert files["expected_value"].isna().all() and files["predicted_ltv"].isna().all()
+    assert run.query("select count(expected_value) from icp.target_accounts").iloc[0, 0] > 0
 
 
 def test_the_caution_sentence_without_a_verdict_says_what_to_do():

@@ -41,7 +41,9 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "candidate's expected value. When the model's strength is `none` and tiers follow the icp.yaml "
             "rules (refresh_history.tier_basis), the percentile rank of the rule score, ties by the model's score.",
             "expected_value": "win_probability × predicted_ltv, in reporting currency; predicted_ltv alone when "
-            "the win model was not learnt (icp.model_card.win_model_status).",
+            "the win model was not learnt (icp.model_card.win_model_status). A model estimate that orders the "
+            "list; when the model card rates the model weak or none it is not evidence of money: the "
+            "target_accounts export files leave it (and predicted_ltv) empty, and icp.tier_summary withholds it.",
             "predicted_ltv": "Predicted value to the seller if the account buys (the configured value label).",
             "win_probability": "Predicted probability that a deal with the account is won; a constant prior "
             "when the win model was not learnt.",
