@@ -44,7 +44,7 @@ def test_a_weak_model_s_expected_value_is_withheld_with_its_reason(strength):
     assert out["total_expected_value"].isna().all()
     assert (
         out["money_basis"]
-        .str.startswith(f"withheld: the model card rates the value model (lightgbm) {strength}")
+        .str.startswith(f"withheld: the model card rates the value model (the LightGBM model) {strength}")
         .all()
     )
     # the observed value of each tier's customers stands beside every row of the tier

@@ -375,3 +375,12 @@ def test_a_moderate_model_s_expected_value_is_money(demo_like):
 
     assert tier_table(data)["Expected value"].str.endswith(" USD").all()
     assert top_accounts(data)["Expected value"].str.endswith(" USD").all()
+
+
+def test_strength_none_is_said_in_words_not_as_an_adjective(tmp_path):
+    con = _warehouse(tmp_path / "w.duckdb", strength="none")
+    data = load_report_data(con)
+    con.close()
+    sentence = verdict_sentence(data)
+    assert sentence.startswith("There is no evidence behind this list's ranking: do not rank by the scores")
+    assert " is none" not in sentence

@@ -92,7 +92,7 @@ def test_strength_none_tiers_by_the_icp_yaml_rules_and_every_output_says_so_firs
     out = _summary(built, capsys)
     first = out.strip().splitlines()[0]
     assert first.startswith(
-        "Caution: the model behind these scores (lightgbm) shows no evidence that it ranks accounts "
+        "Caution: the model behind these scores, the LightGBM model, shows no evidence that it ranks accounts "
         "(strength none)."
     )  # not 'the model ... is none': a rating is not an adjective
     _assert_money_withheld(built, out, "none")
@@ -112,7 +112,7 @@ def test_strength_weak_keeps_model_tiers_but_says_so_first(built, capsys):
     first = out.strip().splitlines()[0]
     _assert_money_withheld(built, out, "weak")
     assert first == (
-        "Caution: the model behind these scores (lightgbm) is weak. LightGBM (0.61) ranks below the rules "
+        "Caution: the model behind these scores, the LightGBM model, is weak. LightGBM (0.61) ranks below the rules "
         "baseline (0.65)."
     )
     changes = built.query("select change_reason from icp.tier_changes where changed")
@@ -145,7 +145,7 @@ def _assert_money_withheld(run: PipelineRun, summary_text: str, strength: str) -
     assert summary["total_expected_value"].isna().all()
     assert (
         summary["money_basis"]
-        .str.startswith(f"withheld: the model card rates the value model (lightgbm) {strength}")
+        .str.startswith(f"withheld: the model card rates the value model (the LightGBM model) {strength}")
         .all()
     )
     # the observed value per tier is the mean of its customers' value, recomputed here from the mart
@@ -188,7 +188,7 @@ def test_the_caution_sentence_without_a_verdict_says_what_to_do():
     )
     none = caution_sentence(ModelStrength("none", "None: no signal.", "rules", tiers_by_rules=True))
     assert none.startswith(
-        "Caution: the model behind these scores (rules) shows no evidence that it ranks accounts "
+        "Caution: the model behind these scores, the rules baseline (attributes above the customer median), shows no evidence that it ranks accounts "
         "(strength none). No signal."
     )
     assert caution_sentence(ModelStrength("none", "x", tiers_by_rules=True), rules_used=False).endswith(

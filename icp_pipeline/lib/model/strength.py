@@ -83,7 +83,9 @@ def caution_sentence(strength: ModelStrength | None, rules_used: bool | None = N
     if verdict.lower().startswith(label):  # the card's verdict may open with its own strength
         verdict = verdict[len(label) :].strip()
         verdict = verdict[:1].upper() + verdict[1:]
-    model = f" ({strength.value_model})" if strength.value_model else ""
+    from icp_pipeline.lib.model.card import LABEL  # the model's name in words, not its code
+
+    model = f", {LABEL.get(strength.value_model, strength.value_model)}," if strength.value_model else ""
     first = f"Caution: the model behind these scores{model} {STRENGTH_WORDS[strength.strength]}." + (
         f" {verdict}." if verdict else ""
     )

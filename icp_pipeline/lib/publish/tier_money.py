@@ -38,10 +38,12 @@ def money_withheld_reason(strength: ModelStrength | None) -> str | None:
     """Why the model's expected values are not shown as money (None: they may be)."""
     if strength is None or strength.strength not in WEAK:
         return None
-    model = f" ({strength.value_model})" if strength.value_model else ""
+    from icp_pipeline.lib.model.card import LABEL
+
+    model = f" ({LABEL.get(strength.value_model, strength.value_model)})" if strength.value_model else ""
     return (
         f"withheld: the model card rates the value model{model} {strength.strength}, so its expected values "
-        "are not evidence of money; the observed value of this tier's customers is given instead"
+        "are not evidence of money; the observed value of each tier's customers is given instead"
     )
 
 

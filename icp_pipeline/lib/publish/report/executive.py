@@ -41,6 +41,8 @@ def verdict_sentence(data: ReportData) -> str:
     if strength is None:
         return "No model card was published with this refresh: how far to trust the ranking is unknown."
     level = strength.strength if strength.strength in MEANING else "weak"
+    if level == "none":  # 'none' is a rating, not an adjective: "the evidence ... is none" says nothing
+        return f"There is no evidence behind this list's ranking: {MEANING[level]}"
     return f"The evidence behind this list is {level}: {MEANING[level]}"
 
 
