@@ -10,6 +10,7 @@ from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
 from icp_pipeline.lib.model.labels import reporting_currency
 from icp_pipeline.lib.model.strength import caution_sentence, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.publish.tier_money import tier_money_lines
+from icp_pipeline.lib.publish.words import count, with_count
 from icp_pipeline.lib.quality.dropped_values import dropped_values
 from icp_pipeline.lib.warehouse.connection import connect, table_exists
 
@@ -91,11 +92,12 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         print("\nSet aside or repaired while loading (raw._quarantine, raw._landing_loads.set_aside)")
         for table, counts in set_aside.items():
             for kind, n in sorted(counts.items()):
-                print(f"  {table:<28}{n:>10,}  {KIND_WORDS.get(kind, kind)}")
+                words = with_count(n, KIND_WORDS.get(kind, kind.replace("_", " ")))
+                print(f"  {table:<28}{words}")
     if dropped:
         print("\nLeft out or changed by the models (see marts.dropped_values)")
-        for table, reason, outcome, n, _ in dropped:
-            print(f"  {table}: {n:,} {reason} ({outcome})")
+        for table, reason, outcome, n, detail in dropped:  # the reason in words, not its code
+            print(f"  {table}: {count(n, 'row')} {outcome}: {detail or reason.replace('_', ' ')}")
     print("\nOutputs")
     print(f"  warehouse : {settings.duckdb_path}  (schema icp, e.g. select * from icp.target_accounts)")
     print(f"  exports   : {settings.export_dir}")
