@@ -328,3 +328,16 @@ def test_model_card_keeps_the_documented_columns_in_order():
     out = build_model_card(card)
     assert list(out.columns) == list(MODEL_CARD_COLUMNS)
     assert (out["strength"].iloc[0], out["verdict"].iloc[0]) == ("strong", "Strong.")
+
+
+def test_icp_summary_of_customers_only_counts_the_customers_in_tier_1():
+    """Maven (85 customers, no prospect): the headline said 'prospects in Tier 1: 0' of a list whose
+    Tier 1 held 8 customers; it now says how many customers Tier 1 holds."""
+    tiered, _ = _tiered()
+    targets = build_target_accounts(tiered, _features(), pd.Series(["S"] * 12)).assign(is_customer=True)
+    profile = pd.DataFrame({"brief_line": ["x"], "in_brief": [False]})
+    summary = build_icp_summary({}, targets, profile).set_index("item")["value"]
+    assert summary["prospects in Tier 1"] == "0"
+    assert summary["customers in Tier 1 (no prospects: an expansion list)"] == str(
+        int((targets["tier"] == "Tier 1").sum())
+    )
