@@ -75,3 +75,15 @@ def test_the_interval_is_scipy_s_percentile_bootstrap_of_the_mean():
     assert low == pytest.approx(ref.confidence_interval.low, rel=0.03)
     assert high == pytest.approx(ref.confidence_interval.high, rel=0.03)
     assert low < mean < high
+
+
+def test_an_unlearnt_win_model_gives_no_average_win_probability():
+    """Maven: every tier showed avg_win_probability 0.63, the constant prior of an unlearnt win model."""
+    t = _targets()
+    observed = observed_value_by_tier(
+        t["tier"].to_numpy(), t["is_customer"].to_numpy(), t["_value"].to_numpy()
+    )
+    assert (
+        with_tier_money(tier_summary(t), observed, None, win_learnt=False)["avg_win_probability"].isna().all()
+    )
+    assert (with_tier_money(tier_summary(t), observed, None)["avg_win_probability"] == 0.5).all()

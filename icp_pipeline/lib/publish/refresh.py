@@ -35,7 +35,7 @@ from icp_pipeline.lib.publish.target_accounts import (
     tier_target_accounts,
 )
 from icp_pipeline.lib.publish.tier_changes import CHANGE_SOURCE_COLUMNS, build_tier_changes
-from icp_pipeline.lib.publish.tier_money import observed_value_by_tier, with_tier_money
+from icp_pipeline.lib.publish.tier_money import observed_value_by_tier, win_model_learnt, with_tier_money
 from icp_pipeline.lib.publish.tier_validation import build_tier_validation
 from icp_pipeline.lib.publish.tiering import tier_summary
 from icp_pipeline.lib.warehouse.connection import table_exists
@@ -155,7 +155,8 @@ def _tier_summary(
     observed = observed_value_by_tier(
         targets["tier"].to_numpy(dtype=object), targets["is_customer"].to_numpy(dtype=bool), value
     )
-    return with_tier_money(tier_summary(targets), observed, read_model_strength(con, schemas=("model",)))
+    strength = read_model_strength(con, schemas=("model",))
+    return with_tier_money(tier_summary(targets), observed, strength, win_learnt=win_model_learnt(con))
 
 
 def build_published_frames(

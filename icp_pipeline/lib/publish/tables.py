@@ -111,7 +111,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "max_icp_score": "Highest ICP score in the tier.",
             "total_expected_value": "Sum of expected_value; null (withheld) when the model card rates the "
             "model weak or none: a weak model's point estimates are not money (see money_basis).",
-            "avg_win_probability": "Mean win probability.",
+            "avg_win_probability": "Mean win probability; null when the win model was not learnt "
+            "(icp.model_card.win_model_status): a constant prior is no figure about the tier.",
             "customers_with_value": "Customers of this tier with an observed value (the value label): the n "
             "behind observed_value_per_customer. The same on the tier's prospect and customer rows.",
             "observed_value_per_customer": "Mean observed value of those customers (money with evidence).",

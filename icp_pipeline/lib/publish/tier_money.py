@@ -98,11 +98,15 @@ def observed_value_by_tier(tier: np.ndarray, is_customer: np.ndarray, value: np.
 
 
 def with_tier_money(
-    summary: pd.DataFrame, observed: pd.DataFrame, strength: ModelStrength | None
+    summary: pd.DataFrame, observed: pd.DataFrame, strength: ModelStrength | None, win_learnt: bool = True
 ) -> pd.DataFrame:
     """`tier_summary` with the observed value of each tier's customers beside every row of that tier,
-    and `total_expected_value` withheld (null) with the reason in `money_basis` when the model is weak."""
+    and `total_expected_value` withheld (null) with the reason in `money_basis` when the model is weak.
+    `win_learnt` False (the model card's win_model_status is not_learnt): `avg_win_probability` is
+    null, as a constant prior averaged per tier is no figure about the tier."""
     out = summary.merge(observed, on="tier", how="left")
+    if not win_learnt:
+        out["avg_win_probability"] = np.nan
     out["customers_with_value"] = out["customers_with_value"].fillna(0).astype("int64")
     reason = money_withheld_reason(strength)
     if reason is not None:
@@ -151,3 +155,15 @@ def tier_money_lines(con: duckdb.DuckDBPyConnection, currency: str | None = None
         who = "customer" if n == 1 else "customers"
         lines.append(f"  {tier}: {format_money(mean, currency)} per customer ({n:,} {who}{interval})")
     return TierMoneyLines(True, lines)
+
+
+def win_model_learnt(con: duckdb.DuckDBPyConnection) -> bool:
+    """False when the latest `model.model_card` says the win model was not learnt (True otherwise)."""
+    from icp_pipeline.lib.warehouse.connection import table_exists
+
+    if not table_exists(con, "model", "model_card"):
+        return True
+    if "win_model_status" not in {r[0] for r in con.execute("describe model.model_card").fetchall()}:
+        return True
+    row = con.execute("select win_model_status from model.model_card order by rowid desc limit 1").fetchone()
+    return not (row and row[0] == "not_learnt")
