@@ -161,11 +161,14 @@ def test_tiers_by_the_rules_give_the_rules_as_their_only_reasons():
     assert tiered["account_key"].iloc[0] == "k12"
     # reasons follow the source that set the tier: the rules alone, no model reason after them
     # (the weak model's '− industry not software' contradicted a '+ Rule: software')
-    assert by_key["k12"] == "+ Rule: finance"
-    assert by_key["k02"] == "− Rule: schools"
+    assert by_key["k12"] == "+ Rule: Finance"  # the rule's id as people read it
+    assert by_key["k02"] == "− Rule: Schools"
     assert by_key["k05"] == "Rule: none matched"
     assert by_key["k07"] == "Rule: none matched"
     assert not tiered["top_reasons"].str.contains("industry = software").any()
+    # a rule id of several words reads as words (AWS: '+ Rule: finance_industry')
+    named = [{"id": "finance_industry", "statement": "x", "filter": "industry in [finance]"}]
+    assert set(rule_reasons(features, named)) == {"+ Rule: Finance industry", "Rule: none matched"}
     # without a rule score (the model ranks) the reasons are the model's alone
     plain, _ = tier_target_accounts(_scored(), features, CONFIG, rule_reasons=reasons)
     assert (plain["top_reasons"] == "+ industry = software").all()

@@ -166,8 +166,13 @@ def test_what_the_models_left_out_is_said_in_words_with_counts_that_agree(tmp_pa
             "('crm/opportunities', 'no_created_date', 'dropped', 1, null)) "
             "t(source_table, reason, outcome, row_count, detail)"
         )
+        con.execute(
+            "create table icp.data_coverage as select 'capability' as area, 'prospects_to_tier' as name, "
+            "false as available, 'All 2 accounts are customers.' as detail"
+        )
     print_summary(settings)
     out = capsys.readouterr().out
+    assert "  Prospects to tier: All 2 accounts are customers." in out  # not 'prospects_to_tier:'
     assert "crm/accounts: 17 rows repaired: industry text matches no pattern; read as other" in out
     assert "crm/opportunities: 1 row dropped: no created date" in out
     assert "unmapped_industry" not in out

@@ -7,7 +7,7 @@ import math
 
 from icp_pipeline.lib.config.settings import Settings
 from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
-from icp_pipeline.lib.model.labels import reporting_currency
+from icp_pipeline.lib.model.labels import humanize, reporting_currency
 from icp_pipeline.lib.model.strength import caution_sentence, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.publish.tier_money import tier_money_lines
 from icp_pipeline.lib.publish.words import count, with_count
@@ -86,8 +86,8 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             print(f"  {name}: {detail}")
     if skipped:
         print("\nNot computed from this data (see icp.data_coverage)")
-        for name, detail in skipped:
-            print(f"  {name}: {detail}")
+        for name, detail in skipped:  # the capability in words, not its code
+            print(f"  {humanize(name)}: {detail}")
     if set_aside:
         print("\nSet aside or repaired while loading (raw._quarantine, raw._landing_loads.set_aside)")
         for table, counts in set_aside.items():
