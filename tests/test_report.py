@@ -369,6 +369,21 @@ def test_a_weak_model_s_expected_value_is_not_shown_as_money(tmp_path, strength)
     assert "withheld: the model" in page
 
 
+def test_a_weak_model_s_headroom_is_not_shown_as_money(tmp_path):
+    """AWS (strength none): the expansion list showed 'Headroom 80,900 USD', the none model's predicted
+    value minus the value so far. The observed value so far stays; the headroom is not shown."""
+    from icp_pipeline.lib.publish.report.executive import top_accounts
+
+    con = _warehouse(tmp_path / "w.duckdb", n_prospects=0, strength="none")
+    data = load_report_data(con)
+    con.close()
+    table = top_accounts(data)
+    assert "Value so far" in table.columns and "Headroom" not in table.columns
+    strong = _warehouse(tmp_path / "s.duckdb", n_prospects=0, strength="strong")
+    assert "Headroom" in top_accounts(load_report_data(strong)).columns
+    strong.close()
+
+
 def test_a_moderate_model_s_expected_value_is_money(demo_like):
     data = load_report_data(demo_like)
     from icp_pipeline.lib.publish.report.executive import top_accounts

@@ -143,10 +143,12 @@ def top_accounts(data: ReportData) -> pd.DataFrame:
         "Tier": top["tier"].fillna(""),
         "ICP score": top["icp_score"].map(lambda s: "" if pd.isna(s) else f"{s:.2f}"),
     }
+    withheld = money_withheld_reason(data.strength) is not None  # a weak model's estimate is not money
     if "headroom" in top:
-        frame["Value so far"] = top["realised_value"].map(money)
-        frame["Headroom"] = top["headroom"].map(money)
-    elif money_withheld_reason(data.strength) is None:  # a weak model's estimate is not shown as money
+        frame["Value so far"] = top["realised_value"].map(money)  # observed: shown whatever the model
+        if not withheld:  # headroom = the model's predicted value minus the value so far
+            frame["Headroom"] = top["headroom"].map(money)
+    elif not withheld:
         frame["Expected value"] = top["expected_value"].map(money)
     frame["Why"] = top["top_reasons"].fillna("").str.replace("; ", " · ", regex=False)
     return pd.DataFrame(frame)
