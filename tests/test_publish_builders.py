@@ -235,6 +235,27 @@ def test_tier_validation_cuts_out_of_fold_predictions_by_the_policy_and_measures
     assert empty.empty and list(empty.columns) == list(table.columns)
 
 
+def test_tier_validation_of_tiers_by_rules_tiers_the_held_out_accounts_by_the_rules():
+    """AWS (strength none): the published tiers followed the icp.yaml rules, but icp.tier_validation
+    (and the Tier 1 > Tier 2 check) measured tiers cut by the model's predictions, which were not
+    published. With the rule scores, the held-out accounts are tiered as the list was."""
+    n = 10
+    holdout = pd.DataFrame(
+        {
+            "account_key": [f"h{i}" for i in range(n)],
+            "target": ["value"] * n,
+            "predicted": list(range(n, 0, -1)),  # h0 predicted best
+            "actual": [0.0] * 9 + [100.0],  # h9, predicted worst, is the one worth something
+        }
+    )
+    rules = pd.Series([0.0] * 9 + [1.0], index=[f"h{i}" for i in range(n)])  # h9 matches the rule
+    by_model = build_tier_validation(holdout, TierPolicy()).set_index(["outcome", "tier"])
+    by_rules = build_tier_validation(holdout, TierPolicy(), rules).set_index(["outcome", "tier"])
+    assert by_model.loc[("actual", "Tier 1"), "lift"] == 0
+    assert by_rules.loc[("actual", "Tier 1"), "accounts"] == 1
+    assert by_rules.loc[("actual", "Tier 1"), "lift"] == pytest.approx(10.0)  # 100 vs 10 per account
+
+
 def test_icp_validation_has_the_campaign_rows_and_one_leads_row():
     tiered, _ = _tiered()
     targets = build_target_accounts(tiered, _features(), pd.Series(["S"] * 12))

@@ -238,7 +238,9 @@ def build_published_frames(
         "hypothesis_results": hypotheses,
         "expansion_accounts": build_expansion_accounts(targets, features, value_col, feature_row),
         "tier_validation": build_tier_validation(
-            read_frame(con, "select * from model.holdout_predictions"), config.tiers
+            read_frame(con, "select * from model.holdout_predictions"),
+            config.tiers,
+            None if rules is None else pd.Series(rules, index=features["account_key"].to_numpy()),
         ),
         "icp_validation": build_icp_validation(
             read_frame(con, CAMPAIGN_MEMBERS_SQL),

@@ -219,7 +219,9 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
     ),
     "tier_validation": PublishedTable(
         "Does the tiering work on accounts the model has not seen? Out-of-fold predictions are cut by "
-        "the tier policy and compared with what happened.",
+        "the tier policy and compared with what happened. When the tiers follow the icp.yaml rules (model "
+        "strength none), the held-out accounts are tiered by the rules the same way (rule score first, ties "
+        "by prediction), so the table validates the published tiers.",
         {
             "tier": "Tier of the held-out accounts by their out-of-fold prediction, or All.",
             "outcome": "won (accounts with a closed opportunity: won or not) or actual (customer value).",
