@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from icp_pipeline.lib.model.strength import ModelStrength
+from icp_pipeline.lib.model.strength import STRENGTH_WORDS, ModelStrength
 from icp_pipeline.lib.publish.tier_money import mean_interval, observed_value_by_tier, with_tier_money
 from icp_pipeline.lib.publish.tiering import tier_summary
 
@@ -44,7 +44,9 @@ def test_a_weak_model_s_expected_value_is_withheld_with_its_reason(strength):
     assert out["total_expected_value"].isna().all()
     assert (
         out["money_basis"]
-        .str.startswith(f"withheld: the model card rates the value model (the LightGBM model) {strength}")
+        .str.startswith(
+            f"withheld: on the model card the value model (the LightGBM model) {STRENGTH_WORDS[strength]}"
+        )
         .all()
     )
     # the observed value of each tier's customers stands beside every row of the tier

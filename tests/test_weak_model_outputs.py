@@ -17,6 +17,7 @@ from icp_pipeline.defs.transform.assets import dbt_resource
 from icp_pipeline.lib.config.icp import load_icp_config
 from icp_pipeline.lib.config.settings import DEFAULT_CONFIG, Settings
 from icp_pipeline.lib.icp.filters import compile_filter
+from icp_pipeline.lib.model.strength import STRENGTH_WORDS
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 from tests.pipeline_harness import PipelineRun, copy_run
 
@@ -145,7 +146,9 @@ def _assert_money_withheld(run: PipelineRun, summary_text: str, strength: str) -
     assert summary["total_expected_value"].isna().all()
     assert (
         summary["money_basis"]
-        .str.startswith(f"withheld: the model card rates the value model (the LightGBM model) {strength}")
+        .str.startswith(
+            f"withheld: on the model card the value model (the LightGBM model) {STRENGTH_WORDS[strength]}"
+        )
         .all()
     )
     # the observed value per tier is the mean of its customers' value, recomputed here from the mart

@@ -92,8 +92,8 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
         print("\nSet aside or repaired while loading (raw._quarantine, raw._landing_loads.set_aside)")
         for table, counts in set_aside.items():
             for kind, n in sorted(counts.items()):
-                words = with_count(n, KIND_WORDS.get(kind, kind.replace("_", " ")))
-                print(f"  {table:<28}{words}")
+                words = with_count(n, KIND_WORDS.get(kind, kind.replace("_", " "))).split(" ", 1)[1]
+                print(f"  {table:<28}{n:>10,}  {words}")
     if dropped:
         print("\nLeft out or changed by the models (see marts.dropped_values)")
         for table, reason, outcome, n, detail in dropped:  # the reason in words, not its code

@@ -41,9 +41,11 @@ def money_withheld_reason(strength: ModelStrength | None) -> str | None:
     from icp_pipeline.lib.model.card import LABEL
 
     model = f" ({LABEL.get(strength.value_model, strength.value_model)})" if strength.value_model else ""
+    from icp_pipeline.lib.model.strength import STRENGTH_WORDS
+
     return (
-        f"withheld: the model card rates the value model{model} {strength.strength}, so its expected values "
-        "are not evidence of money; the observed value of each tier's customers is given instead"
+        f"withheld: on the model card the value model{model} {STRENGTH_WORDS[strength.strength]}, so its "
+        "expected values are not evidence of money; the observed value of each tier's customers is given instead"
     )
 
 
