@@ -103,9 +103,9 @@ def tier_table(data: ReportData, accounts_per_rep: int = ACCOUNTS_PER_REP) -> pd
                 "Share": pct(n / total if total else float("nan")),
                 "Expected value": withheld_text if withheld else format_money(value, data.currency),
                 "Per account": "" if withheld or not n else format_money(value / n, data.currency),
-                "Customers' observed value": observed_value_text(part, data.currency),
                 "Play": PLAYS[tier],
                 "Capacity it implies": capacity,
+                "Customers' observed value": observed_value_text(part, data.currency),
             }
         )
     return pd.DataFrame(rows)
