@@ -4,6 +4,7 @@ builder (`lib/publish/<table>.py`, plain functions on frames)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,7 +16,7 @@ from icp_pipeline.lib.config.icp import IcpConfig
 from icp_pipeline.lib.icp import FilterError, build_profile, build_segments, test_hypotheses, validate_filter
 from icp_pipeline.lib.icp.attributes import select_attributes
 from icp_pipeline.lib.icp.rules import rule_reasons, rule_scores
-from icp_pipeline.lib.model.labels import read_labels
+from icp_pipeline.lib.model.labels import read_labels, reporting_currency
 from icp_pipeline.lib.model.strength import read_model_strength
 from icp_pipeline.lib.publish.coverage import data_coverage, model_value_label
 from icp_pipeline.lib.publish.expansion_accounts import build_expansion_accounts
@@ -188,6 +189,7 @@ def build_published_frames(
     with ThreadPoolExecutor(max_workers=1) as pool, con.cursor() as reader:
         scored = pool.submit(read_frame, reader, TARGET_SOURCE_SQL)
         labels = read_labels(con)
+        labels = dataclasses.replace(labels, currency=reporting_currency(con, labels))  # money in words
         segments, assignment = build_segments(
             features, importance, value_col, n_segments=config.segments.count, labels=labels
         )
