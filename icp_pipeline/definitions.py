@@ -17,6 +17,7 @@ from icp_pipeline.defs.publish.assets import publish_assets
 from icp_pipeline.defs.publish.checks import publish_checks
 from icp_pipeline.defs.transform.assets import dbt_resource, icp_dbt_models
 from icp_pipeline.defs.transform.checks import transform_checks
+from icp_pipeline.lib.config.environment import check_environment
 from icp_pipeline.lib.engine import current_engine
 from icp_pipeline.resources import default_resources
 
@@ -24,7 +25,9 @@ from icp_pipeline.resources import default_resources
 def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions:
     """Assemble the code location; resources come from the env vars of the outputs contract
     unless given (tests and scripts point them elsewhere). `ICP_ENGINE` (duckdb | spark) is checked
-    here, so a wrong value stops the code location with the allowed values (lib/engine)."""
+    here with every other ICP_* variable, so a wrong value stops the code location naming the
+    variable, the value and the allowed values (lib/config/environment.py)."""
+    check_environment()
     current_engine()
     return dg.Definitions(
         assets=[*extract_assets, icp_dbt_models, *model_assets, *publish_assets],

@@ -174,7 +174,12 @@ def test_describe_reads_like_english():
     assert (
         describe_filter("employee_count between 200 and 2000") == "with employee count between 200 and 2,000"
     )
-    assert describe_filter("not uses x and industry in [a, b]") == "not using x and with industry in a, b"
+    assert describe_filter("not uses x and industry in [a, b]") == "not using X and with industry in A, B"
+    # category codes and technologies as people read them, never the code
+    assert describe_filter("industry in [financial_services, software]") == (
+        "with industry in Financial services, Software"
+    )
+    assert describe_filter("uses google_cloud") == "using Google Cloud"
     assert describe_filter("not employee_count >= 5") == "with employee count < 5"
 
 

@@ -29,7 +29,7 @@ def test_planted_driver_is_supported(features):
     assert 1 < r["lift_ci_low"] <= r["lift"] <= r["lift_ci_high"]
     assert r["customers_inside"] + r["customers_outside"] == features["is_customer"].sum()
     assert r["accounts_inside"] + r["accounts_outside"] == len(features)
-    assert r["explanation"].startswith("Accounts using snowflake have a median value ")
+    assert r["explanation"].startswith("Accounts using Snowflake have a median value ")  # the product name
     assert r["explanation"].endswith(": supported.")
 
 

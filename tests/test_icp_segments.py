@@ -149,3 +149,13 @@ def test_every_member_satisfies_the_traits_its_segment_name_states(features):
         examples = row.example_accounts.split(", ")
         assert len(examples) == min(3, row.customers) and row.customers > 0 and 0 < row.share_of_value <= 1
         assert set(examples) <= set(features.loc[assignment == row.segment_name, "account_name"])
+
+
+def test_the_profile_gives_the_customers_median_value_with_its_currency(features):
+    """Maven: '26 high-value customers with median won amount 140,134' had no currency beside it."""
+    from icp_pipeline.lib.model.labels import Labels
+
+    segments, _ = build_segments(features, importance(), VALUE, labels=Labels(currency="USD"))
+    assert segments["profile"].str.contains(r"high-value customers with median .+ [\d,.]+ USD; ").all()
+    plain, _ = build_segments(features, importance(), VALUE)
+    assert not plain["profile"].str.contains("USD").any()

@@ -64,5 +64,6 @@ def test_netsuite_statuses_and_a_report_footer_keep_the_base_revenue_and_are_sum
     print_summary(Settings(landing, run.warehouse, run.exports, tmp_path / "none.yaml"))
     out = capsys.readouterr().out
     assert "Set aside or repaired while loading" in out
-    assert _summary_line("crm/opportunities", 4) + "  report footer line(s) skipped" in out
-    assert _summary_line("erp/invoices", respelt) + "  status value(s) in an ERP's spelling" in out
+    assert _summary_line("crm/opportunities", 4) + "  report footer lines skipped" in out  # not 'line(s)'
+    values = "value" if respelt == 1 else "values"
+    assert _summary_line("erp/invoices", respelt) + f"  status {values} in an ERP's spelling" in out

@@ -134,10 +134,11 @@ def test_target_accounts_publish_the_documented_columns_with_each_feature_rows_s
     assert targets.attrs["tiering"].basis == "expected value"
 
 
-def test_tiers_by_the_rules_give_the_rules_as_their_first_reasons():
+def test_tiers_by_the_rules_give_the_rules_as_their_only_reasons():
     """AWS SaaS-Sales (model strength none): Tier 1 followed the 'finance' rule, yet its reasons
-    opened with '− Industry: Financial services' (the weak model's). The rules an account matches
-    now lead its reasons; an account matching none says so."""
+    opened with '− Industry: Financial services' (the weak model's), and after the rules came model
+    reasons contradicting them. The rules an account matches are its reasons; an account matching
+    none says so; no model reason is mixed in."""
     features = _features()
     features.loc[features["account_key"] == "k12", "industry"] = "finance"
     hypotheses = [
@@ -158,10 +159,16 @@ def test_tiers_by_the_rules_give_the_rules_as_their_first_reasons():
     tiered, _ = tier_target_accounts(scored, features, CONFIG, rule_score=rule, rule_reasons=reasons)
     by_key = tiered.set_index("account_key")["top_reasons"]
     assert tiered["account_key"].iloc[0] == "k12"
-    assert by_key["k12"] == "+ Rule: finance; + industry = software"
-    assert by_key["k02"].startswith("− Rule: schools; ")
-    assert by_key["k05"] == "Rule: none matched; + industry = software"
+    # reasons follow the source that set the tier: the rules alone, no model reason after them
+    # (the weak model's '− industry not software' contradicted a '+ Rule: software')
+    assert by_key["k12"] == "+ Rule: Finance"  # the rule's id as people read it
+    assert by_key["k02"] == "− Rule: Schools"
+    assert by_key["k05"] == "Rule: none matched"
     assert by_key["k07"] == "Rule: none matched"
+    assert not tiered["top_reasons"].str.contains("industry = software").any()
+    # a rule id of several words reads as words (AWS: '+ Rule: finance_industry')
+    named = [{"id": "finance_industry", "statement": "x", "filter": "industry in [finance]"}]
+    assert set(rule_reasons(features, named)) == {"+ Rule: Finance industry", "Rule: none matched"}
     # without a rule score (the model ranks) the reasons are the model's alone
     plain, _ = tier_target_accounts(_scored(), features, CONFIG, rule_reasons=reasons)
     assert (plain["top_reasons"] == "+ industry = software").all()
@@ -226,6 +233,27 @@ def test_tier_validation_cuts_out_of_fold_predictions_by_the_policy_and_measures
     assert rows.loc[("won", "Tier 2"), "lift"] == pytest.approx(2.5)
     empty = build_tier_validation(holdout.iloc[0:0], TierPolicy())
     assert empty.empty and list(empty.columns) == list(table.columns)
+
+
+def test_tier_validation_of_tiers_by_rules_tiers_the_held_out_accounts_by_the_rules():
+    """AWS (strength none): the published tiers followed the icp.yaml rules, but icp.tier_validation
+    (and the Tier 1 > Tier 2 check) measured tiers cut by the model's predictions, which were not
+    published. With the rule scores, the held-out accounts are tiered as the list was."""
+    n = 10
+    holdout = pd.DataFrame(
+        {
+            "account_key": [f"h{i}" for i in range(n)],
+            "target": ["value"] * n,
+            "predicted": list(range(n, 0, -1)),  # h0 predicted best
+            "actual": [0.0] * 9 + [100.0],  # h9, predicted worst, is the one worth something
+        }
+    )
+    rules = pd.Series([0.0] * 9 + [1.0], index=[f"h{i}" for i in range(n)])  # h9 matches the rule
+    by_model = build_tier_validation(holdout, TierPolicy()).set_index(["outcome", "tier"])
+    by_rules = build_tier_validation(holdout, TierPolicy(), rules).set_index(["outcome", "tier"])
+    assert by_model.loc[("actual", "Tier 1"), "lift"] == 0
+    assert by_rules.loc[("actual", "Tier 1"), "accounts"] == 1
+    assert by_rules.loc[("actual", "Tier 1"), "lift"] == pytest.approx(10.0)  # 100 vs 10 per account
 
 
 def test_icp_validation_has_the_campaign_rows_and_one_leads_row():
@@ -324,3 +352,16 @@ def test_model_card_keeps_the_documented_columns_in_order():
     out = build_model_card(card)
     assert list(out.columns) == list(MODEL_CARD_COLUMNS)
     assert (out["strength"].iloc[0], out["verdict"].iloc[0]) == ("strong", "Strong.")
+
+
+def test_icp_summary_of_customers_only_counts_the_customers_in_tier_1():
+    """Maven (85 customers, no prospect): the headline said 'prospects in Tier 1: 0' of a list whose
+    Tier 1 held 8 customers; it now says how many customers Tier 1 holds."""
+    tiered, _ = _tiered()
+    targets = build_target_accounts(tiered, _features(), pd.Series(["S"] * 12)).assign(is_customer=True)
+    profile = pd.DataFrame({"brief_line": ["x"], "in_brief": [False]})
+    summary = build_icp_summary({}, targets, profile).set_index("item")["value"]
+    assert summary["prospects in Tier 1"] == "0"
+    assert summary["customers in Tier 1 (no prospects: an expansion list)"] == str(
+        int((targets["tier"] == "Tier 1").sum())
+    )

@@ -166,7 +166,8 @@ def test_the_page_reads_in_labels_without_na_or_booleans(demo_like):
     assert page.index("The list in two minutes") < page.index("The ICP in brief")
     assert "80 % of our best customers use Snowflake" in page
     assert "<li>x</li>" not in page  # a trait without statistical support is not in the brief
-    assert "1 accounts changed tier" in page and "crossed the Tier 1 cut-off" in page
+    assert "1 account changed tier" in page and "crossed the Tier 1 cut-off" in page  # not '1 accounts'
+    assert "1 accounts" not in page
     assert "1 of 2 landing tables had data; 1 of 2 capabilities could be computed (not: win model)" in page
     visible = re.sub(r"<style>.*?</style>|<[^>]+>|data:image/png;base64,[^\"']+", " ", page, flags=re.S)
     assert not re.search(r"\b(True|False|nan|None)\b|<NA>|[a-z]+__[a-z]", visible)
@@ -298,3 +299,103 @@ def test_the_capacity_follows_the_configured_accounts_per_rep(demo_like):
     page = render_report(demo_like, accounts_per_rep=10)
     assert "3 reps at 10 accounts each" in page  # 24 Tier 1 prospects / 10 per rep
     assert "at 50 accounts each" not in page
+
+
+def test_free_text_names_attributes_by_their_labels_with_pandas_str_columns(tmp_path):
+    """Text read from DuckDB is pandas' `str` dtype (pandas 3), not `object`: the labels must still
+    replace column names in every free-text column (a `dtype == object` test skipped them all)."""
+    con = _warehouse(tmp_path / "w.duckdb")
+    con.execute(
+        "update icp.tier_changes set change_reason = 'firmo__annual_revenue rose; "
+        "relative value 3.1 crossed the Tier 1 cut-off 2.5' where changed"
+    )
+    data = load_report_data(con)
+    con.close()
+    reasons = data.changes["change_reason"]
+    assert pd.api.types.is_string_dtype(reasons.dtype) and reasons.dtype != object
+    assert reasons.iloc[0].startswith("Annual revenue (USD) rose;")
+
+
+def test_is_text_column_knows_pandas_3_text():
+    from icp_pipeline.lib.warehouse.frames import TEXT_DTYPE, is_text_column
+
+    assert is_text_column(pd.Series(["a", None], dtype=TEXT_DTYPE))
+    assert is_text_column(pd.Series(["a", "b"], dtype="str"))
+    assert is_text_column(pd.Series(["a", None], dtype=object))
+    assert not is_text_column(pd.Series(["a", 1], dtype=object))
+    assert not is_text_column(pd.Series([1.0, 2.0]))
+
+
+def test_counts_agree_with_their_nouns_and_verbs():
+    from icp_pipeline.lib.publish.report.brief import brief_html
+
+    profile = pd.DataFrame(
+        {
+            "rank": [1, 2, 3, 4],
+            "brief_line": ["80 % use Snowflake.", "x", "y", "z"],
+            "in_brief": [True, False, False, False],
+            "best_customers": [1, 1, 1, 1],
+        }
+    )
+    text = brief_html(profile)
+    assert "(1 customer). 1 of the 4 traits tested differs from other accounts" in text
+    none = brief_html(profile.head(1).assign(in_brief=False))
+    assert "No trait of the 1 trait tested" in none
+
+
+@pytest.mark.parametrize("strength", ["weak", "none"])
+def test_a_weak_model_s_expected_value_is_not_shown_as_money(tmp_path, strength):
+    """Maven: the weak model's 3 distinct predictions were the report's money per tier. With a weak or
+    none card the expected value is withheld; the customers' observed value (n, interval) stands."""
+    con = _warehouse(tmp_path / "w.duckdb", strength=strength)
+    con.execute(
+        "create or replace table icp.tier_summary as select * replace (null::double as total_expected_value), "
+        "14 as customers_with_value, 12300.0 as observed_value_per_customer, 9800.0 as observed_value_low, "
+        "15100.0 as observed_value_high, 'withheld: weak' as money_basis from icp.tier_summary"
+    )
+    data = load_report_data(con)
+    table = tier_table(data)
+    assert (table["Expected value"] == f"withheld: the model ({strength}) is not evidence of money").all()
+    assert (table["Per account"] == "").all()
+    assert (
+        table["Customers' observed value"]
+        == "12,300 USD per customer (90 % interval 9,800–15,100 USD; n = 14)"
+    ).all()
+    from icp_pipeline.lib.publish.report.executive import top_accounts
+
+    assert "Expected value" not in top_accounts(data).columns
+    page = render_report(con)
+    con.close()
+    assert "withheld: the model" in page
+
+
+def test_a_weak_model_s_headroom_is_not_shown_as_money(tmp_path):
+    """AWS (strength none): the expansion list showed 'Headroom 80,900 USD', the none model's predicted
+    value minus the value so far. The observed value so far stays; the headroom is not shown."""
+    from icp_pipeline.lib.publish.report.executive import top_accounts
+
+    con = _warehouse(tmp_path / "w.duckdb", n_prospects=0, strength="none")
+    data = load_report_data(con)
+    con.close()
+    table = top_accounts(data)
+    assert "Value so far" in table.columns and "Headroom" not in table.columns
+    strong = _warehouse(tmp_path / "s.duckdb", n_prospects=0, strength="strong")
+    assert "Headroom" in top_accounts(load_report_data(strong)).columns
+    strong.close()
+
+
+def test_a_moderate_model_s_expected_value_is_money(demo_like):
+    data = load_report_data(demo_like)
+    from icp_pipeline.lib.publish.report.executive import top_accounts
+
+    assert tier_table(data)["Expected value"].str.endswith(" USD").all()
+    assert top_accounts(data)["Expected value"].str.endswith(" USD").all()
+
+
+def test_strength_none_is_said_in_words_not_as_an_adjective(tmp_path):
+    con = _warehouse(tmp_path / "w.duckdb", strength="none")
+    data = load_report_data(con)
+    con.close()
+    sentence = verdict_sentence(data)
+    assert sentence.startswith("There is no evidence behind this list's ranking: do not rank by the scores")
+    assert " is none" not in sentence

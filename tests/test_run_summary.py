@@ -138,3 +138,43 @@ def test_a_tier_without_prospects_shows_no_prospect_value_rather_than_zero(tmp_p
     assert rows["Tier1"] == ["0", "1", "–"]
     assert rows["Tier2"] == ["1", "1", "4"]
     assert rows["Tier3"] == ["0", "1", "–"]
+
+
+def test_what_the_models_left_out_is_said_in_words_with_counts_that_agree(tmp_path, capsys):
+    """Maven: the summary said '17 unmapped_industry (repaired)' (a reason code) and the loader's
+    counts read 'row(s)'."""
+    from icp_pipeline.lib.publish.words import with_count
+
+    targets = pd.DataFrame(
+        {
+            "account_key": ["a", "b"],
+            "account_name": ["A", "B"],
+            "domain": None,
+            "is_customer": [False, False],
+            "tier": ["Tier 1", "Tier 3"],
+            "icp_score": [100.0, 0.0],
+            "expected_value": [2.0, 1.0],
+            "top_reasons": "r",
+        }
+    )
+    settings = _warehouse(tmp_path, targets)
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.dropped_values as select * from (values "
+            "('crm/accounts', 'unmapped_industry', 'repaired', 17, 'industry text matches no pattern; read as other'), "
+            "('crm/opportunities', 'no_created_date', 'dropped', 1, null)) "
+            "t(source_table, reason, outcome, row_count, detail)"
+        )
+        con.execute(
+            "create table icp.data_coverage as select 'capability' as area, 'prospects_to_tier' as name, "
+            "false as available, 'All 2 accounts are customers.' as detail"
+        )
+    print_summary(settings)
+    out = capsys.readouterr().out
+    assert "  Prospects to tier: All 2 accounts are customers." in out  # not 'prospects_to_tier:'
+    assert "crm/accounts: 17 rows repaired: industry text matches no pattern; read as other" in out
+    assert "crm/opportunities: 1 row dropped: no created date" in out
+    assert "unmapped_industry" not in out
+    assert with_count(1, "row(s) missing a required value") == "1 row missing a required value"
+    assert with_count(1425, "row(s) merged, value(s) nulled") == "1,425 rows merged, values nulled"

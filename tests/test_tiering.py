@@ -39,10 +39,64 @@ def test_customers_get_the_tier_their_value_reaches_without_taking_quota():
     assert (customers.loc[customers["expected_value"] < cut1, "tier"] != "Tier 1").all()
 
 
-def test_ties_are_broken_by_account_key_so_tiers_are_deterministic():
-    frame = scored(100, 0).assign(expected_value=1.0, icp_score=50.0)  # tied in value and score
+def test_accounts_tied_in_value_and_score_are_never_split_between_tiers():
+    """Identical accounts (same expected value and score) used to be split at the exact quota by
+    account_key: 10 of 100 identical prospects in Tier 1, 20 in Tier 2, 70 in Tier 3. A tied group
+    now goes wholly to the tier where most of it falls (here: below both cut-offs)."""
+    frame = scored(100, 0).assign(expected_value=1.0, icp_score=50.0)
     out = assign_tiers(frame, TierPolicy())
-    assert out.loc[out["tier"] == "Tier 1", "account_key"].tolist() == [f"a{i:05d}" for i in range(10)]
+    assert out["tier"].nunique() == 1 and out["tier"].iloc[0] == "Tier 3"
+
+
+def _with_tie(positions: range) -> pd.DataFrame:
+    """100 prospects with distinct values, except those at `positions` of the value order (0 = best)."""
+    frame = scored(100, 0)
+    ev = np.linspace(1000.0, 10.0, 100)
+    ev[list(positions)] = ev[positions.start]
+    return frame.assign(expected_value=ev, icp_score=pd.Series(ev).rank(pct=True).mul(100).to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("tied", "tier1"),
+    [
+        (range(8, 13), 8),  # 2 of 5 inside Tier 1's quota of 10: the group goes down
+        (range(7, 11), 11),  # 3 of 4 inside: up
+        (range(8, 12), 12),  # exactly half inside: up
+    ],
+)
+def test_a_tie_at_the_tier1_cut_off_goes_wholly_to_the_tier_most_of_it_falls_in(tied, tier1):
+    from icp_pipeline.lib.publish.tiering import tier_labels, value_order
+
+    frame = _with_tie(tied)
+    labels, _, note = tier_labels(frame, TierPolicy(), order=value_order(frame))
+    tiers = pd.Series(labels, index=frame.index)
+    assert tiers.iloc[list(tied)].nunique() == 1
+    assert int((tiers == "Tier 1").sum()) == tier1
+    assert int((tiers.isin(["Tier 1", "Tier 2"])).sum()) == 30  # Tier 2's cut-off had no tie
+    assert note == (
+        "accounts tied at a tier cut-off (same score, nothing to tell them apart) were kept in one tier: "
+        f"Tier 1 holds {tier1} of 100 ranked accounts instead of the policy's 10"
+    )
+
+
+def test_a_tie_of_customers_and_prospects_at_the_cut_off_shares_one_tier():
+    frame = _with_tie(range(8, 13))
+    frame = pd.concat([frame, frame.iloc[[9]].assign(account_key="c1", is_customer=True)], ignore_index=True)
+    out = assign_tiers(frame, TierPolicy())
+    tied = out[out["expected_value"] == out["expected_value"].iloc[8]]
+    assert len(tied) == 6 and tied["tier"].nunique() == 1
+
+
+def test_rules_tiers_keep_accounts_equal_in_rules_value_and_score_together():
+    from icp_pipeline.lib.publish.tier_baseline import rules_tiers
+
+    frame = scored(100, 0).assign(expected_value=1.0, icp_score=50.0)
+    rule = np.zeros(100)
+    rule[:5] = 1.0  # 5 accounts match a rule; the other 95 are identical
+    labels, outcome = rules_tiers(frame, TierPolicy(), rule)
+    assert (labels[:5] == "Tier 1").all()
+    assert len(set(labels[5:])) == 1  # quota 10 (Tier 1) and 30 (Tiers 1-2) fall inside the 95
+    assert outcome.notes and "Tier 1 holds 5 of 100" in outcome.notes[0]
 
 
 def test_capacity_policy_fills_tier1_with_reps_times_accounts():
@@ -107,7 +161,7 @@ def test_a_known_value_order_gives_the_same_tiers_as_sorting(policy):
 
     data = scored(seed=4).assign(expected_value=lambda d: d["expected_value"].round(-3))  # many ties
     sorted_tiers = assign_tiers(data, policy)
-    labels, cutoffs = tier_labels(data, policy, order=value_order(data))
+    labels, cutoffs, _ = tier_labels(data, policy, order=value_order(data))
     assert list(labels) == sorted_tiers["tier"].tolist() and cutoffs == sorted_tiers.attrs["cutoffs"]
 
 

@@ -17,6 +17,7 @@ from icp_pipeline.defs.transform.assets import dbt_resource
 from icp_pipeline.lib.config.icp import load_icp_config
 from icp_pipeline.lib.config.settings import DEFAULT_CONFIG, Settings
 from icp_pipeline.lib.icp.filters import compile_filter
+from icp_pipeline.lib.model.strength import STRENGTH_WORDS
 from icp_pipeline.resources import IcpPathsResource, WarehouseResource
 from tests.pipeline_harness import PipelineRun, copy_run
 
@@ -91,7 +92,11 @@ def test_strength_none_tiers_by_the_icp_yaml_rules_and_every_output_says_so_firs
 
     out = _summary(built, capsys)
     first = out.strip().splitlines()[0]
-    assert first.startswith("Caution: the model behind these scores (lightgbm) is none.")
+    assert first.startswith(
+        "Caution: the model behind these scores, the LightGBM model, shows no evidence that it ranks accounts "
+        "(strength none)."
+    )  # not 'the model ... is none': a rating is not an adjective
+    _assert_money_withheld(built, out, "none")
     assert verdict in first and "follow the team's rules in icp.yaml" in first
     crm = pd.read_csv(built.exports / "crm_import.csv")
     assert crm.columns[0] == "model_caution" and (crm["model_caution"] == first).all()
@@ -104,9 +109,11 @@ def test_strength_weak_keeps_model_tiers_but_says_so_first(built, capsys):
     _republish_with_card(built, "weak", "Weak: LightGBM (0.61) ranks below the rules baseline (0.65).")
     basis = built.query("select tier_basis from icp.refresh_history order by refreshed_at desc limit 1")
     assert basis["tier_basis"].iloc[0] == "expected value"
-    first = _summary(built, capsys).strip().splitlines()[0]
+    out = _summary(built, capsys)
+    first = out.strip().splitlines()[0]
+    _assert_money_withheld(built, out, "weak")
     assert first == (
-        "Caution: the model behind these scores (lightgbm) is weak. LightGBM (0.61) ranks below the rules "
+        "Caution: the model behind these scores, the LightGBM model, is weak. LightGBM (0.61) ranks below the rules "
         "baseline (0.65)."
     )
     changes = built.query("select change_reason from icp.tier_changes where changed")
@@ -122,10 +129,55 @@ def test_strong_model_outputs_carry_no_caution(built, capsys):
     _republish_with_card(built, "strong", "LightGBM beats every baseline.")
     out = _summary(built, capsys)
     assert "Caution" not in out
+    summary = built.query("select * from icp.tier_summary where not is_customer")
+    assert summary["total_expected_value"].notna().all() and "withheld" not in out
+    assert summary["money_basis"].eq("expected value of the model (rated strong)").all()
+    assert pd.read_csv(built.exports / "target_accounts.csv")["expected_value"].notna().any()
     crm = pd.read_csv(built.exports / "crm_import.csv")
     assert crm["model_caution"].isna().all()
     top = out.split("Top ", 1)[1].splitlines()[0]
     assert top.endswith("Tier 1 prospects")
+
+
+def _assert_money_withheld(run: PipelineRun, summary_text: str, strength: str) -> None:
+    """A weak or none model's expected value is never shown as money: withheld in icp.tier_summary,
+    the run summary and the report, with the customers' observed value (n, interval) instead."""
+    summary = run.query("select * from icp.tier_summary")
+    assert summary["total_expected_value"].isna().all()
+    assert (
+        summary["money_basis"]
+        .str.startswith(
+            f"withheld: on the model card the value model (the LightGBM model) {STRENGTH_WORDS[strength]}"
+        )
+        .all()
+    )
+    # the observed value per tier is the mean of its customers' value, recomputed here from the mart
+    from icp_pipeline.lib.config.icp import load_icp_config
+    from icp_pipeline.lib.publish.coverage import model_value_label
+
+    with duckdb.connect(str(run.warehouse), read_only=True) as con:
+        value = model_value_label(con, load_icp_config(DEFAULT_CONFIG).value_label)
+        expected = con.execute(
+            f'select t.tier, count(f."{value}"), avg(f."{value}") from icp.target_accounts t '
+            "join marts.account_features f using (account_key) where t.is_customer group by t.tier"
+        ).fetchall()
+    by_tier = summary[summary["is_customer"]].set_index("tier")
+    assert expected
+    for tier, n, mean in expected:
+        assert by_tier.loc[tier, "customers_with_value"] == n
+        if n:
+            assert by_tier.loc[tier, "observed_value_per_customer"] == pytest.approx(mean)
+        if n > 1:
+            row = by_tier.loc[tier]
+            assert (
+                row["observed_value_low"] <= row["observed_value_per_customer"] <= row["observed_value_high"]
+            )
+    assert "withheld" in summary_text and "per customer (" in summary_text
+    html = (run.exports / "icp_report.html").read_text(encoding="utf-8")
+    assert "withheld: the model" in html
+    files = pd.read_csv(run.exports / "target_accounts.csv")
+    assert files["expected_value"].isna().all() and files["predicted_ltv"].isna().all()
+    assert run.query("select count(expected_value) from icp.target_accounts").iloc[0, 0] > 0
 
 
 def test_the_caution_sentence_without_a_verdict_says_what_to_do():
@@ -138,7 +190,10 @@ def test_the_caution_sentence_without_a_verdict_says_what_to_do():
         "them against what the team knows."
     )
     none = caution_sentence(ModelStrength("none", "None: no signal.", "rules", tiers_by_rules=True))
-    assert none.startswith("Caution: the model behind these scores (rules) is none. No signal.")
+    assert none.startswith(
+        "Caution: the model behind these scores, the rules baseline (attributes above the customer median), shows no evidence that it ranks accounts "
+        "(strength none). No signal."
+    )
     assert caution_sentence(ModelStrength("none", "x", tiers_by_rules=True), rules_used=False).endswith(
         "icp.yaml has no testable hypothesis to rank by, so the tiers still follow the scores."
     )

@@ -44,6 +44,12 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from icp_pipeline.lib.config.environment import environment_problems
+
+    problems = environment_problems()  # every ICP_* variable, before any step runs
+    if problems:
+        print("icp run: wrong environment variable(s):\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 2
     _use_persistent_dagster_home()
     settings = Settings.from_env()
     if args.demo_if_empty and not _has_landing_data(settings.landing_dir):

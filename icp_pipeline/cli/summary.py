@@ -7,8 +7,10 @@ import math
 
 from icp_pipeline.lib.config.settings import Settings
 from icp_pipeline.lib.landing.quarantine import KIND_WORDS, set_aside_by_table
-from icp_pipeline.lib.model.labels import reporting_currency
+from icp_pipeline.lib.model.labels import humanize, reporting_currency
 from icp_pipeline.lib.model.strength import caution_sentence, read_model_strength, tiers_followed_rules
+from icp_pipeline.lib.publish.tier_money import tier_money_lines
+from icp_pipeline.lib.publish.words import count, with_count
 from icp_pipeline.lib.quality.dropped_values import dropped_values
 from icp_pipeline.lib.warehouse.connection import connect, table_exists
 
@@ -20,6 +22,7 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             "sum(total_expected_value) filter (not is_customer) from icp.tier_summary "
             "group by tier order by tier"
         ).fetchall()
+        money = tier_money_lines(con, currency=reporting_currency(con))
         caution = caution_sentence(read_model_strength(con), tiers_followed_rules(con))
         currency = reporting_currency(con)
         has_prospects = con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
@@ -60,9 +63,12 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
     value_heading = f"prospect expected value ({currency})" if currency else "prospect expected value"
     print(f"  {'tier':<14}{'prospects':>10}{'customers':>11}{value_heading:>32}")
     for tier, prospects, customers, value in tiers:
-        # a tier without prospects has no prospect value: '–', not a sum of nothing printed as 0
-        shown = f"{value or 0:,.0f}" if prospects else "–"
+        # a tier without prospects has no prospect value: '–', not a sum of nothing printed as 0;
+        # a weak model's value is withheld (icp.tier_summary.money_basis), not printed as money
+        shown = ("withheld" if money.withheld else f"{value or 0:,.0f}") if prospects else "–"
         print(f"  {tier:<14}{prospects or 0:>10,}{customers or 0:>11,}{shown:>32}")
+    for line in money.lines:
+        print(f"  {line}")
     if top:
         who = "prospects" if has_prospects else "customers (no prospects: an expansion list)"
         print(f"\nTop {len(top)} Tier 1 {who}")
@@ -80,17 +86,18 @@ def print_summary(settings: Settings, top_n: int = 5) -> None:
             print(f"  {name}: {detail}")
     if skipped:
         print("\nNot computed from this data (see icp.data_coverage)")
-        for name, detail in skipped:
-            print(f"  {name}: {detail}")
+        for name, detail in skipped:  # the capability in words, not its code
+            print(f"  {humanize(name)}: {detail}")
     if set_aside:
         print("\nSet aside or repaired while loading (raw._quarantine, raw._landing_loads.set_aside)")
         for table, counts in set_aside.items():
             for kind, n in sorted(counts.items()):
-                print(f"  {table:<28}{n:>10,}  {KIND_WORDS.get(kind, kind)}")
+                words = with_count(n, KIND_WORDS.get(kind, kind.replace("_", " "))).split(" ", 1)[1]
+                print(f"  {table:<28}{n:>10,}  {words}")
     if dropped:
         print("\nLeft out or changed by the models (see marts.dropped_values)")
-        for table, reason, outcome, n, _ in dropped:
-            print(f"  {table}: {n:,} {reason} ({outcome})")
+        for table, reason, outcome, n, detail in dropped:  # the reason in words, not its code
+            print(f"  {table}: {count(n, 'row')} {outcome}: {detail or reason.replace('_', ' ')}")
     print("\nOutputs")
     print(f"  warehouse : {settings.duckdb_path}  (schema icp, e.g. select * from icp.target_accounts)")
     print(f"  exports   : {settings.export_dir}")

@@ -18,6 +18,21 @@ def _float(value) -> dg.MetadataValue:
     return dg.MetadataValue.float(float(value) if value is not None and np.isfinite(value) else float("nan"))
 
 
+def _within_policy(result: dict) -> str:
+    """The pass description, with any deviation from the policy's shares (ties kept in one tier)."""
+    t1, want1 = result["tier1_share"], result["tier1_target_share"]
+    t12, want12 = result["tier12_share"], result["tier12_target_share"]
+    if not (np.isfinite(want1) and np.isfinite(want12)) or (
+        round(t1 * result["ranked"]) == round(want1 * result["ranked"])
+        and round(t12 * result["ranked"]) == round(want12 * result["ranked"])
+    ):
+        return "Tier sizes follow the policy."
+    return (
+        f"Tier sizes within the policy's tolerance: Tier 1 {t1:.1%} (policy {want1:.1%}), Tiers 1-2 "
+        f"{t12:.1%} (policy {want12:.1%}); accounts tied at a cut-off are kept in one tier."
+    )
+
+
 @dg.asset_check(
     asset=TARGETS,
     description="Tier 1 and Tiers 1-2 hold the share (quantile) or count (capacity) of the ranked accounts "
@@ -39,7 +54,7 @@ def tier_sizes_match_policy(warehouse: WarehouseResource) -> dg.AssetCheckResult
     return dg.AssetCheckResult(
         passed=result["problem"] is None,
         severity=dg.AssetCheckSeverity.ERROR,
-        description=result["problem"] or "Tier sizes follow the policy.",
+        description=result["problem"] or _within_policy(result),
         metadata={
             "ranked_accounts": int(result["ranked"]),
             "tier1_share": _float(result["tier1_share"]),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from icp_pipeline.lib.model.labels import readable_value
 from icp_pipeline.lib.model.percentile import percentile_score
 
 from .definition import Hypothesis
@@ -62,11 +63,12 @@ def rule_reasons(
     features: pd.DataFrame, hypotheses, results: pd.DataFrame | None = None, columns=None
 ) -> np.ndarray:
     """Per row of `features`, the rules it matches in `top_reasons`' form, the order of `rule_scores`:
-    `+ Rule: <id>` for an `expect: higher` rule, `− Rule: <id>` for `expect: lower`, joined by `; `,
+    `+ Rule: <id>` for an `expect: higher` rule, `− Rule: <id>` for `expect: lower` (the id as people
+    read it: `finance_industry` -> `Finance industry`), joined by `; `,
     or `Rule: none matched`. When the tiers follow the rules, these are the tier's reasons."""
     text = np.full(len(features), "", dtype=object)
     for hyp, inside in _usable_rules(features, hypotheses, results, columns):
-        item = f"{'+' if hyp.expect == 'higher' else '−'} Rule: {hyp.id}"
+        item = f"{'+' if hyp.expect == 'higher' else '−'} Rule: {readable_value(hyp.id)}"
         text = np.where(inside, np.where(text == "", item, text + "; " + item), text)
     return np.where(text == "", RULE_NONE_MATCHED, text).astype(object)
 

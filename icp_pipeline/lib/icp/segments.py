@@ -342,6 +342,13 @@ def trait_phrase(trait: Trait, labels: Labels) -> str:
     return f"{name} {labels.value(trait.attribute, trait.low)} to {labels.value(trait.attribute, trait.high)}"
 
 
+def _money(x: float, labels: Labels) -> str:
+    """A customer value with its currency when the catalog knows it ('140,134 USD'), else the number."""
+    text = fmt_num(x)
+    currency = getattr(labels, "currency", None)
+    return f"{text} {currency}" if currency else text
+
+
 def _rule_name(rule: list[Trait], labels: Labels) -> str:
     return " · ".join(trait_phrase(t, labels) for t in rule)
 
@@ -392,7 +399,7 @@ def _describe(members, fit, center, design, value, value_col, segment_id, note, 
         "share_of_value": float(v.sum()),
         "top_attributes": "; ".join(_typical(a, members, fit, True, labels) for a in distinctive),
         "profile": (
-            f"{len(members)} high-value customers with median {what} {fmt_num(float(v.median()))}; "
+            f"{len(members)} high-value customers with median {what} {_money(float(v.median()), labels)}; "
             f"typically {typical}."
         ),
         "example_accounts": ", ".join(examples.head(3)),

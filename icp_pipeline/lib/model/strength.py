@@ -19,6 +19,14 @@ import duckdb
 from icp_pipeline.lib.warehouse.connection import table_exists
 
 WEAK = ("weak", "none")
+# The strength as the end of a sentence about the model ("the model ... is weak"): `none` is a
+# rating, not an adjective ("the model is none" says nothing).
+STRENGTH_WORDS = {
+    "strong": "is strong",
+    "moderate": "is moderate",
+    "weak": "is weak",
+    "none": "shows no evidence that it ranks accounts (strength none)",
+}
 _ORDER_COLUMNS = ("refreshed_at", "published_at", "trained_at", "created_at")
 
 
@@ -75,8 +83,10 @@ def caution_sentence(strength: ModelStrength | None, rules_used: bool | None = N
     if verdict.lower().startswith(label):  # the card's verdict may open with its own strength
         verdict = verdict[len(label) :].strip()
         verdict = verdict[:1].upper() + verdict[1:]
-    model = f" ({strength.value_model})" if strength.value_model else ""
-    first = f"Caution: the model behind these scores{model} is {strength.strength}." + (
+    from icp_pipeline.lib.model.card import LABEL  # the model's name in words, not its code
+
+    model = f", {LABEL.get(strength.value_model, strength.value_model)}," if strength.value_model else ""
+    first = f"Caution: the model behind these scores{model} {STRENGTH_WORDS[strength.strength]}." + (
         f" {verdict}." if verdict else ""
     )
     if rules:

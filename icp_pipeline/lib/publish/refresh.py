@@ -4,6 +4,7 @@ builder (`lib/publish/<table>.py`, plain functions on frames)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,7 +16,7 @@ from icp_pipeline.lib.config.icp import IcpConfig
 from icp_pipeline.lib.icp import FilterError, build_profile, build_segments, test_hypotheses, validate_filter
 from icp_pipeline.lib.icp.attributes import select_attributes
 from icp_pipeline.lib.icp.rules import rule_reasons, rule_scores
-from icp_pipeline.lib.model.labels import read_labels
+from icp_pipeline.lib.model.labels import read_labels, reporting_currency
 from icp_pipeline.lib.model.strength import read_model_strength
 from icp_pipeline.lib.publish.coverage import data_coverage, model_value_label
 from icp_pipeline.lib.publish.expansion_accounts import build_expansion_accounts
@@ -35,6 +36,7 @@ from icp_pipeline.lib.publish.target_accounts import (
     tier_target_accounts,
 )
 from icp_pipeline.lib.publish.tier_changes import CHANGE_SOURCE_COLUMNS, build_tier_changes
+from icp_pipeline.lib.publish.tier_money import observed_value_by_tier, win_model_learnt, with_tier_money
 from icp_pipeline.lib.publish.tier_validation import build_tier_validation
 from icp_pipeline.lib.publish.tiering import tier_summary
 from icp_pipeline.lib.warehouse.connection import table_exists
@@ -135,6 +137,29 @@ def _rules_if_model_is_none(
     ]
 
 
+def _tier_summary(
+    con: duckdb.DuckDBPyConnection,
+    targets: pd.DataFrame,
+    features: pd.DataFrame,
+    value_col: str,
+    feature_row: np.ndarray,
+) -> pd.DataFrame:
+    """`tiering.tier_summary` with each tier's observed customer value, and the model's expected
+    value withheld when the model card says weak or none (`tier_money`)."""
+    value = (
+        pd.to_numeric(features[value_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[
+            feature_row
+        ]
+        if value_col in features
+        else np.full(len(targets), np.nan)
+    )
+    observed = observed_value_by_tier(
+        targets["tier"].to_numpy(dtype=object), targets["is_customer"].to_numpy(dtype=bool), value
+    )
+    strength = read_model_strength(con, schemas=("model",))
+    return with_tier_money(tier_summary(targets), observed, strength, win_learnt=win_model_learnt(con))
+
+
 def build_published_frames(
     con: duckdb.DuckDBPyConnection,
     config: IcpConfig,
@@ -164,6 +189,7 @@ def build_published_frames(
     with ThreadPoolExecutor(max_workers=1) as pool, con.cursor() as reader:
         scored = pool.submit(read_frame, reader, TARGET_SOURCE_SQL)
         labels = read_labels(con)
+        labels = dataclasses.replace(labels, currency=reporting_currency(con, labels))  # money in words
         segments, assignment = build_segments(
             features, importance, value_col, n_segments=config.segments.count, labels=labels
         )
@@ -207,14 +233,16 @@ def build_published_frames(
         "attribute_importance": importance,
         "model_metrics": metrics,
         "model_card": model_card_frame(con),
-        "tier_summary": tier_summary(targets),
+        "tier_summary": _tier_summary(con, targets, features, value_col, feature_row),
         "icp_summary": build_icp_summary(config.questions.model_dump(), targets, profile),
         "icp_profile": profile,
         "segments": segments,
         "hypothesis_results": hypotheses,
         "expansion_accounts": build_expansion_accounts(targets, features, value_col, feature_row),
         "tier_validation": build_tier_validation(
-            read_frame(con, "select * from model.holdout_predictions"), config.tiers
+            read_frame(con, "select * from model.holdout_predictions"),
+            config.tiers,
+            None if rules is None else pd.Series(rules, index=features["account_key"].to_numpy()),
         ),
         "icp_validation": build_icp_validation(
             read_frame(con, CAMPAIGN_MEMBERS_SQL),

@@ -41,7 +41,9 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "candidate's expected value. When the model's strength is `none` and tiers follow the icp.yaml "
             "rules (refresh_history.tier_basis), the percentile rank of the rule score, ties by the model's score.",
             "expected_value": "win_probability × predicted_ltv, in reporting currency; predicted_ltv alone when "
-            "the win model was not learnt (icp.model_card.win_model_status).",
+            "the win model was not learnt (icp.model_card.win_model_status). A model estimate that orders the "
+            "list; when the model card rates the model weak or none it is not evidence of money: the "
+            "target_accounts export files leave it (and predicted_ltv) empty, and icp.tier_summary withholds it.",
             "predicted_ltv": "Predicted value to the seller if the account buys (the configured value label).",
             "win_probability": "Predicted probability that a deal with the account is won; a constant prior "
             "when the win model was not learnt.",
@@ -49,8 +51,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "customers get the tier their score reaches but never count toward a prospect tier's quota.",
             "segment": "The segment profile the account belongs to (see icp.segments).",
             "top_reasons": "The attributes that raise (+) or lower (−) this account's score most, from its "
-            "own SHAP values. When the tiers follow the icp.yaml rules (model strength none), the rules the "
-            "account matches come first (`+ Rule: <id>`, `− Rule: <id>` for `expect: lower`, or "
+            "own SHAP values. When the tiers follow the icp.yaml rules (model strength none), the reasons are "
+            "the rules the account matches alone, never the model's (`+ Rule: <id>`, `− Rule: <id>` for `expect: lower`, or "
             "`Rule: none matched`).",
             "disqualified_reason": "Why the account is Disqualified; null otherwise.",
             "override_note": "Who overrode the account's tier (icp.yaml `overrides`) and why; null otherwise.",
@@ -107,8 +109,18 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "share_of_prospects": "Share of all prospects in this tier (null for customer rows).",
             "min_icp_score": "Lowest ICP score in the tier.",
             "max_icp_score": "Highest ICP score in the tier.",
-            "total_expected_value": "Sum of expected_value.",
-            "avg_win_probability": "Mean win probability.",
+            "total_expected_value": "Sum of expected_value; null (withheld) when the model card rates the "
+            "model weak or none: a weak model's point estimates are not money (see money_basis).",
+            "avg_win_probability": "Mean win probability; null when the win model was not learnt "
+            "(icp.model_card.win_model_status): a constant prior is no figure about the tier.",
+            "customers_with_value": "Customers of this tier with an observed value (the value label): the n "
+            "behind observed_value_per_customer. The same on the tier's prospect and customer rows.",
+            "observed_value_per_customer": "Mean observed value of those customers (money with evidence).",
+            "observed_value_low": "Lower end of its 90 % interval (bootstrap of the mean; null under 2 "
+            "customers).",
+            "observed_value_high": "Upper end of its 90 % interval.",
+            "money_basis": "What total_expected_value rests on, or why it is withheld "
+            "(icp_pipeline/lib/publish/tier_money.py).",
         },
     ),
     "icp_summary": PublishedTable(
@@ -207,7 +219,9 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
     ),
     "tier_validation": PublishedTable(
         "Does the tiering work on accounts the model has not seen? Out-of-fold predictions are cut by "
-        "the tier policy and compared with what happened.",
+        "the tier policy and compared with what happened. When the tiers follow the icp.yaml rules (model "
+        "strength none), the held-out accounts are tiered by the rules the same way (rule score first, ties "
+        "by prediction), so the table validates the published tiers.",
         {
             "tier": "Tier of the held-out accounts by their out-of-fold prediction, or All.",
             "outcome": "won (accounts with a closed opportunity: won or not) or actual (customer value).",

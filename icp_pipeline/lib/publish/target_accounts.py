@@ -44,7 +44,8 @@ def tier_target_accounts(
     them all (filters resolve against every column). `plan`: `refresh_history.tier_plan`'s frozen
     baseline or the reason to rebaseline. `rule_score`: per row of `features`, the team's rule score
     when the model is too weak to rank (tiers then follow the rules, `tier_baseline.rules_tiers`);
-    `rule_reasons` (per row of `features`, `icp.rules.rule_reasons`) then lead each `top_reasons`.
+    `rule_reasons` (per row of `features`, `icp.rules.rule_reasons`) then replace each `top_reasons`
+    (reasons follow the source that set the tier, never the weak model's).
 
     Targets come in the published order, with `tier`, `disqualified_reason`, `override_note` and
     `_feature_row` (the account's row in `features`); `targets.attrs["tiering"]` is the `TierOutcome`.
@@ -80,12 +81,12 @@ def tier_target_accounts(
     scored["override_note"] = notes
     if rule_score is not None:  # icp_score is the score of the order the tiers follow: the rules'
         scored = in_rules_order(scored, rule_score[feature_row], feature_row)
-        if rule_reasons is not None:  # the tier's own reasons first, then the score's
-            scored["top_reasons"] = _joined(
-                rule_reasons[scored["_feature_row"].to_numpy()], scored["top_reasons"]
-            )
+        if rule_reasons is not None:  # reasons follow the source that set the tier: the rules alone
+            # (the weak model's reasons would contradict them: "+ Rule: software" then
+            # "− industry not software"), so the model's reasons are not appended.
+            scored["top_reasons"] = rule_reasons[scored["_feature_row"].to_numpy()]
     scored.attrs["tiering"] = outcome
-    return scored, warnings
+    return scored, [*warnings, *outcome.notes]
 
 
 def build_target_accounts(
@@ -100,12 +101,6 @@ def build_target_accounts(
     targets = tiered[TARGET_COLUMNS]  # already in published order
     targets.attrs["tiering"] = outcome
     return targets
-
-
-def _joined(first: np.ndarray, then: pd.Series) -> np.ndarray:
-    """`first; then` row by row (`first` alone where `then` is missing or empty)."""
-    rest = then.to_numpy(dtype=object, na_value="")
-    return np.where(rest == "", first, first + "; " + rest.astype(str)).astype(object)
 
 
 def in_rules_order(scored: pd.DataFrame, rules: np.ndarray, feature_row: np.ndarray) -> pd.DataFrame:

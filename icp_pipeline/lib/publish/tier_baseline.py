@@ -23,7 +23,7 @@ the reason stated in `icp.refresh_history.rebaseline_reason` and in `icp.tier_ch
    `share_tolerance` of it (relative, at least one account), or, for the capacity policy, a count
    outside reps x accounts per rep (+ marketing capacity) by that tolerance.
 
-A rebaseline cuts the pool by the policy's quotas (ranks, exact counts) and stores the new relative
+A rebaseline cuts the pool by the policy's quotas (ranks; accounts tied at a quota kept in one tier, `tiering.tie_boundary`) and stores the new relative
 cut-offs and reference. The threshold policy's cut-offs are icp_score values (a percentile rank,
 already scale-free) and are never rebaselined.
 """
@@ -161,7 +161,7 @@ def tier_refresh(
     why there is no baseline (stated when rebaselining); `order`: see `tiering.tier_labels`.
     """
     if policy.policy == "threshold":
-        labels, cuts = tier_labels(scored, policy, order=order)
+        labels, cuts, _ = tier_labels(scored, policy, order=order)
         return labels, TierOutcome(basis="icp_score", cutoffs=cuts)
     ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
     in_pool = _ranking_pool(_customer_mask(scored), policy)
@@ -178,7 +178,7 @@ def tier_refresh(
     if baseline is not None:
         cuts_rel = (baseline.tier1_relative, baseline.tier2_relative)
         frozen_frame = scored[["is_customer"]].assign(expected_value=relative, icp_score=np.nan)
-        labels, _ = tier_labels(frozen_frame, policy, frozen_cutoffs=cuts_rel)
+        labels, _, _ = tier_labels(frozen_frame, policy, frozen_cutoffs=cuts_rel)
         pool_labels = labels[in_pool]
         n1 = int((pool_labels == "Tier 1").sum())
         violation = tolerance_violation(
@@ -196,7 +196,7 @@ def tier_refresh(
                 baseline_refresh_id=baseline.refresh_id,
             )
         reason = violation
-    labels, cuts = tier_labels(scored, policy, order=order)
+    labels, cuts, tie = tier_labels(scored, policy, order=order)
     return labels, TierOutcome(
         basis="expected value",
         cutoffs=cuts,
@@ -206,6 +206,7 @@ def tier_refresh(
         frozen=False,
         rebaseline_reason=reason,
         ks_distance=ks,
+        notes=[tie] if tie else [],
     )
 
 
@@ -214,9 +215,10 @@ def rules_tiers(
 ) -> tuple[np.ndarray, TierOutcome]:
     """Tiers by the team's rules (model strength `none`): the pool ranked by `rule_score` (high
     first), ties by expected value (the scores' order), cut by the policy's quotas (the threshold
-    policy: as many as its score cut-offs would take). Accounts outside the pool (customers) take
+    policy: as many as its score cut-offs would take), accounts equal in all three kept in one tier
+    (`tiering.tie_boundary`). Accounts outside the pool (customers) take
     the tier of their place in the same order."""
-    from icp_pipeline.lib.publish.tiering import value_order
+    from icp_pipeline.lib.publish.tiering import tie_note, tied_quotas, ties_previous, value_order
 
     n = len(scored)
     by_value = value_order(scored) if order is None else order
@@ -233,6 +235,12 @@ def rules_tiers(
             n2 = int((score >= policy.tier2_min_score).sum())
     else:
         n1, n2 = tier_quotas(policy, len(ranked))
+    # accounts equal in rule score, expected value and icp_score are never split between tiers
+    ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
+    score = scored["icp_score"].to_numpy(dtype=float, na_value=np.nan)
+    quotas = (n1, n2)
+    n1, n2 = tied_quotas(n1, n2, ties_previous([rules, ev, score], ranked))
+    note = tie_note(quotas, (n1, n2), len(ranked))
     place = np.empty(n, np.intp)
     place[ranked_all] = np.arange(n)
     last1 = place[ranked[n1 - 1]] if n1 > 0 else -1
@@ -241,7 +249,7 @@ def rules_tiers(
     tier[ranked[:n1]] = "Tier 1"
     tier[ranked[n1:n2]] = "Tier 2"
     tier[ranked[n2:]] = "Tier 3"
-    return tier, TierOutcome(basis="icp.yaml rules", cutoffs=(np.nan, np.nan))
+    return tier, TierOutcome(basis="icp.yaml rules", cutoffs=(np.nan, np.nan), notes=[note] if note else [])
 
 
 def tier_size_check(tiered: pd.DataFrame, policy) -> dict:

@@ -1,8 +1,12 @@
 """Cut scored accounts into Tier 1/2/3 by the ICP config's tier policy.
 
 Tiers are set over prospects: Tier 1 and Tier 2 take a share (quantile), a score cut-off (threshold)
-or a number of accounts (capacity) of the prospects ranked by expected value, ties broken by
-account_key so the result is deterministic. Customers are scored with the same cut-offs but never
+or a number of accounts (capacity) of the prospects ranked by expected value (ties by icp_score, then
+account_key for a deterministic order). Accounts that tie at a quota's boundary (equal expected value
+and icp_score: nothing tells them apart) are never split between two tiers (`tie_boundary`): the
+whole tied group goes to the tier where most of it would fall by position, up when exactly half, so
+a tier may hold a few accounts more or fewer than its quota; the check `tier_sizes_match_policy`
+compares the result with the policy's `share_tolerance` and the run logs the deviation. Customers are scored with the same cut-offs but never
 take a prospect's place, unless `include_customers` puts them in the ranking. With no prospects at
 all (every account is a customer, e.g. a CRM export of existing accounts) the customers are ranked
 instead, so the list is still a prioritised (expansion) list rather than one flat tier.
@@ -72,11 +76,71 @@ def tier_cutoffs(scored: pd.DataFrame, policy: TierPolicy) -> tuple[float, float
     if policy.policy == "threshold":
         return policy.tier1_min_score, policy.tier2_min_score
     ranked = _ranked_pool(scored, ranking_pool(scored, policy), None)
-    return _quota_cutoffs(scored["expected_value"].to_numpy(dtype=float), ranked, policy)
+    ev = scored["expected_value"].to_numpy(dtype=float)
+    return _quota_cutoffs(ev, ranked, policy, _value_ties(scored, ranked))
 
 
-def _quota_cutoffs(ev: np.ndarray, ranked: np.ndarray, policy: TierPolicy) -> tuple[float, float]:
+def tie_boundary(ties_previous: np.ndarray, n: int) -> int:
+    """Where to cut a ranked list of accounts nearest position `n` without splitting a tied group.
+
+    `ties_previous[i]`: whether the i-th ranked account ties with the (i-1)-th (`[0]` is ignored).
+    When the group holding positions n-1 and n straddles the cut, it goes wholly above the cut
+    (returns its end) when at least half of it is above `n`, else wholly below (returns its start).
+    """
+    ties_previous = np.asarray(ties_previous, bool)
+    if n <= 0 or n >= len(ties_previous) or not ties_previous[n]:
+        return n
+    group = np.cumsum(~ties_previous)
+    start = int(np.searchsorted(group, group[n], side="left"))
+    end = int(np.searchsorted(group, group[n], side="right"))
+    return end if n - start >= end - n else start
+
+
+def ties_previous(keys: list[np.ndarray], ranked: np.ndarray) -> np.ndarray:
+    """Per ranked position, whether the account ties with the one before it on every key array
+    (missing equals missing)."""
+    same = np.zeros(len(ranked), bool)
+    if len(ranked) < 2:
+        return same
+    same[1:] = True
+    for key in keys:
+        k = np.asarray(key, dtype=float)[ranked]
+        a, b = k[1:], k[:-1]
+        same[1:] &= (a == b) | (np.isnan(a) & np.isnan(b))
+    return same
+
+
+def tied_quotas(n1: int, n2: int, ties: np.ndarray) -> tuple[int, int]:
+    """The quotas (Tier 1, Tiers 1-2) moved to the nearest boundary between tied groups."""
+    t1 = tie_boundary(ties, n1)
+    return t1, max(tie_boundary(ties, n2), t1)
+
+
+def tie_note(quotas: tuple[int, int], tied: tuple[int, int], n: int) -> str | None:
+    """The deviation from the policy's quotas that keeping ties together caused, in words (None: none)."""
+    parts = []
+    for name, want, got in (("Tier 1", quotas[0], tied[0]), ("Tiers 1-2", quotas[1], tied[1])):
+        if want != got:
+            parts.append(f"{name} holds {got:,} of {n:,} ranked accounts instead of the policy's {want:,}")
+    if not parts:
+        return None
+    return (
+        "accounts tied at a tier cut-off (same score, nothing to tell them apart) were kept in one tier: "
+        + "; ".join(parts)
+    )
+
+
+def _value_ties(scored: pd.DataFrame, ranked: np.ndarray) -> np.ndarray:
+    keys = [scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)]
+    if "icp_score" in scored:
+        keys.append(scored["icp_score"].to_numpy(dtype=float, na_value=np.nan))
+    return ties_previous(keys, ranked)
+
+
+def _quota_cutoffs(ev: np.ndarray, ranked: np.ndarray, policy: TierPolicy, ties=None) -> tuple[float, float]:
     n1, n2 = tier_quotas(policy, len(ranked))
+    if ties is not None:
+        n1, n2 = tied_quotas(n1, n2, ties)
     cut1 = ev[ranked[n1 - 1]] if n1 > 0 else np.inf
     cut2 = ev[ranked[n2 - 1]] if n2 > 0 else np.inf
     return float(cut1), float(cut2)
@@ -87,8 +151,9 @@ def tier_labels(
     policy: TierPolicy,
     frozen_cutoffs: tuple[float, float] | None = None,
     order: np.ndarray | None = None,
-) -> tuple[np.ndarray, tuple[float, float]]:
-    """(the tier of every row, as an array, and the cut-offs used); see `assign_tiers`.
+) -> tuple[np.ndarray, tuple[float, float], str | None]:
+    """(the tier of every row, as an array, the cut-offs used, and the deviation from the policy's
+    quotas that keeping tied accounts together caused, in words or None); see `assign_tiers`.
 
     `order`: the rows' positions sorted as `value_order` sorts them, when already known (saves
     sorting the rows by their text keys).
@@ -102,13 +167,16 @@ def tier_labels(
         m = scored[measure].to_numpy(dtype=float, na_value=np.nan)
         with np.errstate(invalid="ignore"):
             tier = np.select([m >= cut1, m >= cut2], ["Tier 1", "Tier 2"], "Tier 3")
-        return tier, (float(cut1), float(cut2))
+        return tier, (float(cut1), float(cut2)), None
     ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
     in_pool = _ranking_pool(_customer_mask(scored), policy)
     ranked = _ranked_pool(scored, in_pool, order)
-    cut1, cut2 = _quota_cutoffs(ev, ranked, policy)
-    # Prospects take tiers by rank position (exact quotas); customers by the resulting cut-offs.
-    n1, n2 = tier_quotas(policy, len(ranked))
+    ties = _value_ties(scored, ranked)
+    cut1, cut2 = _quota_cutoffs(ev, ranked, policy, ties)
+    # Prospects take tiers by rank position (quotas moved to keep ties together, see `tie_boundary`);
+    # customers by the resulting cut-offs.
+    quotas = tier_quotas(policy, len(ranked))
+    n1, n2 = tied_quotas(*quotas, ties)
     tier = np.full(len(scored), "Tier 3", dtype=object)
     tier[ranked[:n1]] = "Tier 1"
     tier[ranked[n1:n2]] = "Tier 2"
@@ -116,7 +184,8 @@ def tier_labels(
     reach1, reach2 = _reaches(scored, ev, ranked, n1), _reaches(scored, ev, ranked, n2)
     tier[others & reach1] = "Tier 1"
     tier[others & ~reach1 & reach2] = "Tier 2"
-    return tier, (float(cut1), float(cut2))
+    note = tie_note(quotas, (n1, n2), len(ranked))
+    return tier, (float(cut1), float(cut2)), note
 
 
 def _reaches(scored: pd.DataFrame, ev: np.ndarray, ranked: np.ndarray, n: int) -> np.ndarray:
@@ -142,7 +211,7 @@ def assign_tiers(
     refreshes: accounts are then tiered by value against them instead of by fresh quotas.
     The cut-offs used are in `out.attrs["cutoffs"]`.
     """
-    tier, cutoffs = tier_labels(scored, policy, frozen_cutoffs)
+    tier, cutoffs, _ = tier_labels(scored, policy, frozen_cutoffs)
     out = scored.copy()
     out["tier"] = tier
     out["disqualified_reason"] = None

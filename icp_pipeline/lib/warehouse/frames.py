@@ -72,6 +72,22 @@ def read_frame(
     return frame
 
 
+def is_text_column(column: pd.Series) -> bool:
+    """Whether `column` holds text (and missing values) only: pandas' `str` dtype (pandas 3's default
+    for text, and `read_frame`'s), any other `StringDtype`, or an `object` column whose values are all
+    `str` (a frame built by hand, or by pandas 2). Never by `dtype == object` alone, which is False for
+    every text column under pandas 3."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    if isinstance(dtype, pd.ArrowDtype):
+        return _is_text(dtype.pyarrow_dtype)
+    return pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(column, skipna=True) in (
+        "string",
+        "empty",
+    )
+
+
 def _is_text(dtype: pa.DataType) -> bool:
     if pa.types.is_dictionary(dtype):  # ENUM
         return _is_text(dtype.value_type)

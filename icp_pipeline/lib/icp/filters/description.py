@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from icp_pipeline.lib.model.families import display_name
-from icp_pipeline.lib.model.labels import attribute_label, format_value
+from icp_pipeline.lib.model.labels import attribute_label, format_value, humanize, readable_value
 
 from .syntax import Attr, Between, BoolOp, Compare, Event, InList, Node, Not, Uses, Value, parse_filter
 
@@ -14,11 +14,20 @@ def _name(attr: Attr) -> str:
     return display_name(attr.name).replace("_", " ")
 
 
+def _technology(name: str) -> str:
+    """A technology as named in a filter, as a product name: 'google_cloud' -> 'Google Cloud'."""
+    return humanize(name, title=True) if name == name.lower() else name
+
+
 def _show(value: Value, attr: Attr) -> str:
     """A filter's value as written for its attribute: a year without separators (`2000`, not
     `2,000`; the unit by the attribute's name, as labels.attribute_label), other numbers as `show`."""
     if value.number is not None and attribute_label(attr.name)[1] == "year":
         return format_value(value.number, "year")
+    if (
+        value.number is None
+    ):  # a category code as people read it: 'financial_services' -> 'Financial services'
+        return readable_value(value.text)
     return value.show()
 
 
@@ -29,7 +38,7 @@ def _describe(node: Node, nested: bool = False) -> str:
     if isinstance(node, Not):
         return _describe_not(node.item)
     if isinstance(node, Uses):
-        return f"{'not using' if node.negate else 'using'} {node.technology}"
+        return f"{'not using' if node.negate else 'using'} {_technology(node.technology)}"
     if isinstance(node, Event):
         return f"with a {node.event_type} event in the last {node.months} months"
     if isinstance(node, Between):

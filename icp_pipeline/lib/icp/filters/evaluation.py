@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from icp_pipeline.lib.warehouse.frames import is_text_column
+
 from .resolution import leaf_columns
 from .syntax import Between, BoolOp, Event, InList, Node, Not, Uses, parse_filter
 
@@ -35,9 +37,7 @@ def _texts(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def only_text(col: pd.Series) -> bool:
     """Whether the column holds text and missing values only (distinct texts are then distinct
     values, so text can be converted once per distinct value)."""
-    if isinstance(col.dtype, pd.StringDtype):
-        return True
-    return col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
+    return is_text_column(col)
 
 
 def _kleene(values: np.ndarray, known: np.ndarray) -> pd.arrays.BooleanArray:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from icp_pipeline.lib.publish.words import agree, count
+
 from .formatting import Labels, esc, in_words
 
 MAX_TRAITS = 12
@@ -23,7 +25,7 @@ def brief_html(profile: pd.DataFrame, labels: Labels | None = None) -> str:
     tested = len(profile)
     if traits.empty:
         return (
-            f"<p>No trait of the {tested} tested sets the best customers apart with statistical support "
+            f"<p>No trait of the {count(tested, 'trait')} tested sets the best customers apart with statistical support "
             "(a 90 % interval of the difference that excludes no difference, at least 5 customers): "
             "the data do not show a distinct profile yet.</p>"
         )
@@ -32,6 +34,7 @@ def brief_html(profile: pd.DataFrame, labels: Labels | None = None) -> str:
     n_best = int(profile["best_customers"].iloc[0]) if "best_customers" in profile else 0
     return (
         f"<ul class='brief'>{items}</ul><p class='muted'>Best customers: the top quarter by value "
-        f"({n_best:,} customers). {len(traits)} of the {tested} traits tested differ from other accounts "
+        f"({count(n_best, 'customer')}). {len(traits)} of the {count(tested, 'trait')} tested "
+        f"{agree(len(traits), 'differs', 'differ')} from other accounts "
         "with statistical support (90 % interval of the difference in share above zero).</p>"
     )

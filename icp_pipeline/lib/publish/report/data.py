@@ -12,7 +12,7 @@ import pandas as pd
 from icp_pipeline.lib.model.labels import Labels, read_labels, reporting_currency
 from icp_pipeline.lib.model.strength import ModelStrength, read_model_strength, tiers_followed_rules
 from icp_pipeline.lib.warehouse.connection import table_exists
-from icp_pipeline.lib.warehouse.frames import read_frame
+from icp_pipeline.lib.warehouse.frames import is_text_column, read_frame
 
 from .formatting import in_words
 
@@ -91,7 +91,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection, currency: str | None = None
     labels = read_labels(con)
     for frame in tables.values():  # free text names attributes by their labels
         for column in frame.columns:
-            if column != "attribute" and frame[column].dtype == object:
+            if column != "attribute" and is_text_column(frame[column]):
                 frame[column] = frame[column].map(lambda t: in_words(t, labels))
     has_prospects = bool(
         con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]

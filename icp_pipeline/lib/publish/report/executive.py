@@ -9,9 +9,11 @@ import math
 import pandas as pd
 
 from icp_pipeline.lib.model.strength import caution_sentence
+from icp_pipeline.lib.publish.tier_money import money_withheld_reason
+from icp_pipeline.lib.publish.words import agree, count
 
 from .data import ReportData
-from .formatting import esc, format_money, in_words, pct, table
+from .formatting import esc, format_money, format_number, in_words, pct, table
 
 # What each strength means for using the list (docs/model-card.md has the rule behind each).
 MEANING = {
@@ -39,6 +41,8 @@ def verdict_sentence(data: ReportData) -> str:
     if strength is None:
         return "No model card was published with this refresh: how far to trust the ranking is unknown."
     level = strength.strength if strength.strength in MEANING else "weak"
+    if level == "none":  # 'none' is a rating, not an adjective: "the evidence ... is none" says nothing
+        return f"There is no evidence behind this list's ranking: {MEANING[level]}"
     return f"The evidence behind this list is {level}: {MEANING[level]}"
 
 
@@ -75,18 +79,21 @@ def tier_table(data: ReportData, accounts_per_rep: int = ACCOUNTS_PER_REP) -> pd
         return pd.DataFrame()
     ranked = tiers[tiers["is_customer"].astype(bool) != data.has_prospects]
     total = int(ranked["accounts"].sum())
+    rated = f" ({data.strength.strength})" if data.strength is not None else ""
+    withheld_text = f"withheld: the model{rated} is not evidence of money"
     rows = []
     for tier in ["Tier 1", "Tier 2", "Tier 3", "Disqualified"]:
         part = ranked[ranked["tier"] == tier]
         n = int(part["accounts"].sum()) if len(part) else 0
         if n == 0 and tier == "Disqualified":
             continue
+        withheld = "total_expected_value" in part and len(part) and part["total_expected_value"].isna().all()
         value = float(part["total_expected_value"].sum()) if len(part) else 0.0
         if tier == "Tier 1":
             reps = math.ceil(n / accounts_per_rep)
-            capacity = f"{reps:,} rep{'s' if reps != 1 else ''} at {accounts_per_rep} accounts each"
+            capacity = f"{count(reps, 'rep')} at {count(accounts_per_rep, 'account')} each"
         elif tier == "Tier 2":
-            capacity = f"{n:,} accounts in campaigns"
+            capacity = f"{count(n, 'account')} in campaigns"
         else:
             capacity = "no outbound effort"
         rows.append(
@@ -94,13 +101,33 @@ def tier_table(data: ReportData, accounts_per_rep: int = ACCOUNTS_PER_REP) -> pd
                 "Tier": tier,
                 "Accounts": f"{n:,}",
                 "Share": pct(n / total if total else float("nan")),
-                "Expected value": format_money(value, data.currency),
-                "Per account": format_money(value / n, data.currency) if n else "",
+                "Expected value": withheld_text if withheld else format_money(value, data.currency),
+                "Per account": "" if withheld or not n else format_money(value / n, data.currency),
                 "Play": PLAYS[tier],
                 "Capacity it implies": capacity,
+                "Customers' observed value": observed_value_text(part, data.currency),
             }
         )
     return pd.DataFrame(rows)
+
+
+def observed_value_text(part: pd.DataFrame, currency: str | None) -> str:
+    """'12,300 USD per customer (90 % interval 9,800–15,100 USD; n = 14)' from a tier's rows of
+    icp.tier_summary (`tier_money`), or where it is missing why ('no customer with a value')."""
+    if "customers_with_value" not in part or not len(part):
+        return ""
+    row = part.iloc[0]
+    n = int(row["customers_with_value"]) if pd.notna(row["customers_with_value"]) else 0
+    if n == 0:
+        return "no customer with a value"
+    text = f"{format_money(row['observed_value_per_customer'], currency)} per customer"
+    low, high = row["observed_value_low"], row["observed_value_high"]
+    interval = (
+        f"90 % interval {format_number(low)}–{format_money(high, currency)}; "
+        if pd.notna(low) and pd.notna(high)
+        else ""
+    )
+    return f"{text} ({interval}n = {n:,})"
 
 
 def top_accounts(data: ReportData) -> pd.DataFrame:
@@ -116,10 +143,12 @@ def top_accounts(data: ReportData) -> pd.DataFrame:
         "Tier": top["tier"].fillna(""),
         "ICP score": top["icp_score"].map(lambda s: "" if pd.isna(s) else f"{s:.2f}"),
     }
+    withheld = money_withheld_reason(data.strength) is not None  # a weak model's estimate is not money
     if "headroom" in top:
-        frame["Value so far"] = top["realised_value"].map(money)
-        frame["Headroom"] = top["headroom"].map(money)
-    else:
+        frame["Value so far"] = top["realised_value"].map(money)  # observed: shown whatever the model
+        if not withheld:  # headroom = the model's predicted value minus the value so far
+            frame["Headroom"] = top["headroom"].map(money)
+    elif not withheld:
         frame["Expected value"] = top["expected_value"].map(money)
     frame["Why"] = top["top_reasons"].fillna("").str.replace("; ", " · ", regex=False)
     return pd.DataFrame(frame)
@@ -136,10 +165,11 @@ def changes_html(data: ReportData, limit: int = 10) -> str:
     up, down = int((new < prev).sum()), int((new > prev).sum())
     new_accounts, dropped = int(moved["previous_tier"].isna().sum()), int(moved["new_tier"].isna().sum())
     counts = [
-        f"{len(moved):,} accounts changed tier since the last refresh: {up:,} moved up, {down:,} moved down"
+        f"{count(len(moved), 'account')} changed tier since the last refresh: {up:,} moved up, "
+        f"{down:,} moved down"
     ]
     if new_accounts:
-        counts.append(f"{new_accounts:,} are new")
+        counts.append(f"{new_accounts:,} {agree(new_accounts, 'is', 'are')} new")
     if dropped:
         counts.append(f"{dropped:,} left the list")
     shown = moved.head(limit)
@@ -164,8 +194,9 @@ def coverage_line(data: ReportData) -> str:
     loaded = int(tables["available"].astype(bool).sum())
     missing = caps.loc[~caps["available"].astype(bool), "name"].str.replace("_", " ").tolist()
     line = (
-        f"{loaded} of {len(tables)} landing tables had data; "
-        f"{int(caps['available'].astype(bool).sum())} of {len(caps)} capabilities could be computed"
+        f"{loaded} of {count(len(tables), 'landing table')} had data; "
+        f"{int(caps['available'].astype(bool).sum())} of {count(len(caps), 'capability', 'capabilities')} "
+        "could be computed"
     )
     if missing:
         line += f" (not: {', '.join(missing)})"
