@@ -216,7 +216,8 @@ def _tree_cpu(root: int) -> dict[int, float]:
                     rest = f.read().rsplit(b")", 1)[1].split()
             except OSError:
                 continue
-            stats[int(name)] = (int(rest[2]), (int(rest[12]) + int(rest[13])) / CLK_TCK)
+            # after the command: state, ppid, ... utime (14th field of the line), stime (15th)
+            stats[int(name)] = (int(rest[1]), (int(rest[11]) + int(rest[12])) / CLK_TCK)
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in stats.items():
         children.setdefault(ppid, []).append(pid)
