@@ -329,10 +329,8 @@ def main() -> None:
     )
     notes = "\n".join(f"- {n}" for n in model["notes"])
     with out.open("a") as f:
-        f.write(
-            f"\n## {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n{head}\n\n{notes}\n\n{HEADER}\n"
-        )
-    print(head, notes, HEADER, sep="\n", flush=True)
+        f.write(f"\n## {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n{head}\n\n{notes}\n")
+    print(head, notes, sep="\n", flush=True)
 
     def emit(text: str) -> None:
         print(text, flush=True)
@@ -366,9 +364,12 @@ def main() -> None:
         win_diff = float(np.max(np.abs(remote["win_probability"].to_numpy() - local[1])))
         reasons_equal = float(np.mean(remote["top_reasons"].to_numpy() == local[2].astype(str).to_numpy()))
         emit(
-            f"<!-- check n={n:,}: same rows {same_rows}; max |value_log diff| {value_diff:.2e}; "
-            f"max |win diff| {win_diff:.2e}; reasons equal for {reasons_equal:.2%} of rows -->"
+            f"\nCheck, {n:,} rows on Spark (2 partitions) and in-process: same rows {same_rows}; max "
+            f"|value_log difference| {value_diff:.2e}; max |win difference| {win_diff:.2e}; reasons "
+            f"equal for {reasons_equal:.2%} of rows.\n"
         )
+
+    emit("\n" + HEADER)
 
     for n in args.rows:
         if args.in_process:
