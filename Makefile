@@ -26,7 +26,7 @@ run: install manifest  ## install, build demo data if the landing folder is empt
 test: install manifest  ## install and run the test suite (the Spark engine's tests: make test-spark)
 	$(BIN)/pytest -n 2 --dist loadfile -q -m "not spark"
 
-test-spark: spark manifest  ## Java 17 + the [spark] extra, then the Spark engine's tests (marker spark; 19 min on this shared 2-core machine: docs/scale-out.md)
+test-spark: spark manifest  ## Java 17 + the [spark] extra, then the Spark engine's tests (marker spark; 8 to 19 min on this shared 2-core machine: docs/scale-out.md)
 	$(BIN)/pytest -q -m spark
 
 ui: install manifest  ## Dagster UI on http://127.0.0.1:3000 with the full lineage
