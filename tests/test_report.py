@@ -399,3 +399,26 @@ def test_strength_none_is_said_in_words_not_as_an_adjective(tmp_path):
     sentence = verdict_sentence(data)
     assert sentence.startswith("There is no evidence behind this list's ranking: do not rank by the scores")
     assert " is none" not in sentence
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_labels_replace_names_in_a_text_column_as_they_do_value_by_value(dtype):
+    """`in_words_column` (one substring test per column, the regular expression only where `__` is)
+    gives what `in_words` gives value by value, with missing values, and keeps the column's dtype."""
+    from icp_pipeline.lib.model.labels import Labels
+    from icp_pipeline.lib.publish.report.formatting import in_words, in_words_column
+
+    labels = Labels(
+        {"firmo__annual_revenue": ("Annual revenue", None), "tech__snowflake": ("Snowflake", None)}
+    )
+    column = pd.Series(
+        ["firmo__annual_revenue rose", "Acme__Corp", None, "no names", "tech__snowflake, tech__other"],
+        index=[5, 3, 9, 1, 7],
+        dtype=dtype,
+    )
+    got = in_words_column(column, labels)
+    expected = column.map(lambda t: in_words(t, labels))
+    assert got.dtype == column.dtype and got.index.equals(column.index)
+    assert got.iloc[0] == "Annual revenue rose" and got.iloc[4].startswith("Snowflake, ")
+    assert got.iloc[1] == "Acme__Corp" and pd.isna(got.iloc[2])  # capitals: not an attribute name
+    assert got.fillna("<NA>").tolist() == expected.fillna("<NA>").tolist()

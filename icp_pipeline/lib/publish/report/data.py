@@ -14,7 +14,7 @@ from icp_pipeline.lib.model.strength import ModelStrength, read_model_strength, 
 from icp_pipeline.lib.warehouse.connection import table_exists
 from icp_pipeline.lib.warehouse.frames import is_text_column, read_frame
 
-from .formatting import in_words
+from .formatting import in_words_column
 
 _TABLES = {
     "summary": ("icp_summary", ""),
@@ -92,7 +92,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection, currency: str | None = None
     for frame in tables.values():  # free text names attributes by their labels
         for column in frame.columns:
             if column != "attribute" and is_text_column(frame[column]):
-                frame[column] = frame[column].map(lambda t: in_words(t, labels))
+                frame[column] = in_words_column(frame[column], labels)
     has_prospects = bool(
         con.execute("select bool_or(not is_customer) from icp.target_accounts").fetchone()[0]
     )
