@@ -65,3 +65,20 @@ def test_scores_from_shap_on_two_threads_equal_each_models_own_predictions(fitte
     win_X = X[win_model.booster.feature_name()]
     np.testing.assert_allclose(win_probability, win_model.booster.predict(win_X), rtol=1e-9, atol=1e-9)
     assert reasons.index.equals(X.index) and reasons.str.len().gt(0).all()
+
+
+def test_scoring_on_one_thread_gives_what_two_threads_give(fitted):
+    """A Spark task holds `spark.task.cpus` cores (default 1): it scores with threads=1, the win
+    model's SHAP after the value model's on the same thread. Same scores, same reasons."""
+    _, result, X = fitted
+    kinds = {c: "categorical" if isinstance(X[c].dtype, pd.CategoricalDtype) else "numeric" for c in X}
+    train = np.zeros(len(X), dtype=bool)
+    train[:700] = True
+    args = (X, result.value_model, result.win_model, kinds, train, 3, 1000)
+    two = score_and_explain(*args, threads=2)
+    one = score_and_explain(*args, threads=1)
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+    assert one[1].std() > 0  # the win model was learnt: its probabilities came from its SHAP pass
+    pd.testing.assert_series_equal(one[2], two[2])
+    pd.testing.assert_frame_equal(one[3], two[3])

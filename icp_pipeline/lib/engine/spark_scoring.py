@@ -84,7 +84,12 @@ def score_frame(
 
     The models, attribute kinds, the reference rows (training customers: the quantiles behind
     'high'/'low' in reasons) and the attribute labels the reasons are worded in
-    (`lib.model.labels.Labels`, from marts.attribute_catalog) travel once as a broadcast."""
+    (`lib.model.labels.Labels`, from marts.attribute_catalog) travel once as a broadcast.
+
+    A task scores on `spark.task.cpus` threads (Spark's default 1): the win model's SHAP goes on a
+    second thread only when the task holds two cores, so partitions, not threads, are what spread
+    the work over an executor's cores."""
+    task_cpus = int(spark.sparkContext.getConf().get("spark.task.cpus", "1"))
     payload = spark.sparkContext.broadcast(
         (value_model, win_model, kinds, reference, n_reasons, block_rows, list(columns), categories, labels)
     )
@@ -99,7 +104,16 @@ def score_frame(
         for block in _blocks(batches, rows):
             X = _from_transport(block, cols, cats)
             value_log, win_probability, reasons, _ = score_and_explain(
-                X, vm, wm, kinds_, np.zeros(len(X), dtype=bool), n, rows, labels_, reference=ref
+                X,
+                vm,
+                wm,
+                kinds_,
+                np.zeros(len(X), dtype=bool),
+                n,
+                rows,
+                labels_,
+                reference=ref,
+                threads=task_cpus,
             )
             yield pd.DataFrame(
                 {

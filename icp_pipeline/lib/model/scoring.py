@@ -84,6 +84,8 @@ def score_and_explain(
     block_rows: int,
     labels: Labels | None = None,
     reference: pd.DataFrame | None = None,
+    *,
+    threads: int = 2,
 ) -> tuple[np.ndarray, np.ndarray, pd.Series, pd.DataFrame]:
     """(log value, win probability, top reasons, value SHAP of the `train` rows) for every row of X.
 
@@ -94,7 +96,8 @@ def score_and_explain(
     go in blocks of `block_rows`: an accounts x attributes matrix is 0.8 GB per model at 1 M accounts,
     a block's a fraction of it. The win model's SHAP of a block is computed on a second thread while
     the value model's runs on this one (fast SHAP is mostly single-threaded numpy, which releases
-    the GIL): the same numbers, on two cores."""
+    the GIL): the same numbers, on two cores. `threads=1` computes both on this thread, one after
+    the other (a Spark task holds one core, `spark.task.cpus`: lib/engine/spark_scoring.py)."""
     value_log = np.empty(len(X))
     win_probability = np.full(len(X), win_model.prior)
     reasons, train_shap = [], []
@@ -103,11 +106,15 @@ def score_and_explain(
         for start in range(0, len(X), max(block_rows, 1)):
             block = X.iloc[start : start + block_rows]
             rows = slice(start, start + len(block))
-            pending = pool.submit(_win_shap, win_model, block) if win_model.booster is not None else None
+            pending = None
+            if win_model.booster is not None and threads > 1:
+                pending = pool.submit(_win_shap, win_model, block)
             value_shap, value_log[rows] = shap_and_raw_score(value_model.booster, block)
             win_shap = None
             if pending is not None:
                 win_shap, win_probability[rows] = pending.result()
+            elif win_model.booster is not None:
+                win_shap, win_probability[rows] = _win_shap(win_model, block)
             in_train = train[rows]
             train_shap.append(
                 pd.DataFrame(value_shap[in_train], index=block.index[in_train], columns=X.columns)
