@@ -131,7 +131,7 @@ def test_unknown_engine_is_a_clear_error(monkeypatch, value):
     if value == "Spark":  # case and spaces do not matter
         build_definitions()
         return
-    with pytest.raises(ValueError, match="ICP_ENGINE='bogus' is not an engine; use one of duckdb, spark"):
+    with pytest.raises(ValueError, match="ICP_ENGINE='bogus' is not allowed: use duckdb or spark"):
         build_definitions()
 
 
