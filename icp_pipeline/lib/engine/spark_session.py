@@ -42,7 +42,7 @@ TUNING = {
 }
 # The JVM of a short local run: C1 JIT only and the serial collector leave the CPU to the work
 # (env ICP_SPARK_JAVA_OPTIONS; the `spark` dbt target reads the same variable).
-DEFAULT_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+DEFAULT_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=512m"
 
 
 def java_options() -> str:
