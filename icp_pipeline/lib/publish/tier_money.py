@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from icp_pipeline.lib.model.strength import WEAK, ModelStrength
 
@@ -61,7 +62,7 @@ def mean_interval(values: np.ndarray, level: float = LEVEL, seed: int = 0) -> tu
         return mean, np.nan, np.nan
     alpha = (1 - level) / 2
     if len(v) > BOOTSTRAP_MAX_N:
-        half = 1.6448536269514722 * float(v.std(ddof=1)) / np.sqrt(len(v))
+        half = float(norm.ppf(1 - alpha)) * float(v.std(ddof=1)) / np.sqrt(len(v))
         return mean, mean - half, mean + half
     rng = np.random.default_rng(seed)
     means = v[rng.integers(0, len(v), size=(BOOTSTRAP_RESAMPLES, len(v)))].mean(axis=1)
@@ -87,16 +88,7 @@ def observed_value_by_tier(tier: np.ndarray, is_customer: np.ndarray, value: np.
                 "observed_value_high": high,
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "tier",
-            "customers_with_value",
-            "observed_value_per_customer",
-            "observed_value_low",
-            "observed_value_high",
-        ],
-    )
+    return pd.DataFrame(rows, columns=["tier", *OBSERVED_COLUMNS[:-1]])
 
 
 def with_tier_money(
