@@ -6,10 +6,10 @@ account_key for a deterministic order). Accounts that tie at a quota's boundary 
 and icp_score: nothing tells them apart) are never split between two tiers (`tie_boundary`): the
 whole tied group goes to the tier where most of it would fall by position, up when exactly half, so
 a tier may hold a few accounts more or fewer than its quota; the check `tier_sizes_match_policy`
-compares the result with the policy's `share_tolerance` and the run logs the deviation. Customers are scored with the same cut-offs but never
-take a prospect's place, unless `include_customers` puts them in the ranking. With no prospects at
-all (every account is a customer, e.g. a CRM export of existing accounts) the customers are ranked
-instead, so the list is still a prioritised (expansion) list rather than one flat tier.
+compares the result with the policy's `share_tolerance` and the run logs the deviation. Customers
+are scored with the same cut-offs but never take a prospect's place, unless `include_customers`
+puts them in the ranking. With no prospects at all (every account is a customer, e.g. a CRM export
+of existing accounts) the customers are ranked instead, so the list is still a prioritised (expansion) list rather than one flat tier.
 """
 
 from __future__ import annotations
@@ -137,10 +137,14 @@ def _value_ties(scored: pd.DataFrame, ranked: np.ndarray) -> np.ndarray:
     return ties_previous(keys, ranked)
 
 
-def _quota_cutoffs(ev: np.ndarray, ranked: np.ndarray, policy: TierPolicy, ties=None) -> tuple[float, float]:
-    n1, n2 = tier_quotas(policy, len(ranked))
-    if ties is not None:
-        n1, n2 = tied_quotas(n1, n2, ties)
+def _quota_cutoffs(
+    ev: np.ndarray, ranked: np.ndarray, policy: TierPolicy, ties: np.ndarray
+) -> tuple[float, float]:
+    return _cutoffs_at(ev, ranked, *tied_quotas(*tier_quotas(policy, len(ranked)), ties))
+
+
+def _cutoffs_at(ev: np.ndarray, ranked: np.ndarray, n1: int, n2: int) -> tuple[float, float]:
+    """The expected values of the last account of Tier 1 and of Tiers 1-2 (inf for an empty tier)."""
     cut1 = ev[ranked[n1 - 1]] if n1 > 0 else np.inf
     cut2 = ev[ranked[n2 - 1]] if n2 > 0 else np.inf
     return float(cut1), float(cut2)
@@ -171,12 +175,11 @@ def tier_labels(
     ev = scored["expected_value"].to_numpy(dtype=float, na_value=np.nan)
     in_pool = _ranking_pool(_customer_mask(scored), policy)
     ranked = _ranked_pool(scored, in_pool, order)
-    ties = _value_ties(scored, ranked)
-    cut1, cut2 = _quota_cutoffs(ev, ranked, policy, ties)
     # Prospects take tiers by rank position (quotas moved to keep ties together, see `tie_boundary`);
     # customers by the resulting cut-offs.
     quotas = tier_quotas(policy, len(ranked))
-    n1, n2 = tied_quotas(*quotas, ties)
+    n1, n2 = tied_quotas(*quotas, _value_ties(scored, ranked))
+    cut1, cut2 = _cutoffs_at(ev, ranked, n1, n2)
     tier = np.full(len(scored), "Tier 3", dtype=object)
     tier[ranked[:n1]] = "Tier 1"
     tier[ranked[n1:n2]] = "Tier 2"
