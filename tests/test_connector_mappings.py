@@ -16,9 +16,9 @@ def _extract(tmp_path, landing, config: str, asset: str, must_succeed: bool = Tr
     (tmp_path / "icp.yaml").write_text(config)
     warehouse = tmp_path / "warehouse.duckdb"
     key = dg.AssetKey(asset.split("/"))
-    assets = [a for a in extract_assets if key in a.keys]
     result = dg.materialize(
-        assets,
+        extract_assets,
+        selection=[key],
         resources={
             "warehouse": WarehouseResource(duckdb_path=str(warehouse)),
             "paths": IcpPathsResource(

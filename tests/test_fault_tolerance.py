@@ -272,7 +272,7 @@ def test_a_dagster_step_that_writes_fails_with_the_lock_message(tmp_path):
     landing.mkdir(parents=True)
     (landing / "accounts.csv").write_text("account_id,account_name\n1,Acme\n")
     warehouse = tmp_path / "warehouse.duckdb"
-    [accounts] = [a for a in extract_assets if a.key == dg.AssetKey(["crm", "accounts"])]
+    accounts = [dg.AssetKey(["crm", "accounts"])]
     resources = {
         "warehouse": WarehouseResource(duckdb_path=str(warehouse)),
         "paths": IcpPathsResource(
@@ -281,7 +281,7 @@ def test_a_dagster_step_that_writes_fails_with_the_lock_message(tmp_path):
     }
     child = hold_lock(tmp_path, warehouse)
     try:
-        result = dg.materialize([accounts], resources=resources, raise_on_error=False)
+        result = dg.materialize(extract_assets, selection=accounts, resources=resources, raise_on_error=False)
     finally:
         kill(child)
     assert not result.success
@@ -289,4 +289,6 @@ def test_a_dagster_step_that_writes_fails_with_the_lock_message(tmp_path):
     assert "another refresh holds the warehouse lock since" in failure_message(
         failure.event_specific_data.error
     )
-    assert dg.materialize([accounts], resources=resources).success  # and works once the holder is gone
+    assert dg.materialize(
+        extract_assets, selection=accounts, resources=resources
+    ).success  # and works once the holder is gone

@@ -55,13 +55,13 @@ def spark_type(duckdb_type: str) -> str:
 
 def _non_dbt_checks() -> dg.AssetSelection:
     """Every asset and every Dagster check, without the dbt tests' checks."""
-    from icp_pipeline.defs.extract.checks import extract_checks
+    from icp_pipeline.defs.extract.checks import extract_check_keys, extract_checks
     from icp_pipeline.defs.model.checks import model_checks
     from icp_pipeline.defs.publish.checks import publish_checks
     from icp_pipeline.defs.transform.checks import transform_checks
 
     checks = (*extract_checks, *transform_checks, *model_checks, *publish_checks)
-    keys = [key for check in checks for key in check.check_keys]
+    keys = [*extract_check_keys, *(key for check in checks for key in check.check_keys)]
     return dg.AssetSelection.all().without_checks() | dg.AssetSelection.checks(*keys)
 
 

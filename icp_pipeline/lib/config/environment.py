@@ -89,6 +89,7 @@ ENV_VARS: dict[str, EnvVar] = {
             _cron,
         ),
         EnvVar("ICP_REFRESH_TIMEZONE", "an IANA time zone name (e.g. 'UTC', 'Europe/Berlin')", _timezone),
+        EnvVar("ICP_EXTRACT_THREADS", "a whole number above 0", _positive_int),
         EnvVar("ICP_DUCKDB_MEMORY_LIMIT", "a size such as 2GB, 512MB or 80%", _size),
         EnvVar("ICP_SPARK_DIR", "a folder path", _any_text),
         EnvVar("ICP_SPARK_MASTER", "a Spark master URL (e.g. local[2])", _any_text),

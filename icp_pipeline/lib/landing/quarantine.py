@@ -59,8 +59,8 @@ class LoadReport:
             self.counts[kind] = self.counts.get(kind, 0) + int(n)
 
 
-def record_load(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
-    """Replace the table's row in `raw._landing_loads` with this load's report."""
+def ensure_load_log_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create `raw._landing_loads` (and the columns later versions added) if needed."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(
         f"create table if not exists {LOAD_LOG_TABLE} (landing_table varchar, present boolean, "
@@ -69,6 +69,21 @@ def record_load(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
     )
     for column, type_ in (("repaired_values", "bigint"), ("skipped_lines", "bigint"), ("set_aside", "json")):
         con.execute(f"alter table {LOAD_LOG_TABLE} add column if not exists {column} {type_}")
+
+
+def ensure_quarantine_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create `raw._quarantine` (and the columns later versions added) if needed."""
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(
+        f"create table if not exists {QUARANTINE_TABLE} (landing_table varchar, source_file varchar, "
+        "line bigint, reason varchar, record json)"
+    )
+    con.execute(f"alter table {QUARANTINE_TABLE} add column if not exists kind varchar")
+
+
+def record_load(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+    """Replace the table's row in `raw._landing_loads` with this load's report."""
+    ensure_load_log_table(con)
     con.execute(f"delete from {LOAD_LOG_TABLE} where landing_table = ?", [report.table])
     con.execute(
         f"insert into {LOAD_LOG_TABLE} (landing_table, present, files, row_count, quarantined_rows, "
@@ -97,12 +112,7 @@ def clear_quarantine(con: duckdb.DuckDBPyConnection, table: Table) -> None:
 
 def reset_quarantine(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     """Create `raw._quarantine` if needed and drop the table's rows of a previous load."""
-    con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    con.execute(
-        f"create table if not exists {QUARANTINE_TABLE} (landing_table varchar, source_file varchar, "
-        "line bigint, reason varchar, record json)"
-    )
-    con.execute(f"alter table {QUARANTINE_TABLE} add column if not exists kind varchar")
+    ensure_quarantine_table(con)
     con.execute(f"delete from {QUARANTINE_TABLE} where landing_table = ?", [table.full_name])
 
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+# GX does not document its contexts as thread-safe, and its pandas validation is Python-bound (the GIL
+# lets one thread run it at a time anyway): validations on concurrent threads (the extract step's
+# thread pool) take turns, while DuckDB work on the other threads goes on.
+_GX_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,13 @@ class ExpectationOutcome:
 
 
 def validate_frame(frame: pd.DataFrame, suite_name: str, expectations: list) -> list[ExpectationOutcome]:
-    """Validate `frame` with the given GX expectation objects in an ephemeral context."""
+    """Validate `frame` with the given GX expectation objects in an ephemeral context (one validation
+    at a time in this process)."""
+    with _GX_LOCK:
+        return _validate_frame(frame, suite_name, expectations)
+
+
+def _validate_frame(frame: pd.DataFrame, suite_name: str, expectations: list) -> list[ExpectationOutcome]:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
