@@ -1,6 +1,7 @@
 """Large tables: GX validates a sample plus every row breaking a blocking expectation, with exact results."""
 
 import duckdb
+import pandas as pd
 
 from icp_pipeline.lib.landing.contract import get_table
 from icp_pipeline.lib.quality import gx_sample
@@ -72,3 +73,27 @@ def test_both_suites_validated_together_give_each_suites_own_outcomes():
     }
     assert not all(o.success for o in together["gx_errors"])
     assert not all(o.success for o in together["gx_warnings"])
+
+
+def test_validation_does_not_hash_the_frame(monkeypatch):
+    """GX's batch fingerprint (a hash of the whole frame, 60 % of a validation) is turned off."""
+    import great_expectations as gx
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    def no_hashing(frame):
+        raise AssertionError("the frame was hashed")
+
+    monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe", no_hashing)
+    frame = pd.DataFrame({"id": [1, 2, 2, None]})
+    outcomes = validate_frame(
+        frame,
+        "no_hash",
+        [
+            gx.expectations.ExpectColumnValuesToBeUnique(column="id"),
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="id"),
+        ],
+    )
+    assert [(o.expectation, o.success, o.unexpected_count) for o in outcomes] == [
+        ("expect_column_values_to_be_unique", False, 2),
+        ("expect_column_values_to_not_be_null", False, 1),
+    ]
