@@ -18,6 +18,14 @@ the 2-core development machine by storing the 1,331 events of a 200 k-account re
 new home (load average 8-13, one run each): Dagster's storage 11.2-15.5 CPU s and 82-94 s wall; one
 engine per file 6.8 CPU s, 68 s; and the open index connection 5.5 CPU s, 37 s.
 
+Every connection also sets SQLite's `synchronous=NORMAL` (SQLite's default is FULL): in WAL mode
+(which Dagster sets) a commit then appends to the write-ahead log without waiting for the disk, and
+the disk is synced when the log is checkpointed, i.e. when a run's file is closed after each event.
+The database stays consistent after a crash of the process or of the machine; a machine crash (not a
+process crash) may lose the last events written before it. Storing an event committed and synced the
+log, then checkpointed and synced again: in a py-spy profile of a 200 k-account refresh the commits
+were 481 and the closes 336 of the 1,280 samples spent storing events.
+
 SQLite in WAL mode (which Dagster sets) lets the UI and the daemon read and write the same files from
 their own processes while a connection is open here; writes are serialised by SQLite's lock, as
 before. A home whose `dagster.yaml` names no event log storage keeps Dagster's default; both read and
@@ -35,12 +43,24 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool, QueuePool
 
 # The `dagster.yaml` earlier versions of `icp` wrote; a home holding exactly this gets the new one.
 _PREVIOUS_CONFIG = "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n"
+
+
+# SQLite's `synchronous` setting of every event log connection (module doc).
+SYNCHRONOUS = "NORMAL"
+
+
+def _synchronous_normal(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+    finally:
+        cursor.close()
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
@@ -72,6 +92,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                     connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
                     **pool,
                 )
+                event.listen(engine, "connect", _synchronous_normal)
                 if shard not in self._initialized_dbs:
                     self._initdb(engine)
                     self._initialized_dbs.add(shard)

@@ -96,3 +96,16 @@ def test_instance_config_written_new_and_over_the_previous_default_only(tmp_path
     (own / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
     ensure_instance_config(own)
     assert (own / "dagster.yaml").read_text() == "telemetry:\n  enabled: true\n"
+
+
+def test_event_log_connections_commit_without_waiting_for_the_disk(tmp_path: Path) -> None:
+    """synchronous=NORMAL (1) on every connection of the run's file and index.db, not SQLite's FULL (2)."""
+    home = tmp_path / "home"
+    ensure_instance_config(home)
+    instance, run_id = _run(home)
+    storage = instance.event_log_storage
+    for shard in (run_id, "index"):
+        with storage._connect(shard) as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    instance.dispose()
