@@ -52,6 +52,7 @@ def main(landing: Path, workdir: Path, report_path: Path) -> int:
     instance = dg.DagsterInstance.get()
     run = instance.get_runs(limit=1)[0]
     steps: dict[str, dict] = {}
+    load_seconds: dict[str, float] = {}
     run_start = run_end = None
     for entry in instance.all_logs(run.run_id):
         event = entry.dagster_event
@@ -63,6 +64,10 @@ def main(landing: Path, workdir: Path, report_path: Path) -> int:
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
             steps.setdefault(event.step_key, {})["end"] = entry.timestamp
             steps[event.step_key]["status"] = kind
+        elif kind == "ASSET_MATERIALIZATION":  # the extract step's seconds per table (`load_seconds`)
+            seconds = event.step_materialization_data.materialization.metadata.get("load_seconds")
+            if seconds is not None:
+                load_seconds[event.asset_key.to_user_string()] = seconds.value
         elif kind == "RUN_START":
             run_start = entry.timestamp
         elif kind in ("RUN_SUCCESS", "RUN_FAILURE"):
@@ -87,6 +92,7 @@ def main(landing: Path, workdir: Path, report_path: Path) -> int:
         "run_start": run_start,
         "run_end": run_end,
         "steps": steps,
+        "load_seconds": load_seconds,
         "table_rows": counts,
         "dbt_target": str(_dbt_target(workdir, run.run_id)),
         "rusage": rusage_report(),

@@ -81,6 +81,7 @@ class _Loaded:
     checks: list[dg.AssetCheckResult] = dataclasses.field(default_factory=list)
     load_seconds: float = 0.0
     check_seconds: float = 0.0
+    check_error: Exception | None = None  # the checks could not run (the load itself succeeded)
 
 
 def _load(
@@ -115,14 +116,17 @@ def _task(table: Table, load: bool, checks: set[str], paths: IcpPathsResource, c
         done.load_seconds = time.perf_counter() - started
         if checks:
             started = time.perf_counter()
-            done.checks = gx_check_results(
-                con,
-                _key(table),
-                f"raw.{table.raw_table}",
-                raw_error_expectations(table),
-                raw_warning_expectations(table),
-                checks,
-            )
+            try:
+                done.checks = gx_check_results(
+                    con,
+                    _key(table),
+                    f"raw.{table.raw_table}",
+                    raw_error_expectations(table),
+                    raw_warning_expectations(table),
+                    checks,
+                )
+            except Exception as exc:  # noqa: BLE001 - the load stands; the step fails after reporting it
+                done.check_error = exc
             done.check_seconds = time.perf_counter() - started
         return done
 
@@ -196,11 +200,14 @@ def landing_tables(
     if dialects.dialects and any(t.full_name == "crm/accounts" for t in loaded):
         context.log.info(f"Source dialect: {dialects.describe()}")
     for table in loaded:
-        yield _materialization(context, table, done[table.full_name])
+        yield _materialization(context, table, done[table.full_name], paths)
     for table in tables:
         if isinstance(done[table.full_name], _Loaded):
             yield from done[table.full_name].checks
     failed = [(t, done[t.full_name]) for t in tables if isinstance(done[t.full_name], BaseException)]
+    failed += [
+        (t, d.check_error) for t in tables if isinstance(d := done[t.full_name], _Loaded) and d.check_error
+    ]
     if len(failed) == 1:
         raise failed[0][1]
     if failed:
@@ -211,10 +218,12 @@ def landing_tables(
         raise next(e for _, e in failed if not isinstance(e, LandingDataError))
 
 
-def _materialization(context: dg.AssetExecutionContext, table: Table, done: _Loaded) -> dg.MaterializeResult:
+def _materialization(
+    context: dg.AssetExecutionContext, table: Table, done: _Loaded, paths: IcpPathsResource
+) -> dg.MaterializeResult:
     report = done.report
     if not report.present and table not in CONNECTOR_TABLES:
-        context.log.warning(f"{table.full_name}: no file in landing folder; loaded an empty table")
+        context.log.warning(f"{table.full_name}: no file in {paths.landing}; loaded an empty table")
     if report.quarantined:
         context.log.warning(
             f"{table.full_name}: {report.quarantined} row(s) moved to raw._quarantine (see its `reason`)"
