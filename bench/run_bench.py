@@ -46,14 +46,18 @@ GIB = 2**30
 
 
 def stage_of(step_key: str) -> str:
-    """Pipeline step -> stage: extract assets and their GX checks, dbt (+ the mart's GX check),
-    model, publish."""
+    """Pipeline step -> stage: extract assets and their GX checks, dbt (+ the marts' checks),
+    model (+ the model card's checks), publish (+ the published tables' checks)."""
     if step_key == "icp_dbt_models" or step_key == "gx_marts_account_features":
         return "dbt"
     if step_key == "icp_models":
         return "model"
     if step_key in ("icp_published_tables", "icp__exports"):
         return "publish"
+    # the other asset checks' steps, named after their asset (`marts__...`, `model__...`, `icp__...`)
+    for prefix, stage in (("marts__", "dbt"), ("model__", "model"), ("icp__", "publish")):
+        if step_key.startswith(prefix):
+            return stage
     return "extract"
 
 
