@@ -140,3 +140,24 @@ def test_extract_threads_setting(monkeypatch):
         monkeypatch.setenv(EXTRACT_THREADS_ENV, bad)
         with pytest.raises(ValueError, match=f"{EXTRACT_THREADS_ENV}='{bad}'"):
             extract_threads()
+
+
+def test_a_check_selected_alone_validates_the_loaded_table_without_loading_it(tmp_path):
+    landing = _landing(tmp_path, FILES)
+    first, warehouse = _extract(tmp_path, landing)
+    assert first.success
+    (landing / "crm" / "accounts.csv").write_text("account_id,account_name\n9,Changed\n")  # not reloaded
+    errors = dg.AssetCheckKey(dg.AssetKey(["crm", "accounts"]), "gx_errors")
+    result = dg.materialize(
+        extract_assets,
+        selection=dg.AssetSelection.checks(errors),
+        resources={
+            "warehouse": WarehouseResource(duckdb_path=str(warehouse)),
+            "paths": IcpPathsResource(landing_dir=str(landing), export_dir=str(tmp_path), config_path=""),
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert not result.get_asset_materialization_events()
+    [evaluation] = result.get_asset_check_evaluations()
+    assert (evaluation.check_name, evaluation.passed) == ("gx_errors", True)
+    assert [r[0] for r in _raw_tables(warehouse)["crm__accounts"]] == ["1", "3"]
