@@ -316,3 +316,18 @@ def test_every_row_or_value_the_models_leave_out_is_counted_per_table_and_reason
         "select rate_to_reporting from intermediate.int_fx_rates where currency = 'EUR' "
         "and valid_from = '2020-01-01'"
     ) == (pytest.approx(1.1),)
+
+
+def test_firmographics_rows_of_one_domain_keep_the_most_complete_and_single_rows_stay(identity):
+    """`alpha.com` and `https://www.alpha.com` normalise to one domain: the row with an industry
+    wins; the domains landed once keep their row (int_firmographics_deduplicated ranks only the
+    rows of repeated domains)."""
+    rows = identity.query(
+        "select domain, domain_raw, industry is not null from intermediate.int_firmographics_deduplicated "
+        "order by domain"
+    )
+    assert rows == [
+        ("alpha.com", "https://www.alpha.com", True),
+        ("foxwoodsupply.com", "foxwoodsupply.com", False),
+        ("vectorviewhealth.com", "vectorviewhealth.com", False),
+    ]

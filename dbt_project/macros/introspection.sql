@@ -56,15 +56,30 @@
 {#-
     Distinct non-null values of `value_sql` in `relation`, most frequent first (at most `limit`),
     returned sorted so generated column lists are stable. Used for dynamic feature columns.
+    `group_columns`: the relation's columns `value_sql` reads. When given, the rows are first
+    counted per distinct combination of those columns and `value_sql` is evaluated once per
+    combination (same values and counts; at 1 M accounts slugging the 7.6 M activities' types
+    row by row took 9 of the 12.7 s of int_account_features_behavioural).
 -#}
-{% macro frequent_values(relation, value_sql, limit=none, where='1 = 1') -%}
+{% macro frequent_values(relation, value_sql, limit=none, where='1 = 1', group_columns=none) -%}
     {%- set sql -%}
         select value
         from (
+            {%- if group_columns %}
+            select {{ value_sql }} as value, sum(row_count) as row_count
+            from (
+                select {{ group_columns | join(', ') }}, count(*) as row_count
+                from {{ relation }}
+                where {{ where }}
+                group by {{ group_columns | join(', ') }}
+            ) as raw_counts
+            group by 1
+            {%- else %}
             select {{ value_sql }} as value, count(*) as row_count
             from {{ relation }}
             where {{ where }}
             group by 1
+            {%- endif %}
         ) as counted
         where value is not null
         order by row_count desc, value

@@ -8,13 +8,16 @@
 {%- set activity_window = var('activity_window_months') | int -%}
 {%- set max_columns = var('max_category_columns') | int -%}
 {%- set activity_types = frequent_values(
-    ref('stg_crm__activities'), "coalesce(" ~ slugify('activity_type') ~ ", 'unknown')", max_columns
+    ref('stg_crm__activities'), "coalesce(" ~ slugify('activity_type') ~ ", 'unknown')", max_columns,
+    group_columns=['activity_type']
 ) -%}
 {%- set seniorities = frequent_values(
-    ref('stg_crm__contacts'), "coalesce(" ~ slugify('seniority') ~ ", 'unknown')", max_columns
+    ref('stg_crm__contacts'), "coalesce(" ~ slugify('seniority') ~ ", 'unknown')", max_columns,
+    group_columns=['seniority']
 ) -%}
 {%- set departments = frequent_values(
-    ref('stg_crm__contacts'), "coalesce(" ~ slugify('department') ~ ", 'unknown')", max_columns
+    ref('stg_crm__contacts'), "coalesce(" ~ slugify('department') ~ ", 'unknown')", max_columns,
+    group_columns=['department']
 ) -%}
 
 with

@@ -1,6 +1,8 @@
 {#-
     CRM activities an account had on or before its as_of_date (int_account_as_of_dates);
     later activities never count. is_in_window: within var activity_window_months before it.
+    The type's slug is computed once per distinct type and joined back (null-safe): the same
+    values without a regular expression on each of the 7.6 M activities at 1 M accounts.
 -#}
 
 with
@@ -23,12 +25,22 @@ as_of_dates as (
 
 ),
 
+activity_types as (
+
+    select
+        activity_type,
+        coalesce({{ slugify('activity_type') }}, 'unknown') as activity_type_slug
+
+    from (select distinct activity_type from activities) as distinct_activity_types
+
+),
+
 final as (
 
     select
         activities.activity_id,
         crm_keys.account_key,
-        coalesce({{ slugify('activities.activity_type') }}, 'unknown') as activity_type_slug,
+        activity_types.activity_type_slug,
         cast(activities.occurred_at as date) as occurred_date,
         as_of_dates.as_of_date,
         cast(activities.occurred_at as date)
@@ -40,6 +52,8 @@ final as (
         on activities.account_id = crm_keys.account_id
     inner join as_of_dates
         on crm_keys.account_key = as_of_dates.account_key
+    left join activity_types
+        on activities.activity_type is not distinct from activity_types.activity_type
     where cast(activities.occurred_at as date) <= as_of_dates.as_of_date
 
 )
