@@ -150,27 +150,31 @@ def build_profile(
     if not best.any():
         return pd.DataFrame(columns=PROFILE_COLUMNS)
     others = ~best
+    # counts by numpy masks: a boolean Series selection copies the 1 M-row column each time
+    is_best, is_other = best.to_numpy(bool), others.to_numpy(bool)
+    n_best, n_others = int(is_best.sum()), int(is_other.sum())
     rows = []
     for attr in attrs:
         col = features[attr]
         kind = attribute_kind(col)
         if kind == "categorical":
             x = texts(col)
-            if x[best].isna().all():
+            if x.isna().to_numpy()[is_best].all():
                 continue
             text, inside, phrase = _categorical(x, best, attr, labels)
         else:
             x = numbers(col)
-            if x[best].isna().all():
+            if x.isna().to_numpy()[is_best].all():
                 continue
             if kind == "flag":
                 text, inside, phrase = _flag(x, best, attr, labels)
             else:
                 text, inside, phrase = _numeric(x, best, attr, labels)
-        share_best = float(inside[best].mean())
-        share_others = float(inside[others].mean()) if others.any() else np.nan
-        k_best, k_others = int(inside[best].sum()), int(inside[others].sum())
-        low, high = share_difference_interval(k_best, int(best.sum()), k_others, int(others.sum()))
+        hit = inside.to_numpy(bool)
+        k_best, k_others = int(np.count_nonzero(hit & is_best)), int(np.count_nonzero(hit & is_other))
+        share_best = k_best / n_best  # the mean of the 0/1 values, as Series.mean gives it
+        share_others = k_others / n_others if n_others else np.nan
+        low, high = share_difference_interval(k_best, n_best, k_others, n_others)
         importance_of = weight.get(attr) if weight is not None else None
         importance_of = None if importance_of is None or pd.isna(importance_of) else float(importance_of)
         why_not = brief_verdict(k_best, share_others, low, importance_of)
@@ -186,13 +190,13 @@ def build_profile(
                 "ideal_range": text,
                 "share_best": share_best,
                 "share_others": share_others,
-                "best_customers": int(best.sum()),
+                "best_customers": n_best,
                 "brief_line": (
                     f"{fmt_pct(share_best)} of our best customers {phrase}, "
                     f"vs {fmt_pct(share_others)} of other accounts."
                 ),
                 "label": labels.label(attr),
-                "other_accounts": int(others.sum()),
+                "other_accounts": n_others,
                 "difference_low": low,
                 "difference_high": high,
                 "in_brief": why_not is None,

@@ -148,7 +148,10 @@ def build_segments(
         empty.attrs["note"] = "no customer with a value: no segments"
         return empty, assignment
     attrs = select_attributes(importance, features.columns, n_max=n_attributes, n_min=n_attributes)
-    fit = features[high]
+    # the rows of high-value customers and of each segment are taken of the columns read below only
+    name_columns = [c for c in ("account_name", "account_key") if c in features.columns]
+    rows_of = features[list(dict.fromkeys([*attrs, *name_columns]))]
+    fit = rows_of[high]
     design = _Design(fit, attrs, top_levels)
     z_fit, z_all = design.transform(fit), design.transform(features)
 
@@ -194,7 +197,7 @@ def build_segments(
     rows = []
     for rank, g in enumerate(order):
         name, idx, center, rule = groups[g]
-        members = features.iloc[idx]
+        members = rows_of.iloc[idx]
         rows.append(_describe(members, fit, center, design, value, value_col, rank + 1, note, name, labels))
     segments = pd.DataFrame(rows)
     segments["share_of_value"] = segments["share_of_value"] / max(float(value[high].sum()), 1e-12)
