@@ -69,8 +69,9 @@ def _win_shap(
     probability). The win model is fitted on the attribute groups' representatives, which may be
     fewer columns than the value model that scores the list."""
     names = win_model.booster.feature_name()
-    shap, logit = shap_and_raw_score(win_model.booster, block[names], cache)
-    if names != list(block.columns):
+    same = names == list(block.columns)
+    shap, logit = shap_and_raw_score(win_model.booster, block if same else block[names], cache)
+    if not same:
         full = np.zeros((len(block), block.shape[1]))
         full[:, block.columns.get_indexer(names)] = shap
         shap = full
