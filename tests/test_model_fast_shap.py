@@ -73,3 +73,35 @@ def test_falls_back_to_lightgbm_when_the_self_check_fails(monkeypatch):
     np.testing.assert_allclose(
         fast_shap.pred_contrib(booster, X, min_rows=0), booster.predict(X, pred_contrib=True)
     )
+
+
+@pytest.mark.parametrize("num_leaves", [4, 15, 48])  # codes in 16 bits, in 32, and trees not cached
+def test_blocks_sharing_a_pattern_cache_equal_one_call(num_leaves, monkeypatch):
+    """SHAP values of rows scored block by block with one `PatternCache` equal, value for value, one
+    call on every row (and LightGBM's); a block whose patterns were all met before asks LightGBM
+    for nothing more."""
+    X, y = _frame(3000)
+    params = {"objective": "regression", "num_leaves": num_leaves, "min_data_in_leaf": 5, "verbose": -1}
+    booster = lgb.train({**params, "num_threads": 1}, lgb.Dataset(X, y), 20)
+    Xp, _ = _frame(6000, seed=2)
+    whole = fast_shap.pred_contrib(booster, Xp, min_rows=0)
+    np.testing.assert_allclose(whole, booster.predict(Xp, pred_contrib=True), rtol=1e-9, atol=1e-9)
+    cache = fast_shap.PatternCache(booster)
+    blocks = [
+        fast_shap.pred_contrib(booster, Xp.iloc[s : s + 2000], min_rows=0, cache=cache)
+        for s in (0, 2000, 4000)
+    ]
+    np.testing.assert_array_equal(np.vstack(blocks), whole)
+    asked: list[int] = []
+    tree_contrib = fast_shap._tree_contrib
+    monkeypatch.setattr(
+        fast_shap, "_tree_contrib", lambda b, M, rep, t: asked.append(len(rep)) or tree_contrib(b, M, rep, t)
+    )
+    # the pattern step itself (pred_contrib's self-check asks LightGBM for its sample rows anyway)
+    MT = fast_shap.lightgbm_matrix_t(booster, Xp.iloc[2000:4000])
+    again = fast_shap._pattern_contrib(booster, cache.model, MT, cache)
+    np.testing.assert_array_equal(again, whole[2000:4000])
+    if num_leaves - 1 <= fast_shap._CACHED_SPLITS:
+        assert asked == []
+    else:
+        assert sum(asked) > 0  # larger trees are computed per block, uncached

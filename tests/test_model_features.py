@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icp_pipeline.lib.model.features import build_design_matrix
+from icp_pipeline.lib.model.features import build_design_matrix, categorical_strings
 from icp_pipeline.lib.model.leakage import detect_leakage, rank_auc
 from icp_pipeline.lib.model.settings import ModelSettings
 from tests.synthetic_model_data import make_synthetic
@@ -83,3 +83,31 @@ def test_rank_auc():
 def test_settings_are_frozen():
     with pytest.raises(AttributeError):
         ModelSettings().seed = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series([" Retail", "Retail", None, "", "SaaS ", "retail"], dtype="str"),
+        pd.Series(["b", None, "a", "b"], dtype=object),
+        pd.Series([0.0, -0.0, 1.5, np.nan]),  # 0.0 and -0.0 are equal but read differently
+        pd.Series([3, 1, pd.NA, 3], dtype="Int64"),
+        pd.Series([True, False, None], dtype="boolean"),
+        pd.Series(["", None], dtype="str"),
+        pd.Series(["x", "x "], dtype="str"),
+    ],
+)
+def test_categorical_codes_equal_the_per_row_strings(column):
+    """The design matrix's categoricals, built once per distinct value, equal the categorical of
+    every row's cleaned string (codes, categories and their dtype, and the degenerate verdict)."""
+    from icp_pipeline.lib.model.features import _degenerate, _degenerate_codes, categorical_codes
+
+    strings = categorical_strings(column)
+    levels = sorted(strings.dropna().unique())
+    expected = pd.Categorical(strings, categories=levels)
+    got, got_levels = categorical_codes(column)
+    assert got_levels == levels
+    assert got.codes.tolist() == expected.codes.tolist()
+    assert got.categories.equals(expected.categories)
+    assert got.categories.dtype == expected.categories.dtype
+    assert _degenerate_codes(got.codes, len(got_levels)) == _degenerate(strings)

@@ -16,6 +16,26 @@ def _split(X: pd.DataFrame) -> tuple[list[str], list[str]]:
     return [c for c in X.columns if c not in cats], cats
 
 
+class MedianImputer(SimpleImputer):
+    """`SimpleImputer(strategy="median")` whose fit takes each float column's median with
+    `np.median` over its non-missing values instead of numpy.ma's masked median (a masked sort of
+    the whole matrix, about a third of a baseline fit); the same medians (mean of the two middle
+    values for an even count), the same missing indicators, 0 for an all-missing column under
+    `keep_empty_features`. Any other strategy or missing marker is SimpleImputer's own fit."""
+
+    def _dense_fit(self, X, strategy, missing_values, fill_value):
+        if strategy != "median" or not (isinstance(missing_values, float) and np.isnan(missing_values)):
+            return super()._dense_fit(X, strategy, missing_values, fill_value)
+        missing = np.isnan(X)
+        self._fit_indicator(missing)
+        empty = 0.0 if self.keep_empty_features else np.nan
+        medians = np.empty(X.shape[1])
+        for j in range(X.shape[1]):
+            known = X[~missing[:, j], j]
+            medians[j] = np.median(known) if known.size else empty
+        return medians
+
+
 def linear_frame(X: pd.DataFrame) -> pd.DataFrame:
     """Categoricals as plain strings ('__missing__' for NaN), numerics as float."""
     num, cats = _split(X)
@@ -34,7 +54,7 @@ def linear_model(X: pd.DataFrame, classification: bool = False, seed: int = 0) -
             (
                 "num",
                 make_pipeline(
-                    SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+                    MedianImputer(strategy="median", add_indicator=True, keep_empty_features=True),
                     StandardScaler(),
                 ),
                 num,

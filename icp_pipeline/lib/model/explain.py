@@ -8,7 +8,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from .fast_shap import pred_contrib
+from .fast_shap import PatternCache, pred_contrib
 from .settings import ModelSettings
 from .summaries import attribute_values, customers_with, summarise
 from .training import ValueModel, fit_booster
@@ -30,13 +30,16 @@ IMPORTANCE_COLUMNS = [
 ]
 
 
-def shap_and_raw_score(booster: lgb.Booster, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def shap_and_raw_score(
+    booster: lgb.Booster, X: pd.DataFrame, cache: PatternCache | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-row SHAP values (model output space, n x features, in X's column order) and the raw
     score they sum to with the bias (log value, or log-odds for the win model): scoring needs no
     second pass over the trees.
 
-    LightGBM's `pred_contrib`, computed once per distinct split pattern for larger frames (fast_shap)."""
-    contrib = pred_contrib(booster, X)
+    LightGBM's `pred_contrib`, computed once per distinct split pattern for larger frames (fast_shap;
+    `cache`: the patterns of earlier blocks of rows of the same booster)."""
+    contrib = pred_contrib(booster, X, cache=cache)
     return contrib[:, :-1], contrib.sum(axis=1)
 
 

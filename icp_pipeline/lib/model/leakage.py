@@ -28,14 +28,20 @@ def detect_leakage(X: pd.DataFrame, is_customer: pd.Series, settings: ModelSetti
     n1, n0 = int(y.sum()), int((~y).sum())
     if n1 < MIN_CLASS or n0 < MIN_CLASS:
         return {}
+    # the categoricals' out-of-fold folds depend only on the label and the seed: split once
+    folds = (
+        level_folds(y, settings.seed) if any(isinstance(X[c].dtype, pd.CategoricalDtype) for c in X) else []
+    )
     # attributes are judged one by one, `num_threads` at a time (numpy and scipy release the GIL);
     # the verdicts are collected in column order
     with ThreadPoolExecutor(max_workers=max(1, settings.num_threads), thread_name_prefix="leakage") as pool:
-        verdicts = list(pool.map(lambda name: _leak_reason(X[name], y, settings), X.columns))
+        verdicts = list(pool.map(lambda name: _leak_reason(X[name], y, settings, folds), X.columns))
     return {name: reason for name, reason in zip(X.columns, verdicts, strict=True) if reason}
 
 
-def _leak_reason(col: pd.Series, y: np.ndarray, settings: ModelSettings) -> str | None:
+def _leak_reason(
+    col: pd.Series, y: np.ndarray, settings: ModelSettings, folds: list | None = None
+) -> str | None:
     """Why one attribute leaks the label (`detect_leakage`'s two tests), or None."""
     present = col.notna().to_numpy()
     cov_c, cov_o = present[y].mean(), present[~y].mean()
@@ -46,16 +52,17 @@ def _leak_reason(col: pd.Series, y: np.ndarray, settings: ModelSettings) -> str 
             f"leakage: populated for {cov_c:.0%} of customers but {cov_o:.0%} of other accounts "
             "(likely recorded after the sale)"
         )
-    auc = separation_auc(col, y, settings.seed)
+    auc = separation_auc(col, y, settings.seed, folds)
     if auc >= settings.leak_auc:
         return f"leakage: separates customers from other accounts almost perfectly on its own (AUC {auc:.3f})"
     return None
 
 
-def separation_auc(col: pd.Series, y: np.ndarray, seed: int = 0) -> float:
-    """Best single-attribute AUC for the boolean label `y` (direction-free, >= 0.5)."""
+def separation_auc(col: pd.Series, y: np.ndarray, seed: int = 0, folds: list | None = None) -> float:
+    """Best single-attribute AUC for the boolean label `y` (direction-free, >= 0.5). `folds`:
+    `level_folds(y, seed)` when already split (the categoricals' out-of-fold rates), else split here."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return _oof_level_auc(col, y, seed)
+        return _oof_level_auc(col, y, level_folds(y, seed) if folds is None else folds)
     x = col.to_numpy(dtype=float)
     miss = np.isnan(x)
     if miss.all():
@@ -73,8 +80,7 @@ def _missing_low_high_auc(x: np.ndarray, miss: np.ndarray, y: np.ndarray) -> tup
         return 0.5, 0.5
     m = int(miss.sum())
     known = len(x) - m
-    ranks = rankdata(x[~miss])
-    pos_known = float(ranks[y[~miss]].sum())
+    pos_known = _positive_rank_sum(x[~miss], y[~miss])
     n1_known = int(y[~miss].sum())
     n1_miss = n1 - n1_known
     r1_low = n1_miss * (m + 1) / 2 + pos_known + n1_known * m
@@ -89,24 +95,46 @@ def rank_auc(score: np.ndarray, y: np.ndarray) -> float:
     n0 = len(y) - n1
     if n1 == 0 or n0 == 0:
         return 0.5
-    ranks = rankdata(score)
-    return float((ranks[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+    score = np.asarray(score, dtype=float)
+    pos = _positive_rank_sum(score, y) if not np.isnan(score).any() else float(rankdata(score)[y].sum())
+    return float((pos - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def _positive_rank_sum(values: np.ndarray, positive: np.ndarray) -> float:
+    """Sum of the average ranks (1-based, ties averaged: scipy's rankdata) of the `positive` rows
+    of `values` (no NaN), from one sort and two binary searches per positive row: a value's
+    average rank is (rows below it + rows at or below it + 1) / 2. Integer sums halved once, so
+    the same float as summing rankdata's ranks (every partial sum is an exact half below 2**53)."""
+    ordered = np.sort(values)
+    wanted = values[positive]
+    below = np.searchsorted(ordered, wanted, side="left").sum(dtype=np.int64)
+    at_or_below = np.searchsorted(ordered, wanted, side="right").sum(dtype=np.int64)
+    return float(int(below) + int(at_or_below) + len(wanted)) / 2
 
 
 def _directionless(auc: float) -> float:
     return max(auc, 1.0 - auc)
 
 
-def _oof_level_auc(col: pd.Series, y: np.ndarray, seed: int, smoothing: float = 5.0) -> float:
-    """AUC of out-of-fold smoothed level win rates (missing is a level; unseen levels get the prior)."""
-    codes = col.cat.codes.to_numpy().astype(np.int64) + 1  # 0 = missing
+def level_folds(y: np.ndarray, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train rows, test rows) of the stratified 5-fold split (fewer folds when a class has fewer
+    than 5 rows; [] below 2) that every categorical's out-of-fold level rates use."""
     n_splits = int(min(5, y.sum(), (~y).sum()))
     if n_splits < 2:
+        return []
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return list(folds.split(np.zeros(len(y)), y))
+
+
+def _oof_level_auc(col: pd.Series, y: np.ndarray, folds: list, smoothing: float = 5.0) -> float:
+    """AUC of out-of-fold smoothed level win rates over `folds` (`level_folds`; missing is a level;
+    unseen levels get the prior); 0.5 without folds."""
+    codes = col.cat.codes.to_numpy().astype(np.int64) + 1  # 0 = missing
+    if not folds:
         return 0.5
     n_levels = int(codes.max()) + 1
     enc = np.zeros(len(y))
-    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    for tr, te in folds.split(np.zeros(len(y)), y):
+    for tr, te in folds:
         prior = y[tr].mean()
         positives = np.bincount(codes[tr], weights=y[tr].astype(float), minlength=n_levels)
         counts = np.bincount(codes[tr], minlength=n_levels)

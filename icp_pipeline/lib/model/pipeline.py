@@ -32,7 +32,7 @@ from .training import (
     value_target,
     win_labels,
 )
-from .validation import METRIC_COLUMNS, Validation, validate
+from .validation import METRIC_COLUMNS, Validation, combine, validate_value, validate_win
 
 __all__ = ["ModelResult", "ModelSettings", "model_status", "resolve_value_label", "run_models"]
 
@@ -117,18 +117,31 @@ def run_models(
     X = X_all[groups.loc[groups["is_representative"], "attribute"].tolist()]
 
     won = win_labels(features, closed_opportunities, settings)
-    # the win model trains on a second thread beside the value model (independent fits, same numbers)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="win-model") as pool:
-        pending_win = pool.submit(
-            train_win_model,
+    dates = features.get("first_won_date")
+
+    def win_side() -> tuple[WinModel, tuple | None]:
+        model = train_win_model(
             X,
             won,
             settings,
             customer_share=float(is_customer.mean()),
             deal_rate=deal_win_rate(closed_opportunities),
         )
+        return model, validate_win(X, won, model, settings) if settings.run_validation else None
+
+    # The win model trains and is validated on a second thread while the value model trains and is
+    # validated on this one (independent fits, the same numbers as one after the other): the value
+    # side's validation fills the time this thread used to wait for the larger win model. Only
+    # training and predictions overlap here, all with `num_threads` (lgb_threads).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="win-model") as pool:
+        pending_win = pool.submit(win_side)
         value_model = train_value_model(X, value, settings)
-        win_model = pending_win.result()
+        value_part = (
+            validate_value(X, value, value_model, settings, dates, X_plain=X_all)
+            if settings.run_validation
+            else None
+        )
+        win_model, win_part = pending_win.result()
     notes.append(
         f"value model trained on {value_model.n_train} customers with '{settings.value_label}', "
         f"{value_model.num_rounds} rounds, {X.shape[1]} attribute groups of {X_all.shape[1]} attributes"
@@ -137,9 +150,8 @@ def run_models(
 
     validation = None
     metrics = pd.DataFrame(columns=METRIC_COLUMNS)
-    if settings.run_validation:
-        dates = features.get("first_won_date")
-        validation = validate(X, value, won, value_model, win_model, settings, dates, X_plain=X_all)
+    if value_part is not None and win_part is not None:
+        validation = combine(value_part, win_part)
         metrics = validation.metrics
     card, chosen = value_card(validation, settings, settings.value_label)
     win = win_card(win_model, validation, settings)

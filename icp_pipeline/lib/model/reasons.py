@@ -51,7 +51,7 @@ def reason_codes(
     else:
         C = contributions
     n, p = C.shape
-    if n == 0 or p == 0:
+    if n == 0 or p == 0 or n_reasons <= 0:
         return pd.Series(NO_REASON, index=X.index, dtype=object)
     k = min(n_reasons, p)
     top = np.empty((n, k), dtype=np.intp)
@@ -60,7 +60,7 @@ def reason_codes(
     parts = []
     for r in range(k):
         idx = top[:, r]
-        texts = np.full(n, "", dtype=object)
+        texts = np.full(n, None, dtype=object)
         for j in np.unique(idx):
             rows = np.flatnonzero(idx == j)
             contrib = C[rows, j]
@@ -69,12 +69,28 @@ def reason_codes(
                 continue
             rows, contrib = rows[keep], contrib[keep]
             col = X.columns[j]
-            desc = describe(col, X[col].iloc[rows], kinds.get(col, "numeric"), reference[col], labels)
-            signs = np.where(contrib > 0, PLUS, MINUS)
-            texts[rows] = [f"{s} {d}" for s, d in zip(signs, desc, strict=True)]
+            worded, codes = _worded(col, X[col].iloc[rows], kinds.get(col, "numeric"), reference[col], labels)
+            # each distinct (sign, value) worded once, then picked per row
+            signed = np.array(
+                [[f"{PLUS} {w}" for w in worded], [f"{MINUS} {w}" for w in worded]], dtype=object
+            )
+            texts[rows] = signed[(contrib <= 0).astype(np.intp), codes]
         parts.append(texts)
-    joined = ["; ".join(t for t in row if t) or NO_REASON for row in zip(*parts, strict=True)]
-    return pd.Series(joined, index=X.index, dtype=object)
+    return pd.Series(_joined(parts), index=X.index, dtype=object)
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """Per row, its reasons (None = none at that rank) joined by '; ', NO_REASON when it has none:
+    object-array additions over all rows, not a Python join per row."""
+    out = parts[0].copy()
+    for part in parts[1:]:
+        has = part != None  # noqa: E711 (elementwise on an object array)
+        both = has & (out != None)  # noqa: E711
+        out[both] = out[both] + "; " + part[both]
+        only = has & ~both
+        out[only] = part[only]
+    out[out == None] = NO_REASON  # noqa: E711
+    return out
 
 
 def top_by_magnitude(C: np.ndarray, k: int) -> np.ndarray:
@@ -99,13 +115,22 @@ def describe(
 ) -> list[str]:
     """Human-readable state of one attribute for the given rows (each distinct value worded once;
     -0.0 reads as 0)."""
+    texts, codes = _worded(attribute, values, kind, reference, labels)
+    return texts[codes].tolist()
+
+
+def _worded(
+    attribute: str, values: pd.Series, kind: str, reference: pd.Series, labels: Labels | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the wording of each distinct value, then '<name> unknown' last; the position of each row's
+    wording in it): `describe` without the per-row list."""
     labels = labels or Labels()
     if kind != "categorical":
         values = values.astype(float) + 0.0  # -0.0 + 0.0 == +0.0
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     worded = _describe_known(attribute, pd.Series(uniques), kind, reference, labels)
     texts = np.array([*worded, f"{labels.name(attribute)} unknown"], dtype=object)
-    return texts[codes].tolist()  # code -1 (missing) picks the last entry
+    return texts, codes  # code -1 (missing) picks the last entry
 
 
 def flag_words(label: str) -> tuple[str, str]:

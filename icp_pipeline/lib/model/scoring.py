@@ -12,6 +12,7 @@ from icp_pipeline.lib.model.percentile import percentile_score
 
 from .candidates import BaselineScorer
 from .explain import shap_and_raw_score
+from .fast_shap import PatternCache
 from .lgb_threads import predict
 from .reasons import reason_codes, score_contributions
 from .training import ValueModel, WinModel
@@ -61,13 +62,16 @@ def score_accounts(
     )
 
 
-def _win_shap(win_model: WinModel, block: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _win_shap(
+    win_model: WinModel, block: pd.DataFrame, cache: PatternCache | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(win SHAP in `block`'s column order, zeros for columns the win model does not use; win
     probability). The win model is fitted on the attribute groups' representatives, which may be
     fewer columns than the value model that scores the list."""
     names = win_model.booster.feature_name()
-    shap, logit = shap_and_raw_score(win_model.booster, block[names])
-    if names != list(block.columns):
+    same = names == list(block.columns)
+    shap, logit = shap_and_raw_score(win_model.booster, block if same else block[names], cache)
+    if not same:
         full = np.zeros((len(block), block.shape[1]))
         full[:, block.columns.get_indexer(names)] = shap
         shap = full
@@ -102,19 +106,22 @@ def score_and_explain(
     win_probability = np.full(len(X), win_model.prior)
     reasons, train_shap = [], []
     reference = X.loc[train] if reference is None else reference
+    # each model's split patterns go to LightGBM once, not once per block (fast_shap.PatternCache)
+    value_cache = PatternCache(value_model.booster)
+    win_cache = PatternCache(win_model.booster) if win_model.booster is not None else None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="win-shap") as pool:
         for start in range(0, len(X), max(block_rows, 1)):
             block = X.iloc[start : start + block_rows]
             rows = slice(start, start + len(block))
             pending = None
             if win_model.booster is not None and threads > 1:
-                pending = pool.submit(_win_shap, win_model, block)
-            value_shap, value_log[rows] = shap_and_raw_score(value_model.booster, block)
+                pending = pool.submit(_win_shap, win_model, block, win_cache)
+            value_shap, value_log[rows] = shap_and_raw_score(value_model.booster, block, value_cache)
             win_shap = None
             if pending is not None:
                 win_shap, win_probability[rows] = pending.result()
             elif win_model.booster is not None:
-                win_shap, win_probability[rows] = _win_shap(win_model, block)
+                win_shap, win_probability[rows] = _win_shap(win_model, block, win_cache)
             in_train = train[rows]
             train_shap.append(
                 pd.DataFrame(value_shap[in_train], index=block.index[in_train], columns=X.columns)

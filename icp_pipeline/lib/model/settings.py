@@ -83,7 +83,10 @@ class ModelSettings:
     bootstrap_shap_rows: int = 20_000  # mean |SHAP| of each bootstrap refit on at most this many customers
     n_recommended: int = 12
     n_reasons: int = 3
-    shap_block_rows: int = 250_000  # accounts scored and explained per block (bounds memory)
+    # accounts scored and explained per block (bounds memory: the two models' SHAP matrices of a block
+    # are in memory at once); split patterns are cached across blocks (fast_shap.PatternCache), so
+    # smaller blocks cost little more
+    shap_block_rows: int = 125_000
 
     # validation
     run_validation: bool = True

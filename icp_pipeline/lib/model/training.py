@@ -42,9 +42,14 @@ def lgb_params(settings: ModelSettings, n: int, objective: str) -> dict:
     }
 
 
-def fit_booster(X: pd.DataFrame, y: np.ndarray, params: dict, rounds: int) -> lgb.Booster:
-    """Train with pandas `category` columns as LightGBM native categoricals."""
-    return lgb.train(params, lgb.Dataset(X, label=y, categorical_feature="auto"), num_boost_round=rounds)
+def fit_booster(
+    X: pd.DataFrame, y: np.ndarray, params: dict, rounds: int, dataset: lgb.Dataset | None = None
+) -> lgb.Booster:
+    """Train with pandas `category` columns as LightGBM native categoricals. `dataset`: the same
+    rows and label already binned by `choose_rounds` with the same params (not binned again)."""
+    if dataset is None:
+        dataset = lgb.Dataset(X, label=y, categorical_feature="auto")
+    return lgb.train(params, dataset, num_boost_round=rounds)
 
 
 def cv_folds(
@@ -69,6 +74,8 @@ class RoundSelection:
     rounds: int
     folds: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     oof: np.ndarray | None = None  # raw score (log value / probability) per training row
+    # the CV's full Dataset (binned once), for the final fit on the same rows; dropped after it
+    dataset: lgb.Dataset | None = field(default=None, repr=False)
 
 
 def choose_rounds(X: pd.DataFrame, y: np.ndarray, params: dict, settings: ModelSettings) -> RoundSelection:
@@ -82,9 +89,10 @@ def choose_rounds(X: pd.DataFrame, y: np.ndarray, params: dict, settings: ModelS
     folds = cv_folds(n, settings, y if binary else None) if n >= settings.early_stopping_min_n else []
     if not folds:
         return RoundSelection(min(settings.small_data_rounds, settings.num_boost_round))
+    dataset = lgb.Dataset(X, label=y, categorical_feature="auto")
     hist = lgb.cv(
         params,
-        lgb.Dataset(X, label=y, categorical_feature="auto"),
+        dataset,
         num_boost_round=settings.num_boost_round,
         folds=folds,
         callbacks=[lgb.early_stopping(settings.early_stopping_rounds, verbose=False)],
@@ -95,7 +103,7 @@ def choose_rounds(X: pd.DataFrame, y: np.ndarray, params: dict, settings: ModelS
     oof = np.zeros(n)
     for (_, test), booster in zip(folds, cvbooster.boosters, strict=True):
         oof[test] = predict(booster, X.iloc[test], num_iteration=rounds)
-    return RoundSelection(rounds, folds, oof)
+    return RoundSelection(rounds, folds, oof, dataset)
 
 
 @dataclass
@@ -131,7 +139,8 @@ def train_value_model(X: pd.DataFrame, value: pd.Series, settings: ModelSettings
     Xt, y = X.loc[mask], value_target(value[mask])
     params = lgb_params(settings, n, "regression")
     selection = choose_rounds(Xt, y, params, settings)
-    booster = fit_booster(Xt, y, params, selection.rounds)
+    booster = fit_booster(Xt, y, params, selection.rounds, selection.dataset)
+    selection.dataset = None
     return ValueModel(booster, params, selection.rounds, n, selection)
 
 
@@ -213,6 +222,7 @@ def train_win_model(
     params = lgb_params(settings, len(y), "binary")
     selection = choose_rounds(Xt, y.astype(float), params, settings)
     rounds = selection.rounds
-    booster = fit_booster(Xt, y.astype(float), params, rounds)
+    booster = fit_booster(Xt, y.astype(float), params, rounds, selection.dataset)
+    selection.dataset = None
     note = f"win model trained on {n_won} won / {n_lost} lost accounts, {rounds} rounds"
     return WinModel(booster, float(y.mean()), note, params, rounds, len(y), selection)

@@ -199,12 +199,17 @@ def validate(
     X_plain: pd.DataFrame | None = None,
 ) -> Validation:
     """All validation: metrics table with columns metric, model, split, value. The win model's
-    validation runs on a second thread beside the value model's (independent fits; the same numbers)."""
+    validation runs on a second thread beside the value model's (independent fits; the same numbers).
+    `run_models` calls the two halves itself, each right after its model's fit (`combine`)."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate-win") as pool:
         win = pool.submit(validate_win, X, won, win_model, settings)
-        value_rows, value_oof, holdout = validate_value(
-            X, value, value_model, settings, first_won_date, X_plain
-        )
-        win_rows, win_oof, calibration = win.result()
+        value_part = validate_value(X, value, value_model, settings, first_won_date, X_plain)
+        return combine(value_part, win.result())
+
+
+def combine(value_part: tuple, win_part: tuple) -> Validation:
+    """`Validation` from the results of `validate_value` and `validate_win`."""
+    value_rows, value_oof, holdout = value_part
+    win_rows, win_oof, calibration = win_part
     metrics = pd.DataFrame(value_rows + win_rows, columns=METRIC_COLUMNS)
     return Validation(metrics, value_oof, value_holdout=holdout, win_oof=win_oof, calibration=calibration)
