@@ -132,6 +132,9 @@ def test_strong_model_outputs_carry_no_caution(built, capsys):
     summary = built.query("select * from icp.tier_summary where not is_customer")
     assert summary["total_expected_value"].notna().all() and "withheld" not in out
     assert summary["money_basis"].eq("expected value of the model (rated strong)").all()
+    targets = built.query("select expected_value, money_basis from icp.target_accounts")
+    assert targets["expected_value"].notna().any()
+    assert targets["money_basis"].eq("expected value of the model (rated strong)").all()
     assert pd.read_csv(built.exports / "target_accounts.csv")["expected_value"].notna().any()
     crm = pd.read_csv(built.exports / "crm_import.csv")
     assert crm["model_caution"].isna().all()
@@ -177,7 +180,17 @@ def _assert_money_withheld(run: PipelineRun, summary_text: str, strength: str) -
     assert "withheld: the model" in html
     files = pd.read_csv(run.exports / "target_accounts.csv")
     assert files["expected_value"].isna().all() and files["predicted_ltv"].isna().all()
-    assert run.query("select count(expected_value) from icp.target_accounts").iloc[0, 0] > 0
+    # the warehouse tables a BI tool reads directly hold no weak-model money either, and say why
+    targets = run.query("select * from icp.target_accounts")
+    assert len(targets) and targets["expected_value"].isna().all() and targets["predicted_ltv"].isna().all()
+    assert targets["money_basis"].eq(summary["money_basis"].iloc[0]).all()
+    # the list's order is still readable from icp_score (published order = icp_score high to low)
+    scores = targets["icp_score"].to_numpy()
+    assert (scores[:-1] >= scores[1:]).all()
+    expansion = run.query("select * from icp.expansion_accounts order by expansion_rank")
+    assert len(expansion) and expansion["headroom"].isna().all() and expansion["predicted_ltv"].isna().all()
+    assert expansion["money_basis"].str.startswith("withheld: ").all()
+    assert list(expansion["expansion_rank"]) == list(range(1, len(expansion) + 1))
 
 
 def test_the_caution_sentence_without_a_verdict_says_what_to_do():

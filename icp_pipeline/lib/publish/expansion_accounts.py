@@ -8,7 +8,8 @@ import pandas as pd
 from icp_pipeline.lib.icp.expansion import rank_expansion
 from icp_pipeline.lib.publish.tables import PUBLISHED_TABLES
 
-EXPANSION_COLUMNS = list(PUBLISHED_TABLES["expansion_accounts"].columns)
+# the builder's columns; `withheld_money.with_money_basis` adds money_basis at publication
+EXPANSION_COLUMNS = [c for c in PUBLISHED_TABLES["expansion_accounts"].columns if c != "money_basis"]
 _DERIVED = ("realised_value", "headroom", "expansion_basis", "expansion_rank")
 
 
