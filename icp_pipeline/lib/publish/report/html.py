@@ -119,7 +119,7 @@ def _validation_table(data: ReportData) -> str:
             "Check": v["check"],
             "What is measured": v["metric"].str.replace("_", " "),
             "Value": v["value"],
-            "95 % interval": [
+            "90 % interval": [
                 "" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f} to {hi:.2f}"
                 for lo, hi in zip(v["ci_low"], v["ci_high"], strict=True)
             ],
