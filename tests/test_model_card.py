@@ -186,3 +186,54 @@ def test_the_plain_candidate_scores_the_list_when_it_is_chosen(monkeypatch):
     np.testing.assert_allclose(
         r.scores["expected_value"], r.scores["predicted_ltv"] * r.scores["win_probability"]
     )
+
+
+def test_the_verdict_and_caution_explain_each_model_once():
+    """Maven: 'the rules baseline (attributes above the customer median)' three times in two sentences.
+    The explanation is kept at the first mention; later mentions use the short name."""
+    from icp_pipeline.lib.model.card import LABEL, verdict
+    from icp_pipeline.lib.model.strength import ModelStrength, caution_sentence
+
+    point = {"rules": 0.65, "linear": 0.60, "lightgbm": 0.64, "plain_lightgbm": 0.62}
+    iv = Intervals(
+        85,
+        {c: {"spearman": v} for c, v in point.items()},
+        {c: {"spearman": v - 0.15} for c, v in point.items()},
+        {c: {"spearman": v + 0.12} for c, v in point.items()},
+        {},
+    )
+    text = verdict(iv, "weak", "rules", "rules", "rules")
+    assert text.count(LABEL["rules"]) == 1
+    assert text == (
+        "Weak: LightGBM ranks below the rules baseline (attributes above the customer median) (0.64 vs 0.65), "
+        "so the list is scored by the rules baseline (Spearman 0.65, 90 % interval 0.50 to 0.77, on 85 "
+        "customers it did not see); treat the tiers as a rough guide, not a ranking to trust."
+    )
+    caution = caution_sentence(ModelStrength("weak", text, "rules"))
+    assert caution.count(LABEL["rules"]) == 1 and caution.count("the rules baseline") == 3
+    assert caution.startswith(
+        "Caution: the model behind these scores, the rules baseline (attributes above the customer median), "
+        "is weak. LightGBM ranks below the rules baseline (0.64 vs 0.65), so the list is scored by the rules "
+        "baseline (Spearman"
+    )
+
+
+def test_a_none_verdict_is_one_grammatical_sentence_naming_the_best_candidate():
+    """AWS: 'None: LightGBM ranks below the linear baseline (-0.08 vs 0.15), no model shows it ranks
+    customers better than chance (...); do not prioritise by these tiers, use the team's rules.'"""
+    from icp_pipeline.lib.model.card import verdict
+
+    point = {"rules": 0.05, "linear": 0.15, "lightgbm": -0.08, "plain_lightgbm": -0.02}
+    iv = Intervals(
+        99,
+        {c: {"spearman": v} for c, v in point.items()},
+        {c: {"spearman": v - 0.16} for c, v in point.items()},
+        {c: {"spearman": v + 0.16} for c, v in point.items()},
+        {},
+    )
+    assert verdict(iv, "none", "linear", "linear") == (
+        "None: even the best candidate, the linear baseline, shows no evidence of ranking customers better "
+        "than chance (Spearman 0.15, 90 % interval -0.01 to 0.31, on 99 customers it did not see); LightGBM "
+        "ranks below the linear baseline (-0.08 vs 0.15), so do not prioritise by the model's scores but by "
+        "the team's rules."
+    )

@@ -284,13 +284,38 @@ LABEL = {
     "linear": "the linear baseline",
     "rules": "the rules baseline (attributes above the customer median)",
 }
+# The same names without their explanation: for every mention after the first (`explain_once`).
+SHORT_LABEL = {
+    "lightgbm": "the LightGBM model",
+    "plain_lightgbm": "the default LightGBM",
+    "linear": "the linear baseline",
+    "rules": "the rules baseline",
+}
+
+
+def explain_once(text: str) -> str:
+    """`text` with each candidate's explained name (`LABEL`) kept at its first mention only; later
+    mentions use the short name (`SHORT_LABEL`), so a sentence never repeats an explanation."""
+    for name, long in LABEL.items():
+        first = text.find(long)
+        if first >= 0 and long != SHORT_LABEL[name]:
+            head, tail = text[: first + len(long)], text[first + len(long) :]
+            text = head + tail.replace(long, SHORT_LABEL[name])
+    return text
 
 
 def verdict(
     iv: Intervals, strength: str, value_model: str, best_baseline: str | None, chosen: str | None = None
 ) -> str:
-    """One sentence for a sales leader. `chosen`: the candidate the choice rule picked (it differs
-    from `value_model` when a weak choice fell back to the best baseline)."""
+    """One sentence for a sales leader (each model's explanation given once, `explain_once`).
+    `chosen`: the candidate the choice rule picked (it differs from `value_model` when a weak choice
+    fell back to the best baseline)."""
+    return explain_once(_verdict(iv, strength, value_model, best_baseline, chosen))
+
+
+def _verdict(
+    iv: Intervals, strength: str, value_model: str, best_baseline: str | None, chosen: str | None = None
+) -> str:
     chosen = chosen or value_model
     p, lo, hi = (
         iv.point[value_model]["spearman"],
@@ -322,7 +347,11 @@ def verdict(
             f"Weak: {lead}so the list is scored by {LABEL[value_model]} ({figure}); treat the tiers as a rough "
             "guide, not a ranking to trust."
         )
-    return f"None: {below}no model shows it ranks customers better than chance ({figure}); do not prioritise by these tiers, use the team's rules."
+    behind = f"; {below.rstrip(', ')}" if below else ""  # the lead clause as a trailing one
+    return (
+        f"None: even the best candidate, {LABEL[value_model]}, shows no evidence of ranking customers better "
+        f"than chance ({figure}){behind}, so do not prioritise by the model's scores but by the team's rules."
+    )
 
 
 def win_status(win_learnt: bool, reason: str, auc: tuple[float, float, float], n: int) -> dict:
