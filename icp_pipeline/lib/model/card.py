@@ -333,7 +333,14 @@ def _verdict(
     if strength == "strong":
         return f"Strong: {LABEL[value_model]} ranks customers it has not seen well ({figure}) and beats the simpler baselines, so the tiers can be worked in order."
     if strength == "moderate":
-        return f"Moderate: {LABEL[value_model]} ranks unseen customers best of the candidates, but with a wide margin of error or a small lead over the simple baselines ({figure}); use the tiers as a guide beside the team's judgement."
+        lead = _lead(iv, value_model, best_baseline)
+        if lead is not None and not lead[1] > 0:  # the strength rule's "within the bootstrap noise"
+            return (
+                f"Moderate: {LABEL[value_model]} ranks unseen customers best of the candidates ({figure}), but "
+                f"it is not distinguishable from {LABEL[best_baseline]} (Spearman gain {lead[0]:.3f}, 90 % "
+                f"interval {lead[1]:.3f} to {lead[2]:.3f}); use the tiers as a guide beside the team's judgement."
+            )
+        return f"Moderate: {LABEL[value_model]} beats the simpler baselines but with a wide margin of error ({figure}); use the tiers as a guide beside the team's judgement."
     if strength == "weak" and chosen not in BASELINES and not below:
         return (
             f"Weak: {LABEL[value_model]} ranks unseen customers better than the baselines but only weakly "
@@ -352,6 +359,14 @@ def _verdict(
         f"None: even the best candidate, {LABEL[value_model]}, shows no evidence of ranking customers better "
         f"than chance ({figure}){behind}, so do not prioritise by the model's scores but by the team's rules."
     )
+
+
+def _lead(iv: Intervals, model: str, baseline: str | None) -> tuple[float, float, float] | None:
+    """`_supported_gain` of `model` over `baseline` when both have bootstrap draws (None otherwise)."""
+    if baseline is None or model == baseline or not all(c in iv.draws for c in (model, baseline)):
+        return None
+    gain = _supported_gain(iv, model, baseline)
+    return gain if all(np.isfinite(gain)) else None
 
 
 def win_status(win_learnt: bool, reason: str, auc: tuple[float, float, float], n: int) -> dict:
@@ -390,7 +405,10 @@ def card_row(iv: Intervals, split: str, rules: CardRules, value_label: str) -> t
         row[f"holdout_{m}_hi"] = iv.high[value_model][m]
     row["best_baseline"] = best_baseline
     row["best_learnt"] = learnt
-    gain = _supported_gain(iv, learnt, best_baseline) if learnt and best_baseline else (float("nan"),) * 3
+    # the gain the strength rule judged: of the list's model when a LightGBM candidate scores it
+    # (the simpler one within the tie margin may not be best_learnt), else of best_learnt
+    compared = value_model if value_model in LEARNT else learnt
+    gain = _supported_gain(iv, compared, best_baseline) if compared and best_baseline else (float("nan"),) * 3
     row["learnt_gain_spearman"], row["learnt_gain_spearman_lo"], row["learnt_gain_spearman_hi"] = gain
     for c in CANDIDATES:
         for m in CARD_METRICS:
@@ -430,7 +448,8 @@ MODEL_CARD_COLUMNS: dict[str, str] = {
     **_metric_docs("holdout_", "The list's model (value_model)"),
     "best_baseline": "The baseline (`linear` or `rules`) with the highest held-out Spearman.",
     "best_learnt": "The LightGBM candidate (`lightgbm` or `plain_lightgbm`) with the highest held-out Spearman.",
-    "learnt_gain_spearman": "Spearman of best_learnt minus that of best_baseline.",
+    "learnt_gain_spearman": "Spearman of the list's model (value_model) minus that of best_baseline when a "
+    "LightGBM candidate scores the list (the gain the strength rule judges), else of best_learnt.",
     "learnt_gain_spearman_lo": "5th percentile of the paired bootstrap gain (> 0: beats the baseline with support).",
     "learnt_gain_spearman_hi": "95th percentile of the paired bootstrap gain.",
     **_metric_docs("rules_", "The rules baseline"),

@@ -16,12 +16,14 @@ from .data import ReportData
 from .formatting import esc, format_money, format_number, in_words, pct, table
 
 # What each strength means for using the list (docs/model-card.md has the rule behind each).
+# The simple baselines are a linear model and a count of attributes above the customer median
+# (lib/model/card.py): "simple baselines", not "simple rules", which would name only one of them.
 MEANING = {
     "strong": "work the list top-down: Tier 1 accounts are worth markedly more than the rest, "
-    "and the ranking beats simple rules with statistical support.",
+    "and the ranking beats the simple baselines with statistical support.",
     "moderate": "use the tiers to prioritise, but let reps judge within a tier: the ranking works "
-    "yet is not clearly better than simple rules.",
-    "weak": "treat the list as a hint, not a plan: the scores are barely better than simple rules.",
+    "but is not clearly ahead of the simple baselines or has a wide margin of error.",
+    "weak": "treat the list as a hint, not a plan: the scores are not clearly better than simple baselines.",
     "none": "do not rank by the scores: there is no evidence they beat chance, so the tiers follow "
     "the team's rules in icp.yaml.",
 }
