@@ -43,9 +43,10 @@ def verdict_sentence(data: ReportData) -> str:
     if strength is None:
         return "No model card was published with this refresh: how far to trust the ranking is unknown."
     level = strength.strength if strength.strength in MEANING else "weak"
+    meaning = MEANING[level][:1].upper() + MEANING[level][1:]  # its own sentence: one colon per sentence
     if level == "none":  # 'none' is a rating, not an adjective: "the evidence ... is none" says nothing
-        return f"There is no evidence behind this list's ranking: {MEANING[level]}"
-    return f"The evidence behind this list is {level}: {MEANING[level]}"
+        return f"There is no evidence behind this list's ranking. {meaning}"
+    return f"The evidence behind this list is {level}. {meaning}"
 
 
 def card_verdict(data: ReportData) -> str:
@@ -159,6 +160,8 @@ def top_accounts(data: ReportData) -> pd.DataFrame:
 def changes_html(data: ReportData, limit: int = 10) -> str:
     """What changed since the last refresh (icp.tier_changes): counts by move and the first accounts."""
     moved = data.changes
+    if data.first_refresh:  # every account is new: "no account changed tier" would claim a comparison
+        return "<p>This is the first refresh: there is no earlier list to compare with.</p>"
     if moved.empty:
         return "<p>No account changed tier since the last refresh.</p>"
     order = {"Tier 1": 1, "Tier 2": 2, "Tier 3": 3, "Disqualified": 4}
