@@ -191,6 +191,11 @@ def _assert_money_withheld(run: PipelineRun, summary_text: str, strength: str) -
     assert len(expansion) and expansion["headroom"].isna().all() and expansion["predicted_ltv"].isna().all()
     assert expansion["money_basis"].str.startswith("withheld: ").all()
     assert list(expansion["expansion_rank"]) == list(range(1, len(expansion) + 1))
+    history = run.query("select * from icp.refresh_history order by refreshed_at desc limit 1").iloc[0]
+    assert pd.isna(history["value_scale"])  # the weak model's median expected value is money too
+    if history["tier_basis"] == "expected value":
+        assert pd.isna(history["tier1_cutoff"]) and pd.isna(history["tier2_cutoff"])
+        assert history["tier1_cutoff_relative"] > 0  # the unit-free frozen cut-off stays
 
 
 def test_the_caution_sentence_without_a_verdict_says_what_to_do():

@@ -39,7 +39,7 @@ from icp_pipeline.lib.publish.tier_changes import CHANGE_SOURCE_COLUMNS, build_t
 from icp_pipeline.lib.publish.tier_money import observed_value_by_tier, win_model_learnt, with_tier_money
 from icp_pipeline.lib.publish.tier_validation import build_tier_validation
 from icp_pipeline.lib.publish.tiering import tier_summary
-from icp_pipeline.lib.publish.withheld_money import with_money_basis
+from icp_pipeline.lib.publish.withheld_money import with_money_basis, withhold_history_money
 from icp_pipeline.lib.warehouse.connection import table_exists
 from icp_pipeline.lib.warehouse.frames import read_frame
 from icp_pipeline.lib.warehouse.sql import quote_ident
@@ -244,6 +244,7 @@ def build_published_frames(
     )
     targets.attrs.pop("tiering", None)  # not a table property: kept out of the published frame
     strength = read_model_strength(con, schemas=("model",))
+    row = withhold_history_money(row, strength)  # after tier_changes read this refresh's scale
     frames = {
         # money columns null when the model card says weak or none (every builder below has read them)
         "target_accounts": with_money_basis(targets, "target_accounts", strength),

@@ -288,12 +288,14 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "tier_policy": "The tier policy used.",
             "tier_basis": "What ranked the accounts into tiers: `expected value` (quantile and capacity "
             "policies), `icp_score` (threshold policy) or `icp.yaml rules` (the model's strength is `none`).",
-            "tier1_cutoff": "Minimum expected value (or icp_score) of Tier 1 in this refresh; null under rules.",
-            "tier2_cutoff": "Minimum expected value (or icp_score) of Tier 2 in this refresh; null under rules.",
+            "tier1_cutoff": "Minimum expected value (or icp_score) of Tier 1 in this refresh; null under rules, and "
+            "null (withheld) when it is an expected value and the model card rates the model weak or none.",
+            "tier2_cutoff": "Minimum expected value (or icp_score) of Tier 2 in this refresh; null as tier1_cutoff.",
             "tier1_cutoff_relative": "The Tier 1 cut-off in relative value (expected value / value_scale): "
             "the unit frozen between refreshes, which does not drift with the data's scale.",
             "tier2_cutoff_relative": "The Tier 2 cut-off in relative value.",
-            "value_scale": "Median positive expected value of the ranked accounts (prospects, or all when "
+            "value_scale": "Null (withheld) when the model card rates the model weak or none; else the "
+            "median positive expected value of the ranked accounts (prospects, or all when "
             "there are none or include_customers is set) in this refresh.",
             "reference_quantiles": "JSON: the 101 percentiles of the ranked accounts' relative values at "
             "the baseline refresh, against which distribution shift is measured.",

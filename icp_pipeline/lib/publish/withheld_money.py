@@ -36,3 +36,16 @@ def with_money_basis(frame: pd.DataFrame, table: str, strength: ModelStrength | 
                 out[column] = np.nan
     out["money_basis"] = money_basis(strength)
     return out
+
+
+def withhold_history_money(row: dict, strength: ModelStrength | None) -> dict:
+    """This refresh's `icp.refresh_history` row (`refresh_history.history_row`) without the weak
+    model's money when the model card says weak or none: `value_scale` and, when the tiers were cut
+    on expected value, `tier1_cutoff` / `tier2_cutoff` null. The relative cut-offs (unit-free, the
+    frozen unit) stay; an icp_score cut-off is a score, not money, and stays too."""
+    if money_withheld_reason(strength) is None:
+        return row
+    out = dict(row, value_scale=np.nan)
+    if out.get("tier_basis") == "expected value":
+        out.update(tier1_cutoff=np.nan, tier2_cutoff=np.nan)
+    return out
