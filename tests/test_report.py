@@ -5,6 +5,7 @@ checked in a browser by tests/test_pipeline_end_to_end.py and tests/test_real_ex
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import duckdb
@@ -437,3 +438,18 @@ def test_a_first_refresh_says_there_is_nothing_to_compare_not_that_nothing_chang
     con.close()
     assert not data.first_refresh
     assert changes_html(data) == "<p>No account changed tier since the last refresh.</p>"
+
+
+def test_the_footnote_says_what_ranks_the_list_when_the_tiers_follow_the_rules(tmp_path):
+    """AWS (strength none, tiers by the icp.yaml rules): the footnote said 'Scores rank accounts by
+    expected value = win probability × predicted value', untrue for that list."""
+    con = _warehouse(tmp_path / "w.duckdb", strength="none")
+    history = pd.DataFrame({"refreshed_at": [dt.datetime(2026, 11, 30)], "tier_basis": ["icp.yaml rules"]})
+    _write(con, "icp", "refresh_history", history)
+    page = html.unescape(render_report(con))
+    assert "Scores rank accounts by the team's rules in icp.yaml" in page
+    assert "Scores rank accounts by expected value" not in page
+    con.execute("update icp.refresh_history set tier_basis = 'expected value'")
+    page = html.unescape(render_report(con))
+    con.close()
+    assert "Scores rank accounts by expected value = win probability × predicted value." in page

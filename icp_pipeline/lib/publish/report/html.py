@@ -150,6 +150,17 @@ def _executive(data: ReportData, accounts_per_rep: int) -> str:
     )
 
 
+def _how_scores_rank(data: ReportData) -> str:
+    """What orders the list, true to this refresh: the icp.yaml rules when the tiers followed them
+    (model strength none), else expected value."""
+    if data.rules_used:
+        return (
+            "Scores rank accounts by the team's rules in icp.yaml (accounts matching more of them first), "
+            "ties by the model's score: the model showed no evidence that it ranks accounts."
+        )
+    return "Scores rank accounts by expected value = win probability × predicted value."
+
+
 def render_report(con: duckdb.DuckDBPyConnection, accounts_per_rep: int = ACCOUNTS_PER_REP) -> str:
     """Build the report from the published `icp` tables (and `marts.attribute_catalog`'s labels);
     `accounts_per_rep` (icp.yaml `tiers.accounts_per_rep`) sizes the sales capacity a tier implies."""
@@ -187,7 +198,7 @@ def render_report(con: duckdb.DuckDBPyConnection, accounts_per_rep: int = ACCOUN
         else "",
         "<h2>The team's beliefs, tested</h2>" + _hypotheses(data.hypotheses, data.labels),
         "<h2>Caveats</h2>" + _exclusions(data),
-        "<p class='muted'>Scores rank accounts by expected value = win probability × predicted value. "
+        f"<p class='muted'>{esc(_how_scores_rank(data))} "
         "Attribute effects are associations learned from your customers, not proof of cause.</p>",
     ]
     body = "\n".join(p for p in parts if p)
