@@ -53,6 +53,7 @@ def _targets(empty_optionals: bool) -> pd.DataFrame:
             "override_note": ["include by J. Doe: strategic", None, None],
             "industry_label": ["Software", "Retail", "Software"],
             "money_basis": ["expected value of the model (rated strong)"] * 3,
+            "win_probability_basis": ["win model learnt (out-of-fold AUC in icp.model_card.win_auc)"] * 3,
         }
     )
     if empty_optionals:

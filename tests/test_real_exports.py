@@ -126,8 +126,12 @@ def test_maven_crm_export_runs_and_ranks_its_accounts(maven):
     assert coverage["value_model"][0]
     win_ok, win_detail = coverage["win_model"]
     assert not win_ok and "prior" in win_detail
-    win = maven.query("select distinct win_probability from icp.target_accounts")["win_probability"]
+    win = maven.query("select distinct win_probability from model.account_scores")["win_probability"]
     assert len(win) == 1 and 0.5 < win.iloc[0] < 0.8  # the win rate of closed deals, not 1.0
+    # that constant prior is no figure about an account: published null, with the card's reason
+    published = maven.query("select win_probability, win_probability_basis from icp.target_accounts")
+    assert published["win_probability"].isna().all()
+    assert published["win_probability_basis"].str.contains(f"constant prior of {win.iloc[0]:.3f}").all()
 
 
 def _card(run: PipelineRun) -> pd.Series:

@@ -31,13 +31,16 @@ def built(demo_800_run, tmp_path_factory) -> PipelineRun:
     return copy_run(demo_800_run, tmp_path_factory.mktemp("weak"))
 
 
-def _republish_with_card(run: PipelineRun, strength: str, verdict: str) -> dg.ExecuteInProcessResult:
+def _republish_with_card(
+    run: PipelineRun, strength: str, verdict: str, win_status: str = "learnt", win_reason: str = ""
+) -> dg.ExecuteInProcessResult:
     from icp_pipeline.definitions import build_definitions
 
     with duckdb.connect(str(run.warehouse)) as con:
         con.execute(
-            "create or replace table model.model_card as select ? as value_model, ? as strength, ? as verdict",
-            ["lightgbm", strength, verdict],
+            "create or replace table model.model_card as select ? as value_model, ? as strength, ? as verdict, "
+            "? as win_model_status, ? as win_model_reason",
+            ["lightgbm", strength, verdict, win_status, win_reason],
         )
     resources = {
         "warehouse": WarehouseResource(duckdb_path=str(run.warehouse)),
@@ -132,8 +135,8 @@ def test_strong_model_outputs_carry_no_caution(built, capsys):
     summary = built.query("select * from icp.tier_summary where not is_customer")
     assert summary["total_expected_value"].notna().all() and "withheld" not in out
     assert summary["money_basis"].eq("expected value of the model (rated strong)").all()
-    targets = built.query("select expected_value, money_basis from icp.target_accounts")
-    assert targets["expected_value"].notna().any()
+    targets = built.query("select expected_value, money_basis, win_probability from icp.target_accounts")
+    assert targets["expected_value"].notna().any() and targets["win_probability"].notna().all()
     assert targets["money_basis"].eq("expected value of the model (rated strong)").all()
     assert pd.read_csv(built.exports / "target_accounts.csv")["expected_value"].notna().any()
     crm = pd.read_csv(built.exports / "crm_import.csv")
@@ -196,6 +199,37 @@ def _assert_money_withheld(run: PipelineRun, summary_text: str, strength: str) -
     if history["tier_basis"] == "expected value":
         assert pd.isna(history["tier1_cutoff"]) and pd.isna(history["tier2_cutoff"])
         assert history["tier1_cutoff_relative"] > 0  # the unit-free frozen cut-off stays
+
+
+def test_an_unlearnt_win_model_s_constant_prior_is_withheld_on_every_row_with_its_reason(built):
+    """Issue 14: a win probability that was not learnt is a constant prior, no figure about an
+    account; icp.target_accounts and its exports publish it null with the card's reason beside it,
+    as icp.tier_summary.avg_win_probability (a learnt one stays, with its basis)."""
+    _republish_with_card(built, "strong", "LightGBM beats every baseline.")
+    learnt = built.query("select win_probability, win_probability_basis from icp.target_accounts")
+    assert learnt["win_probability"].between(0, 1).all() and learnt["win_probability"].nunique() > 1
+    assert learnt["win_probability_basis"].str.startswith("win model learnt").all()
+
+    reason = "win model not trained: 0 won / 12 lost accounts, at least 10 of each needed"
+    _republish_with_card(built, "strong", "LightGBM beats every baseline.", "not_learnt", reason)
+    targets = built.query("select win_probability, win_probability_basis from icp.target_accounts")
+    assert len(targets) == len(learnt) and targets["win_probability"].isna().all()
+    assert (
+        targets["win_probability_basis"]
+        .eq(
+            f"withheld: the win model was not learnt ({reason}); a constant prior is no figure about the "
+            "account, and expected_value is predicted_ltv alone"
+        )
+        .all()
+    )
+    for exported in (
+        pd.read_csv(built.exports / "target_accounts.csv"),
+        pd.read_parquet(built.exports / "target_accounts.parquet"),
+    ):
+        assert exported["win_probability"].isna().all()
+        assert exported["win_probability_basis"].str.startswith("withheld: the win model").all()
+    summary = built.query("select avg_win_probability from icp.tier_summary")
+    assert summary["avg_win_probability"].isna().all()  # the same word as the tier summary
 
 
 def test_the_caution_sentence_without_a_verdict_says_what_to_do():

@@ -48,6 +48,7 @@ TARGET_ACCOUNTS_TYPES: dict[str, str] = {
     "override_note": "VARCHAR",
     "industry_label": "VARCHAR",
     "money_basis": "VARCHAR",
+    "win_probability_basis": "VARCHAR",
     "icp_version": "VARCHAR",
     "published_at": "TIMESTAMP",
 }

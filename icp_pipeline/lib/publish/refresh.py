@@ -39,7 +39,12 @@ from icp_pipeline.lib.publish.tier_changes import CHANGE_SOURCE_COLUMNS, build_t
 from icp_pipeline.lib.publish.tier_money import observed_value_by_tier, win_model_learnt, with_tier_money
 from icp_pipeline.lib.publish.tier_validation import build_tier_validation
 from icp_pipeline.lib.publish.tiering import tier_summary
-from icp_pipeline.lib.publish.withheld_money import with_money_basis, withhold_history_money
+from icp_pipeline.lib.publish.withheld_money import (
+    read_win_basis,
+    with_money_basis,
+    with_win_probability_basis,
+    withhold_history_money,
+)
 from icp_pipeline.lib.warehouse.connection import table_exists
 from icp_pipeline.lib.warehouse.frames import read_frame
 from icp_pipeline.lib.warehouse.sql import quote_ident
@@ -247,7 +252,10 @@ def build_published_frames(
     row = withhold_history_money(row, strength)  # after tier_changes read this refresh's scale
     frames = {
         # money columns null when the model card says weak or none (every builder below has read them)
-        "target_accounts": with_money_basis(targets, "target_accounts", strength),
+        # win_probability null when the win model was not learnt (a constant prior), with its basis
+        "target_accounts": with_win_probability_basis(
+            with_money_basis(targets, "target_accounts", strength), read_win_basis(con)
+        ),
         "attribute_importance": importance_in_words(importance, labels),
         "model_metrics": metrics,
         "model_card": model_card_frame(con),

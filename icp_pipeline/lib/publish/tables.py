@@ -47,8 +47,9 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "tier's observed customer value instead).",
             "predicted_ltv": "Predicted value to the seller if the account buys (the configured value label); "
             "null (withheld) like expected_value when the model card rates the model weak or none.",
-            "win_probability": "Predicted probability that a deal with the account is won; a constant prior "
-            "when the win model was not learnt.",
+            "win_probability": "Predicted probability that a deal with the account is won; null (withheld) "
+            "when the win model was not learnt (icp.model_card.win_model_status): a constant prior is no "
+            "figure about the account (win_probability_basis says why).",
             "tier": "`Tier 1`, `Tier 2`, `Tier 3` or `Disqualified`. Cut-offs are set over prospects; "
             "customers get the tier their score reaches but never count toward a prospect tier's quota.",
             "segment": "The segment profile the account belongs to (see icp.segments).",
@@ -64,6 +65,9 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "money_basis": "What expected_value and predicted_ltv rest on (`expected value of the model (rated "
             "strong)`), or why they are withheld (`withheld: ...`, model weak or none); the same on every row "
             "and as icp.tier_summary.money_basis (lib/publish/withheld_money.py).",
+            "win_probability_basis": "What win_probability rests on (`win model learnt ...`), or why it is "
+            "withheld (`withheld: the win model was not learnt (<icp.model_card.win_model_reason>) ...`); the "
+            "same on every row (lib/publish/withheld_money.py).",
         },
     ),
     "attribute_importance": PublishedTable(

@@ -26,8 +26,13 @@ TARGET_SOURCE_SQL = """
     order by (s.icp_score is null or isnan(s.icp_score)), s.icp_score desc,
         s.expected_value desc nulls last, f.account_key asc nulls last
 """
-# the builder's columns; `withheld_money.with_money_basis` adds money_basis at publication
-TARGET_COLUMNS = [c for c in PUBLISHED_TABLES["target_accounts"].columns if c != "money_basis"]
+# the builder's columns; `withheld_money.with_money_basis` and `.with_win_probability_basis` add
+# money_basis and win_probability_basis at publication
+TARGET_COLUMNS = [
+    c
+    for c in PUBLISHED_TABLES["target_accounts"].columns
+    if c not in ("money_basis", "win_probability_basis")
+]
 
 
 def tier_target_accounts(

@@ -7,10 +7,19 @@ directly must not see them as money, so these columns are published null (`WITHH
 row's `money_basis` states why (`tier_money.money_withheld_reason`), or what the money rests on when
 shown. Nothing else changes: the rows keep the order and tiers the estimates gave them, and the
 ordering stays readable from `icp_score` (target_accounts) and `expansion_rank` (expansion_accounts).
+
+The same rule for the win probability (issue 14: "a win probability that is constant or unlearnt is
+reported as 'not learnt'"): when the model card's `win_model_status` is `not_learnt`, every row's
+`win_probability` is a constant prior, no figure about the account, so `icp.target_accounts` publishes
+it null (as `icp.tier_summary.avg_win_probability`) and `win_probability_basis` says why on every row
+(`with_win_probability_basis`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -35,6 +44,57 @@ def with_money_basis(frame: pd.DataFrame, table: str, strength: ModelStrength | 
             if column in out.columns:
                 out[column] = np.nan
     out["money_basis"] = money_basis(strength)
+    return out
+
+
+@dataclass(frozen=True)
+class WinBasis:
+    """The model card's word on the win model: `learnt` False when `win_model_status` is
+    `not_learnt`; `reason` its `win_model_reason` (one sentence)."""
+
+    learnt: bool = True
+    reason: str | None = None
+
+
+def read_win_basis(con: duckdb.DuckDBPyConnection) -> WinBasis:
+    """The latest `model.model_card` row's win model status and reason (learnt when there is no card
+    or no `win_model_status` column, as `tier_money.win_model_learnt`)."""
+    from icp_pipeline.lib.warehouse.connection import table_exists
+
+    if not table_exists(con, "model", "model_card"):
+        return WinBasis()
+    columns = {r[0] for r in con.execute("describe model.model_card").fetchall()}
+    if "win_model_status" not in columns:
+        return WinBasis()
+    reason_sql = "win_model_reason" if "win_model_reason" in columns else "null"
+    row = con.execute(
+        f"select win_model_status, {reason_sql} from model.model_card order by rowid desc limit 1"
+    ).fetchone()
+    if not row:
+        return WinBasis()
+    return WinBasis(learnt=row[0] != "not_learnt", reason=None if row[1] is None else str(row[1]))
+
+
+def win_probability_basis(win: WinBasis) -> str:
+    """What `win_probability` rests on ('win model learnt (icp.model_card.win_auc)'), or why it is
+    withheld ('withheld: the win model was not learnt (<reason>); expected_value is predicted_ltv
+    alone')."""
+    if win.learnt:
+        return "win model learnt (out-of-fold AUC in icp.model_card.win_auc)"
+    why = f" ({win.reason.rstrip('.')})" if win.reason else ""
+    return (
+        f"withheld: the win model was not learnt{why}; a constant prior is no figure about the account, "
+        "and expected_value is predicted_ltv alone"
+    )
+
+
+def with_win_probability_basis(frame: pd.DataFrame, win: WinBasis) -> pd.DataFrame:
+    """`frame` (icp.target_accounts) with `win_probability_basis` on every row and, when the win model
+    was not learnt, `win_probability` null. Rows and their order are kept; `frame` is not changed."""
+    out = frame.copy(deep=False)
+    if not win.learnt and "win_probability" in out.columns:
+        out["win_probability"] = np.nan
+    out["win_probability_basis"] = win_probability_basis(win)
     return out
 
 
