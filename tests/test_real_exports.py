@@ -300,3 +300,23 @@ def test_maven_config_multiplies_revenue_fixes_spellings_and_quarantines_deals_w
         deal = con.execute("select stage, product, amount, currency from raw.crm__opportunities").fetchone()
         assert deal == ("Won", "GTX Pro", 4514.0, "USD")
         assert con.execute("select count(*) from raw._quarantine").fetchone()[0] == 1
+
+
+def test_aws_accounts_take_their_whole_location_from_one_order_line(shared_datasets, tmp_path):
+    """A customer's country, region and subregion come from one of its order lines together (before:
+    column by column, 63 of 99 AWS customers had a location on none of their lines, AnyCompany Bank
+    Japan / EMEA / NAMER)."""
+    source = shared_datasets / "aws-saas-sales"
+    with duckdb.connect() as con:
+        _load(con, source, MAPPINGS / "aws_saas_sales.yaml", "crm/accounts")
+        con.execute(f"create table lines as select * from read_csv_auto('{source / 'SaaS-Sales.csv'}')")
+        off_the_lines = con.execute(
+            "select count(*) from raw.crm__accounts a where not exists (select 1 from lines s "
+            'where cast(s."Customer ID" as varchar) = a.account_id and s.Country = a.country '
+            "and s.Region = a.region and s.Subregion = a.subregion)"
+        ).fetchone()[0]
+        bank = con.execute(
+            "select country, region, subregion from raw.crm__accounts where account_name = 'AnyCompany Bank'"
+        ).fetchall()
+    assert off_the_lines == 0
+    assert bank == [("Japan", "APJ", "JAPN")]  # its most frequent location, all three from one line
