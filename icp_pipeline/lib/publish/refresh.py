@@ -36,7 +36,12 @@ from icp_pipeline.lib.publish.target_accounts import (
     tier_target_accounts,
 )
 from icp_pipeline.lib.publish.tier_changes import CHANGE_SOURCE_COLUMNS, build_tier_changes
-from icp_pipeline.lib.publish.tier_money import observed_value_by_tier, win_model_learnt, with_tier_money
+from icp_pipeline.lib.publish.tier_money import (
+    money_withheld_reason,
+    observed_value_by_tier,
+    win_model_learnt,
+    with_tier_money,
+)
 from icp_pipeline.lib.publish.tier_validation import build_tier_validation
 from icp_pipeline.lib.publish.tiering import tier_summary
 from icp_pipeline.lib.publish.withheld_money import (
@@ -265,7 +270,14 @@ def build_published_frames(
         "segments": segments,
         "hypothesis_results": hypotheses,
         "expansion_accounts": with_money_basis(
-            build_expansion_accounts(targets, features, value_col, feature_row),
+            build_expansion_accounts(
+                # a weak or none model's headroom is withheld and does not order the list either
+                targets,
+                features,
+                value_col,
+                feature_row,
+                use_headroom=money_withheld_reason(strength) is None,
+            ),
             "expansion_accounts",
             strength,
         ),

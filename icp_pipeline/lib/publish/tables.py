@@ -227,8 +227,11 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "realised value counted as 0, floored at 0 (a loss never raises it). Null (withheld) with "
             "predicted_ltv; expansion_rank keeps the order it gave.",
             "expansion_basis": "The account's group: `headroom`, `no headroom: realised value at or above "
-            "the prediction` (ranked by realised value) or `loss-making: realised value below zero` (last).",
-            "expansion_rank": "1 = first: most headroom; ties by expected value, then account key.",
+            "the prediction` (ranked by realised value) or `loss-making: realised value below zero` (last); "
+            "when the model card rates the model weak or none, `by realised value: ...` (its headroom orders "
+            "nothing) or loss-making (lib/icp/expansion.py).",
+            "expansion_rank": "1 = first: most headroom (model weak or none: highest realised value); ties "
+            "by expected value, then account key.",
             "icp_score": "ICP score.",
             "top_reasons": "Reasons from the account's SHAP values.",
             "money_basis": "What predicted_ltv and headroom rest on, or why they are withheld (as in "
