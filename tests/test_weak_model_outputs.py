@@ -193,6 +193,10 @@ def _assert_money_withheld(run: PipelineRun, summary_text: str, strength: str) -
     expansion = run.query("select * from icp.expansion_accounts order by expansion_rank")
     assert len(expansion) and expansion["headroom"].isna().all() and expansion["predicted_ltv"].isna().all()
     assert expansion["money_basis"].str.startswith("withheld: ").all()
+    # the withheld headroom orders nothing: realised value does, losses last
+    gains = expansion[expansion["realised_value"] >= 0]
+    assert gains["expansion_basis"].str.startswith("by realised value").all()
+    assert gains["realised_value"].is_monotonic_decreasing
     assert list(expansion["expansion_rank"]) == list(range(1, len(expansion) + 1))
     history = run.query("select * from icp.refresh_history order by refreshed_at desc limit 1").iloc[0]
     assert pd.isna(history["value_scale"])  # the weak model's median expected value is money too

@@ -135,7 +135,7 @@ def observed_value_text(part: pd.DataFrame, currency: str | None) -> str:
 
 def top_accounts(data: ReportData) -> pd.DataFrame:
     """The top 25 ranked prospects with their reasons in words; without prospects, the first 25 of
-    the expansion list (icp.expansion_accounts: headroom first)."""
+    the expansion list (icp.expansion_accounts, in expansion_rank order)."""
     top = data.targets
     if top.empty:
         return pd.DataFrame()
