@@ -105,7 +105,7 @@ def assert_reads_as_a_person_would(report: RenderedReport, min_accounts: int = 1
     `snake__case` attribute names, no `<NA>`, no True/False, a real picture."""
     verdict = report.by_id.get("verdict", "")
     assert re.match(
-        r"(The evidence behind this list is (strong|moderate|weak)|There is no evidence behind this list's ranking): ",
+        r"(The evidence behind this list is (strong|moderate|weak)|There is no evidence behind this list's ranking)\. [A-Z]",
         verdict,
     ), verdict
     tiers = report.table_rows('<table class="tiers">') if '<table class="tiers">' in report.dom else []

@@ -43,3 +43,37 @@ def test_conflicts_are_counted_and_described_per_key_and_column(tmp_path):
     words = describe_counts({"dedup_conflict": 2})
     assert words.startswith("2 ") and "2 key(s)" not in words
     assert "key and column" in words
+
+
+def test_a_location_is_taken_from_one_row_not_column_by_column(tmp_path):
+    """Issue 14 (AWS AnyCompany Bank: country JP, region EMEA): country and region combined column by
+    column take the most frequent of each (JP from 2 rows, EMEA from 3 others); kept together they
+    are the most frequent location, Japan / APJ, of one row. Conflicts are still counted per column."""
+    (tmp_path / "lines.csv").write_text(
+        "Customer ID,Customer,Country,Region\n"
+        "7,Acme,Japan,APJ\n"
+        "7,Acme,United Kingdom,EMEA\n"
+        "7,Acme,Japan,APJ\n"
+        "7,Acme,Germany,EMEA\n"
+        "7,Acme,France,EMEA\n"
+        "8,Beta,France,EMEA\n"
+    )
+    spec = {
+        "path": "lines.csv",
+        "deduplicate_on": "erp_customer_id",
+        "columns": {"erp_customer_id": "Customer ID", "customer_name": "Customer", "country": "Country"},
+        "extra_columns": ["Region"],
+    }
+    with duckdb.connect() as con:
+        report = load_table(
+            con,
+            tmp_path,
+            get_table("erp/customers"),
+            parse_mappings({"erp/customers": spec})["erp/customers"],
+        )
+        rows = con.execute(
+            "select erp_customer_id, country, region from raw.erp__customers order by 1"
+        ).fetchall()
+    assert rows == [("7", "Japan", "APJ"), ("8", "France", "EMEA")]
+    assert report.counts["dedup_conflict"] == 2  # key 7 differs in country and in region
+    assert any("country, region kept together from one row" in w for w in report.warnings), report.warnings

@@ -51,9 +51,13 @@ def _targets(empty_optionals: bool) -> pd.DataFrame:
             "top_reasons": ["+ uses snowflake", "− employee_count 12 (low)", "+ industry = software"],
             "disqualified_reason": [None, None, "industry in [education]"],
             "override_note": ["include by J. Doe: strategic", None, None],
+            "industry_label": ["Software", "Retail", "Software"],
+            "money_basis": ["expected value of the model (rated strong)"] * 3,
+            "win_probability_basis": ["win model learnt (out-of-fold AUC in icp.model_card.win_auc)"] * 3,
         }
     )
     if empty_optionals:
+        frame["industry_label"] = None
         frame["domain"] = None
         frame["disqualified_reason"] = None
         frame["override_note"] = None

@@ -102,6 +102,32 @@ def test_frozen_cut_offs_are_never_said_to_move_and_the_value_that_crossed_is_na
     assert not c["change_reason"].str.contains("moved").any()
 
 
+def test_a_withheld_previous_value_is_named_and_the_move_stays_true():
+    """The previous refresh's model was weak: icp.target_accounts published no expected value
+    (withheld_money). The reason says so and where the account stands now, never 'at the cut-off'
+    for an account above it."""
+    previous = _values(["Tier 2", "Tier 1"], [80.0, 95.0], [None, None])
+    current = _values(["Tier 1", "Tier 2"], [78.0, 90.0], [420.0, 380.0])
+    ctx = ChangeContext(
+        previous_basis="expected value",
+        basis="expected value",
+        previous_cutoffs=(2.0, 1.0),
+        cutoffs=(2.0, 1.0),
+        previous_scale=100.0,
+        scale=200.0,
+        frozen=True,
+    )
+    c = tier_changes(previous, current, ctx).set_index("account_key")
+    assert c.loc["a", "change_reason"] == (
+        "expected value withheld last refresh→2.10× the median ranked account, at or above the frozen "
+        "Tier 1 cut-off (2.00×); score 80→78"
+    )
+    assert c.loc["b", "change_reason"] == (
+        "expected value withheld last refresh→1.90× the median ranked account, below the frozen "
+        "Tier 1 cut-off (2.00×); score 95→90"
+    )
+
+
 def test_a_rebaseline_is_the_stated_reason_of_the_moves_it_causes():
     previous = _values(["Tier 2", "Tier 1"], [80.0, 95.0], [150.0, 300.0])
     current = _values(["Tier 1", "Tier 2"], [70.0, 96.0], [140.0, 310.0])

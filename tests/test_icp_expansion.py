@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icp_pipeline.lib.icp.expansion import HEADROOM, LOSS_MAKING, NO_HEADROOM, rank_expansion
+from icp_pipeline.lib.icp.expansion import BY_REALISED, HEADROOM, LOSS_MAKING, NO_HEADROOM, rank_expansion
 
 
 def _customers() -> pd.DataFrame:
@@ -49,3 +49,21 @@ def test_ties_go_to_expected_value_not_to_the_name():
     # tie_a and tie_b have the same headroom; tie_b has the higher expected value
     assert out["account_key"].tolist()[:2] == ["tie_b", "tie_a"]
     assert np.isfinite(out["headroom"]).all()
+
+
+def test_a_weak_model_s_headroom_does_not_order_the_list_realised_value_does():
+    """Model weak or none: its headroom is withheld, so it must not choose the first rows either
+    (Maven: a Tier 3 account ranked 1st by a weak model's headroom); realised value orders the list,
+    losses still last."""
+    out = rank_expansion(_customers(), use_headroom=False)
+    assert out["account_key"].tolist() == [
+        "best",
+        "good",
+        "small",  # realised 200 each: ties by expected value (900, 800, 500)
+        "tie_b",
+        "tie_a",
+        "loss_small",
+        "loss_big",
+    ]
+    assert (out.loc[out["realised_value"] >= 0, "expansion_basis"] == BY_REALISED).all()
+    assert (out.loc[out["realised_value"] < 0, "expansion_basis"] == LOSS_MAKING).all()

@@ -138,3 +138,23 @@ def test_resample_median_falls_back_when_the_middle_leaves_the_band():
     median.bin[:] = median.width + 1  # every draw "above the band": each row takes the full partition
     idx = np.random.default_rng(6).integers(0, len(values), size=(20, len(values)))
     np.testing.assert_array_equal(median(idx), np.median(values[idx], axis=1))
+
+
+def test_the_lift_interval_is_at_the_one_published_level_and_says_so(features, monkeypatch):
+    """The report showed hypothesis lifts at 95 % beside the model card's 90 %: one level, stated.
+    The interval is the 5th to 95th percentile of the very bootstrap draws the test makes."""
+    seen = []
+    real = hyp_mod._ci
+    monkeypatch.setattr(hyp_mod, "_ci", lambda draws: seen.append(np.asarray(draws)) or real(draws))
+    r = run(features, {"id": "sf", "statement": "Snowflake", "filter": "uses snowflake"}).loc["sf"]
+    draws = seen[0][np.isfinite(seen[0])]
+    assert (r["lift_ci_low"], r["lift_ci_high"]) == pytest.approx(tuple(np.percentile(draws, [5, 95])))
+    assert ", 90 % CI " in r["explanation"]
+    from icp_pipeline.lib.icp.validation import wilson_interval
+
+    # Wilson 90 %: z = 1.6449 (k = 5 of n = 20, worked by hand from the score interval's formula)
+    z, p, n = 1.6448536269514722, 0.25, 20
+    centre, half = (p + z * z / (2 * n)), z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert wilson_interval(5, 20) == pytest.approx(
+        ((centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n))
+    )

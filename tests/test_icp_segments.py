@@ -159,3 +159,14 @@ def test_the_profile_gives_the_customers_median_value_with_its_currency(features
     assert segments["profile"].str.contains(r"high-value customers with median .+ [\d,.]+ USD; ").all()
     plain, _ = build_segments(features, importance(), VALUE)
     assert not plain["profile"].str.contains("USD").any()
+
+
+def test_a_categorical_trait_names_its_attribute_so_a_code_alone_is_never_a_segment_name():
+    """Maven's 'US' segment: a country or industry level alone does not say what the segment is."""
+    from icp_pipeline.lib.icp.segments import Trait, trait_phrase
+
+    labels = Labels(known={"firmo__country": ("Country", None), "firmo__industry": ("Industry", None)})
+    country = Trait("firmo__country", "categorical", levels=("us",), shown=("US",))
+    industry = Trait("firmo__industry", "categorical", levels=("software", "retail_consumer"))
+    assert trait_phrase(country, labels) == "Country: US"
+    assert trait_phrase(industry, labels) == "Industry: Software or Retail consumer"

@@ -464,3 +464,22 @@ def test_every_quirk_is_documented_in_bad_inputs_md():
     ]
     names.append("test_netsuite_statuses_and_a_report_footer_keep_the_base_revenue_and_are_summarised")
     assert [n for n in names if f"`{n}`" not in doc] == []
+
+
+def test_quarantined_rows_are_counted_once_in_data_coverage(tmp_path, con):
+    """Maven: '1,425 rows went to raw._quarantine (...). Counted by the loader: 1,425 row(s) missing a
+    required value, quarantined' -- the same rows twice in one sentence pair."""
+    body = (
+        "opportunity_id,account_id,stage,amount,close_date\n"
+        "O1,A1,Closed Won,1000,2025-01-10\n"
+        "O2,,Prospecting,500,\n"
+        "O3,A1,Closed Lost,250,2025-02-01\n"
+    )
+    _write(tmp_path, "crm/opportunities.csv", body + SALESFORCE_FOOTER)
+    report = load_table(con, tmp_path, OPPORTUNITIES)
+    record_load(con, report)
+    assert report.counts == {"missing_required": 1, "report_footer": 5}
+    detail = landing_rows(con).set_index("name").loc["crm/opportunities", "detail"]
+    assert "1 row went to raw._quarantine" in detail
+    assert "missing a required value, quarantined" not in detail  # said once, by the sentence above
+    assert "Counted by the loader: 5 report footer line(s) skipped (see raw._quarantine)." in detail

@@ -186,3 +186,119 @@ def test_the_plain_candidate_scores_the_list_when_it_is_chosen(monkeypatch):
     np.testing.assert_allclose(
         r.scores["expected_value"], r.scores["predicted_ltv"] * r.scores["win_probability"]
     )
+
+
+def test_the_verdict_and_caution_explain_each_model_once():
+    """Maven: 'the rules baseline (attributes above the customer median)' three times in two sentences.
+    The explanation is kept at the first mention; later mentions use the short name."""
+    from icp_pipeline.lib.model.card import LABEL, verdict
+    from icp_pipeline.lib.model.strength import ModelStrength, caution_sentence
+
+    point = {"rules": 0.65, "linear": 0.60, "lightgbm": 0.64, "plain_lightgbm": 0.62}
+    iv = Intervals(
+        85,
+        {c: {"spearman": v} for c, v in point.items()},
+        {c: {"spearman": v - 0.15} for c, v in point.items()},
+        {c: {"spearman": v + 0.12} for c, v in point.items()},
+        {},
+    )
+    text = verdict(iv, "weak", "rules", "rules", "rules")
+    assert text.count(LABEL["rules"]) == 1
+    assert text == (
+        "Weak: LightGBM ranks below the rules baseline (attributes above the customer median) (0.64 vs 0.65), "
+        "so the list is scored by the rules baseline (Spearman 0.65, 90 % interval 0.50 to 0.77, on 85 "
+        "customers it did not see); treat the tiers as a rough guide, not a ranking to trust."
+    )
+    caution = caution_sentence(ModelStrength("weak", text, "rules"))
+    assert caution.count(LABEL["rules"]) == 1 and caution.count("the rules baseline") == 3
+    assert caution.startswith(
+        "Caution: the model behind these scores, the rules baseline (attributes above the customer median), "
+        "is weak. LightGBM ranks below the rules baseline (0.64 vs 0.65), so the list is scored by the rules "
+        "baseline (Spearman"
+    )
+
+
+def test_a_none_verdict_is_one_grammatical_sentence_naming_the_best_candidate():
+    """AWS: 'None: LightGBM ranks below the linear baseline (-0.08 vs 0.15), no model shows it ranks
+    customers better than chance (...); do not prioritise by these tiers, use the team's rules.'"""
+    from icp_pipeline.lib.model.card import verdict
+
+    point = {"rules": 0.05, "linear": 0.15, "lightgbm": -0.08, "plain_lightgbm": -0.02}
+    iv = Intervals(
+        99,
+        {c: {"spearman": v} for c, v in point.items()},
+        {c: {"spearman": v - 0.16} for c, v in point.items()},
+        {c: {"spearman": v + 0.16} for c, v in point.items()},
+        {},
+    )
+    assert verdict(iv, "none", "linear", "linear") == (
+        "None: even the best candidate, the linear baseline, shows no evidence of ranking customers better "
+        "than chance (Spearman 0.15, 90 % interval -0.01 to 0.31, on 99 customers it did not see); LightGBM "
+        "ranks below the linear baseline (-0.08 vs 0.15), so do not prioritise by the model's scores but by "
+        "the team's rules."
+    )
+
+
+def _demo_like_intervals() -> Intervals:
+    """The demo's `make run` hold-out (358 customers): LightGBM 0.653 vs linear 0.639, the paired gain's
+    draws spread around +0.014 so that its 5th percentile is below 0."""
+    rng = np.random.default_rng(0)
+    base = rng.normal(0.639, 0.03, 400)
+    draws = {
+        "linear": base,
+        "lightgbm": base + rng.normal(0.014, 0.017, 400),
+        "rules": rng.normal(0.11, 0.05, 400),
+        "plain_lightgbm": base + rng.normal(-0.016, 0.02, 400),
+    }
+    point = {"linear": 0.639, "lightgbm": 0.653, "rules": 0.109, "plain_lightgbm": 0.623}
+    metrics = ("spearman", "gini", "top_decile_lift")
+    return Intervals(
+        358,
+        {c: {"spearman": v, "gini": 0.7, "top_decile_lift": 3.5} for c, v in point.items()},
+        {
+            c: {"spearman": float(np.quantile(draws[c], 0.05)), "gini": 0.6, "top_decile_lift": 3.0}
+            for c in point
+        },
+        {
+            c: {"spearman": float(np.quantile(draws[c], 0.95)), "gini": 0.8, "top_decile_lift": 4.0}
+            for c in point
+        },
+        {c: {m: (draws[c] if m == "spearman" else np.full(400, 0.7)) for m in metrics} for c in point},
+    )
+
+
+def test_a_moderate_verdict_says_the_model_is_not_distinguishable_from_its_baseline():
+    """The demo: the check model_beats_its_baselines WARNs (gain 0.014, 90 % interval -0.013 to 0.043)
+    while LightGBM scores the list; the card's words say why it is only moderate, with the same figures."""
+    from icp_pipeline.lib.model.card import CardRules, card_row
+
+    row, chosen = card_row(_demo_like_intervals(), "time_holdout", CardRules(), "value")
+    assert (chosen, row["strength"], row["best_baseline"]) == ("lightgbm", "moderate", "linear")
+    assert row["learnt_gain_spearman_lo"] < 0 < row["learnt_gain_spearman"]
+    assert (
+        "but it is not distinguishable from the linear baseline (Spearman gain 0.014, 90 % interval "
+        f"{row['learnt_gain_spearman_lo']:.3f} to {row['learnt_gain_spearman_hi']:.3f})"
+    ) in row["verdict"]
+
+
+def test_the_beats_its_baselines_check_says_what_a_warn_means_for_the_list(tmp_path):
+    import dagster as dg
+    import duckdb
+
+    from icp_pipeline.defs.model.checks import model_beats_its_baselines
+    from icp_pipeline.lib.model.card import CardRules, card_row
+    from icp_pipeline.resources import WarehouseResource
+
+    row, _ = card_row(_demo_like_intervals(), "time_holdout", CardRules(), "value")
+    row.update(win_model_status="learnt")
+    card = pd.DataFrame([row])  # noqa: F841 (read by DuckDB below)
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema model; create table model.model_card as select * from card")
+    result = model_beats_its_baselines(WarehouseResource(duckdb_path=str(warehouse)))
+    assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
+    meaning = result.metadata["meaning_for_the_list"].value
+    assert meaning.startswith("WARN: the list is scored by lightgbm, the best candidate on the hold-out")
+    assert "within the bootstrap noise" in meaning and "rates it moderate (not strong)" in meaning
+    assert result.description.startswith("lightgbm vs linear: Spearman gain 0.0")
+    assert result.description.endswith(meaning)

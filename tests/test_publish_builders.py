@@ -134,6 +134,22 @@ def test_target_accounts_publish_the_documented_columns_with_each_feature_rows_s
     assert targets.attrs["tiering"].basis == "expected value"
 
 
+def test_target_accounts_carry_each_industry_code_as_people_read_it():
+    """A CRM import and a sales leader read `Financial services`, not `financial_services`; the code
+    stays beside it for filters and joins."""
+    scored = _scored()
+    scored["industry"] = ["financial_services", "it_services", None] + ["software"] * (len(KEYS) - 3)
+    tiered, _ = tier_target_accounts(scored, _features(), CONFIG)
+    targets = build_target_accounts(tiered, _features(), pd.Series(["s"] * 12)).set_index("account_key")
+    assert targets.loc[KEYS[:4], "industry_label"].tolist() == [
+        "Financial services",
+        "IT services",
+        None,
+        "Software",
+    ]
+    assert targets.loc[KEYS[0], "industry"] == "financial_services"
+
+
 def test_tiers_by_the_rules_give_the_rules_as_their_only_reasons():
     """AWS SaaS-Sales (model strength none): Tier 1 followed the 'finance' rule, yet its reasons
     opened with '− Industry: Financial services' (the weak model's), and after the rules came model
@@ -365,3 +381,24 @@ def test_icp_summary_of_customers_only_counts_the_customers_in_tier_1():
     assert summary["customers in Tier 1 (no prospects: an expansion list)"] == str(
         int((targets["tier"] == "Tier 1").sum())
     )
+
+
+def test_attribute_importance_is_published_in_labels_not_column_names():
+    """AWS / Maven: 'x__segment = SMB: median value 1.7× the rest' and 'grouped with
+    firmo__annual_revenue' in icp.attribute_importance, read by BI users directly."""
+    from icp_pipeline.lib.model.labels import Labels
+    from icp_pipeline.lib.publish.refresh import importance_in_words
+
+    importance = pd.DataFrame(
+        {
+            "attribute": ["x__segment", "firmo__employee_count"],
+            "summary": ["x__segment = SMB: median value 1.7× the rest (52 customers)", None],
+            "excluded_reason": [None, "grouped with firmo__annual_revenue (|Spearman| 0.96)"],
+        }
+    )
+    labels = Labels(known={"firmo__annual_revenue": ("Annual revenue (USD)", "USD")})
+    out = importance_in_words(importance, labels)
+    assert out["label"].tolist() == ["Segment", "Employee count"]
+    assert out["summary"].tolist()[0] == "Segment = SMB: median value 1.7× the rest (52 customers)"
+    assert out["excluded_reason"].tolist()[1] == "grouped with Annual revenue (USD) (|Spearman| 0.96)"
+    assert out["attribute"].tolist() == ["x__segment", "firmo__employee_count"]  # the key is kept

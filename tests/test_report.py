@@ -5,6 +5,7 @@ checked in a browser by tests/test_pipeline_end_to_end.py and tests/test_real_ex
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import duckdb
@@ -14,7 +15,7 @@ import pytest
 
 from icp_pipeline.lib.publish.report import render_report
 from icp_pipeline.lib.publish.report.data import load_report_data
-from icp_pipeline.lib.publish.report.executive import tier_table, verdict_sentence
+from icp_pipeline.lib.publish.report.executive import changes_html, tier_table, verdict_sentence
 from icp_pipeline.lib.publish.report.intervals import tier_intervals
 
 STAMP = {"icp_version": "r1", "published_at": dt.datetime(2026, 11, 30, 9, 0)}
@@ -151,7 +152,7 @@ def demo_like(tmp_path):
 
 def test_the_executive_page_says_the_verdict_tiers_plays_and_capacity(demo_like):
     data = load_report_data(demo_like)
-    assert verdict_sentence(data).startswith("The evidence behind this list is moderate: use the tiers")
+    assert verdict_sentence(data).startswith("The evidence behind this list is moderate. Use the tiers")
     table = tier_table(data)
     assert table["Tier"].tolist() == ["Tier 1", "Tier 2", "Tier 3"]
     assert table["Play"].str.startswith(("Sales-led", "Marketing-led", "Inbound only")).all()
@@ -274,7 +275,7 @@ def test_a_weak_model_is_said_first_before_any_section(tmp_path):
     page = render_report(con)
     con.close()
     assert page.index("Caution: the model behind these scores") < page.index("<h2>")
-    assert "The evidence behind this list is weak: treat the list as a hint" in page
+    assert "The evidence behind this list is weak. Treat the list as a hint" in page
 
 
 def test_charts_draw_an_interval_that_excludes_its_point_estimate():
@@ -403,7 +404,7 @@ def test_strength_none_is_said_in_words_not_as_an_adjective(tmp_path):
     data = load_report_data(con)
     con.close()
     sentence = verdict_sentence(data)
-    assert sentence.startswith("There is no evidence behind this list's ranking: do not rank by the scores")
+    assert sentence.startswith("There is no evidence behind this list's ranking. Do not rank by the scores")
     assert " is none" not in sentence
 
 
@@ -428,3 +429,33 @@ def test_labels_replace_names_in_a_text_column_as_they_do_value_by_value(dtype):
     assert got.iloc[0] == "Annual revenue rose" and got.iloc[4].startswith("Snowflake, ")
     assert got.iloc[1] == "Acme__Corp" and pd.isna(got.iloc[2])  # capitals: not an attribute name
     assert got.fillna("<NA>").tolist() == expected.fillna("<NA>").tolist()
+
+
+def test_a_first_refresh_says_there_is_nothing_to_compare_not_that_nothing_changed(tmp_path):
+    """Maven's first refresh: every account is 'new account', none changed; the report said 'No
+    account changed tier since the last refresh' although there was no last refresh."""
+    con = _warehouse(tmp_path / "w.duckdb")
+    con.execute("update icp.tier_changes set previous_tier = null, changed = false")
+    data = load_report_data(con)
+    assert data.first_refresh
+    assert "This is the first refresh: there is no earlier list to compare with." in render_report(con)
+    con.execute("update icp.tier_changes set previous_tier = 'Tier 2'")  # a later refresh, nothing moved
+    data = load_report_data(con)
+    con.close()
+    assert not data.first_refresh
+    assert changes_html(data) == "<p>No account changed tier since the last refresh.</p>"
+
+
+def test_the_footnote_says_what_ranks_the_list_when_the_tiers_follow_the_rules(tmp_path):
+    """AWS (strength none, tiers by the icp.yaml rules): the footnote said 'Scores rank accounts by
+    expected value = win probability × predicted value', untrue for that list."""
+    con = _warehouse(tmp_path / "w.duckdb", strength="none")
+    history = pd.DataFrame({"refreshed_at": [dt.datetime(2026, 11, 30)], "tier_basis": ["icp.yaml rules"]})
+    _write(con, "icp", "refresh_history", history)
+    page = html.unescape(render_report(con))
+    assert "Scores rank accounts by the team's rules in icp.yaml" in page
+    assert "Scores rank accounts by expected value" not in page
+    con.execute("update icp.refresh_history set tier_basis = 'expected value'")
+    page = html.unescape(render_report(con))
+    con.close()
+    assert "Scores rank accounts by expected value = win probability × predicted value." in page

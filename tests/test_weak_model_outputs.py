@@ -31,13 +31,16 @@ def built(demo_800_run, tmp_path_factory) -> PipelineRun:
     return copy_run(demo_800_run, tmp_path_factory.mktemp("weak"))
 
 
-def _republish_with_card(run: PipelineRun, strength: str, verdict: str) -> dg.ExecuteInProcessResult:
+def _republish_with_card(
+    run: PipelineRun, strength: str, verdict: str, win_status: str = "learnt", win_reason: str = ""
+) -> dg.ExecuteInProcessResult:
     from icp_pipeline.definitions import build_definitions
 
     with duckdb.connect(str(run.warehouse)) as con:
         con.execute(
-            "create or replace table model.model_card as select ? as value_model, ? as strength, ? as verdict",
-            ["lightgbm", strength, verdict],
+            "create or replace table model.model_card as select ? as value_model, ? as strength, ? as verdict, "
+            "? as win_model_status, ? as win_model_reason",
+            ["lightgbm", strength, verdict, win_status, win_reason],
         )
     resources = {
         "warehouse": WarehouseResource(duckdb_path=str(run.warehouse)),
@@ -132,6 +135,9 @@ def test_strong_model_outputs_carry_no_caution(built, capsys):
     summary = built.query("select * from icp.tier_summary where not is_customer")
     assert summary["total_expected_value"].notna().all() and "withheld" not in out
     assert summary["money_basis"].eq("expected value of the model (rated strong)").all()
+    targets = built.query("select expected_value, money_basis, win_probability from icp.target_accounts")
+    assert targets["expected_value"].notna().any() and targets["win_probability"].notna().all()
+    assert targets["money_basis"].eq("expected value of the model (rated strong)").all()
     assert pd.read_csv(built.exports / "target_accounts.csv")["expected_value"].notna().any()
     crm = pd.read_csv(built.exports / "crm_import.csv")
     assert crm["model_caution"].isna().all()
@@ -177,7 +183,57 @@ def _assert_money_withheld(run: PipelineRun, summary_text: str, strength: str) -
     assert "withheld: the model" in html
     files = pd.read_csv(run.exports / "target_accounts.csv")
     assert files["expected_value"].isna().all() and files["predicted_ltv"].isna().all()
-    assert run.query("select count(expected_value) from icp.target_accounts").iloc[0, 0] > 0
+    # the warehouse tables a BI tool reads directly hold no weak-model money either, and say why
+    targets = run.query("select * from icp.target_accounts")
+    assert len(targets) and targets["expected_value"].isna().all() and targets["predicted_ltv"].isna().all()
+    assert targets["money_basis"].eq(summary["money_basis"].iloc[0]).all()
+    # the list's order is still readable from icp_score (published order = icp_score high to low)
+    scores = targets["icp_score"].to_numpy()
+    assert (scores[:-1] >= scores[1:]).all()
+    expansion = run.query("select * from icp.expansion_accounts order by expansion_rank")
+    assert len(expansion) and expansion["headroom"].isna().all() and expansion["predicted_ltv"].isna().all()
+    assert expansion["money_basis"].str.startswith("withheld: ").all()
+    # the withheld headroom orders nothing: realised value does, losses last
+    gains = expansion[expansion["realised_value"] >= 0]
+    assert gains["expansion_basis"].str.startswith("by realised value").all()
+    assert gains["realised_value"].is_monotonic_decreasing
+    assert list(expansion["expansion_rank"]) == list(range(1, len(expansion) + 1))
+    history = run.query("select * from icp.refresh_history order by refreshed_at desc limit 1").iloc[0]
+    assert pd.isna(history["value_scale"])  # the weak model's median expected value is money too
+    if history["tier_basis"] == "expected value":
+        assert pd.isna(history["tier1_cutoff"]) and pd.isna(history["tier2_cutoff"])
+        assert history["tier1_cutoff_relative"] > 0  # the unit-free frozen cut-off stays
+
+
+def test_an_unlearnt_win_model_s_constant_prior_is_withheld_on_every_row_with_its_reason(built):
+    """Issue 14: a win probability that was not learnt is a constant prior, no figure about an
+    account; icp.target_accounts and its exports publish it null with the card's reason beside it,
+    as icp.tier_summary.avg_win_probability (a learnt one stays, with its basis)."""
+    _republish_with_card(built, "strong", "LightGBM beats every baseline.")
+    learnt = built.query("select win_probability, win_probability_basis from icp.target_accounts")
+    assert learnt["win_probability"].between(0, 1).all() and learnt["win_probability"].nunique() > 1
+    assert learnt["win_probability_basis"].str.startswith("win model learnt").all()
+
+    reason = "win model not trained: 0 won / 12 lost accounts, at least 10 of each needed"
+    _republish_with_card(built, "strong", "LightGBM beats every baseline.", "not_learnt", reason)
+    targets = built.query("select win_probability, win_probability_basis from icp.target_accounts")
+    assert len(targets) == len(learnt) and targets["win_probability"].isna().all()
+    assert (
+        targets["win_probability_basis"]
+        .eq(
+            f"withheld: the win model was not learnt ({reason}); a constant prior is no figure about the "
+            "account, and expected_value is predicted_ltv alone"
+        )
+        .all()
+    )
+    for exported in (
+        pd.read_csv(built.exports / "target_accounts.csv"),
+        pd.read_parquet(built.exports / "target_accounts.parquet"),
+    ):
+        assert exported["win_probability"].isna().all()
+        assert exported["win_probability_basis"].str.startswith("withheld: the win model").all()
+    summary = built.query("select avg_win_probability from icp.tier_summary")
+    assert summary["avg_win_probability"].isna().all()  # the same word as the tier summary
 
 
 def test_the_caution_sentence_without_a_verdict_says_what_to_do():

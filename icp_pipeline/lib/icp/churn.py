@@ -95,10 +95,9 @@ def _moved(prev: dict, new: dict, up: bool, scores: str, ctx: ChangeContext) -> 
     ev_prev, ev_new = _num(prev.get("expected_value")), _num(new.get("expected_value"))
     m_prev = ev_prev / ctx.previous_scale if ev_prev is not None and ctx.previous_scale else None
     m_new = ev_new / ctx.scale if ev_new is not None and ctx.scale else None
-    value = (
-        f"expected value {_relative(ev_prev, ctx.previous_scale)}→{_relative(ev_new, ctx.scale)} "
-        "the median ranked account"
-    )
+    # the previous refresh published no expected value (withheld: its model was weak or none)
+    before_text = "withheld last refresh" if ev_prev is None else _relative(ev_prev, ctx.previous_scale)
+    value = f"expected value {before_text}→{_relative(ev_new, ctx.scale)} the median ranked account"
     now = _cut(ctx.cutoffs, tier)
     shown = f" ({now:.2f}×)" if now is not None else ""
     if ctx.frozen:
@@ -106,6 +105,9 @@ def _moved(prev: dict, new: dict, up: bool, scores: str, ctx: ChangeContext) -> 
             return (
                 f"{value} {'rose above' if up else 'fell below'} the frozen {tier} cut-off{shown}; {scores}"
             )
+        if m_prev is None and m_new is not None and now is not None and (m_new >= now if up else m_new < now):
+            # the move cannot be traced from a withheld value; where the account now stands is known
+            return f"{value}, {'at or above' if up else 'below'} the frozen {tier} cut-off{shown}; {scores}"
         return f"{value}, at the frozen {tier} cut-off{shown}; {scores}"
     before = _cut(ctx.previous_cutoffs, tier)
     was = f" (was {before:.2f}×)" if before is not None else ""

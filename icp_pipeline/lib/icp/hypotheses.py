@@ -5,7 +5,8 @@ For each hypothesis, accounts matching its filter ("inside") are compared with a
 - win-rate lift = win rate inside / win rate outside, where the win rate is the share of won among
   accounts with a closed opportunity (`label_has_closed_opportunity`, `label_has_won_opportunity`)
   when those columns exist, else the customer share of all accounts.
-`lift` is the hypothesis's `metric` (value by default). Its 95 % CI is a percentile bootstrap
+`lift` is the hypothesis's `metric` (value by default). Its 90 % CI (`LEVEL`, the level of every
+interval the project publishes: the model card, the profile, the tier money) is a percentile bootstrap
 (`n_boot` resamples of each side, fixed seed). Verdict: `supported` when the CI lies entirely on
 the expected side of 1, `contradicted` when entirely on the other side, else `inconclusive` (also
 when fewer than `min_customers` customers, or closed accounts for win rate, are inside or outside),
@@ -24,6 +25,8 @@ from .attributes import truthy
 from .definition import Hypothesis
 from .filters import FilterError, compile_filter, describe_filter
 from .formatting import fmt_num, fmt_ratio
+
+LEVEL = 0.90  # the level of the lift's interval (one level in every published table and the report)
 
 RESULT_COLUMNS = [
     "id",
@@ -154,7 +157,8 @@ def _ci(draws: np.ndarray) -> tuple[float, float]:
     draws = draws[np.isfinite(draws)]
     if len(draws) == 0:
         return np.nan, np.nan
-    low, high = np.percentile(draws, [2.5, 97.5])
+    tail = (1 - LEVEL) / 2 * 100
+    low, high = np.percentile(draws, [tail, 100 - tail])
     return float(low), float(high)
 
 
@@ -289,7 +293,7 @@ def _explain(hyp: Hypothesis, row: dict, enough: bool, n_in: int, n_out: int, mi
             f"Too few {unit} to test '{hyp.statement}' ({who.lower()}: {n_in} inside, {n_out} outside; "
             f"need {min_customers} each): inconclusive."
         )
-    ci = f"CI {fmt_ratio(row['lift_ci_low'])}–{fmt_ratio(row['lift_ci_high'])}"
+    ci = f"{LEVEL * 100:.0f} % CI {fmt_ratio(row['lift_ci_low'])}–{fmt_ratio(row['lift_ci_high'])}"
     if hyp.metric == "value":
         what = (
             f"{who} have a median value {fmt_ratio(row['lift'])}× the rest "

@@ -49,7 +49,6 @@ OTHER_SEGMENT = "Other profiles"  # high-value customers (and accounts) that fit
 TRAIT_COVERAGE = 0.6  # a candidate trait is shared by at least 60 % of a cluster's members
 MIN_DISTINCTION = 0.2  # ... by at least 20 points more of them than of the other high-value customers
 MAX_TRAITS = 2  # traits in a segment's name
-_PLACE_WORDS = ("industry", "country", "region", "sector", "vertical")
 
 
 @dataclass
@@ -332,12 +331,13 @@ def _defining_traits(
 
 
 def trait_phrase(trait: Trait, labels: Labels) -> str:
-    """'Software or Retail', 'Uses Snowflake', 'Employee count 200 to 1,000'."""
+    """'Industry: Software or Retail', 'Country: US', 'Uses Snowflake', 'Employee count 200 to 1,000'."""
     label = labels.label(trait.attribute)
     name = labels.name(trait.attribute)
     if trait.kind == "categorical":
+        # always named: a value alone ('US', 'Retail') does not say which attribute it is a level of
         shown = " or ".join(readable_value(v) for v in (trait.shown or trait.levels))
-        return shown if name.lower() in _PLACE_WORDS else f"{name}: {shown}"
+        return f"{name}: {shown}"
     if trait.kind == "flag":
         if label.startswith("Uses "):
             return label if trait.flag == 1 else "Does not use " + label[len("Uses ") :]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from scipy.stats import norm
 
 from icp_pipeline.lib.publish.tiering import TIER_ORDER
 
@@ -16,7 +17,8 @@ from .attributes import truthy
 from .domains import normalize_domains, normalized_text
 
 ICP_TIERS = ("Tier 1", "Tier 2")
-Z95 = 1.959963984540054
+LEVEL = 0.90  # the level of every interval here (one level in every published table and the report)
+Z = float(norm.ppf(1 - (1 - LEVEL) / 2))  # 1.645: the normal quantile of a two-sided 90 % interval
 CAMPAIGN_COLUMNS = ["metric", "value", "ci_low", "ci_high", "n", "note"]
 _OUTCOMES = ("realised_value", "value", "is_customer", "converted", "won")
 _RESPONSES = ("responded", "response", "converted", "is_responder")
@@ -90,7 +92,7 @@ def _lift_row(tier, n, s, n_all, total, overall_rate, cum_n, cum_y) -> dict:
 # --- (b) campaign lift ------------------------------------------------------------------------
 
 
-def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+def wilson_interval(k: int, n: int, z: float = Z) -> tuple[float, float]:
     """Wilson score interval of a proportion k/n (NaN for n = 0)."""
     if n == 0:
         return np.nan, np.nan
@@ -147,7 +149,7 @@ def campaign_lift(
     *,
     response_col: str | None = None,
 ) -> pd.DataFrame:
-    """Response rate of ICP-tier (Tier 1–2) accounts vs the control group, with 95 % CIs.
+    """Response rate of ICP-tier (Tier 1–2) accounts vs the control group, with 90 % CIs.
 
     Control = members with `group` = 'control' (case-insensitive) when a `group` column exists, else
     members in other tiers. Rates: Wilson intervals; difference: Newcombe's hybrid score interval;
@@ -221,8 +223,8 @@ def _campaign_rows(k1: int, n1: int, k2: int, n2: int, control_label: str, unmat
         {
             "metric": "response_rate_ratio",
             "value": ratio,
-            "ci_low": ratio * np.exp(-Z95 * se),
-            "ci_high": ratio * np.exp(Z95 * se),
+            "ci_low": ratio * np.exp(-Z * se),
+            "ci_high": ratio * np.exp(Z * se),
             "n": n1 + n2,
             "note": f"ICP / control ({ratio_note})",
         },

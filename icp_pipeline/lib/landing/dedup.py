@@ -10,6 +10,13 @@ the mapping's `combine:` or else the default for its kind:
 | `earliest` / `latest` | smallest / largest value | dates and timestamps (`earliest`) |
 | `first` / `last` | the value of the earliest / latest row (file order) | never (declare it) |
 
+Attributes that belong together are taken from one row, never column by column: the columns of a
+location (`LOCATION_COLUMNS`: country, region, subregion, state, city, postal code, as contract columns
+or `x__` extras) that are combined by `most_frequent` take the values of the one row whose location
+(all of them together) most rows have (ties: the earliest row's; rows without any location value never
+win). Column by column, a customer could take its country from one line and its region from another
+(country JP, region EMEA). The warning names the columns kept together.
+
 Every merged row is counted (kind `merged_duplicate`), and every key whose rows disagree on a column
 not summed is counted per column and logged in `raw._quarantine` (kind `dedup_conflict`: the key, the column,
 its distinct values and the value kept), so "customers ordered from 15-29 countries" is visible.
@@ -34,6 +41,16 @@ SUMMED_MONEY = {
     ("erp/contracts", "annual_value"),
 }
 _MAX_VALUES = 10  # distinct values listed per conflict in raw._quarantine
+# Columns that describe one location: combined from one row together (name without any `x__` prefix).
+LOCATION_COLUMNS = ("country", "region", "subregion", "state", "province", "city", "postal_code", "zip")
+_GROUP_N = "__n__location"
+
+
+def location_group(columns: list[str], rules: dict[str, str]) -> list[str]:
+    """The columns of `columns` that form one location (`LOCATION_COLUMNS`, `x__` prefix ignored) and
+    are combined by `most_frequent`; empty when fewer than two (nothing to keep together)."""
+    group = [c for c in columns if c.removeprefix("x__") in LOCATION_COLUMNS and rules[c] == "most_frequent"]
+    return group if len(group) >= 2 else []
 
 
 def default_rule(table: Table, column: str) -> str:
@@ -100,17 +117,24 @@ def combine_duplicates(
                     f"(e.g. {bad[1]!r}); a sum would drop them. Choose another rule for {c}."
                 )
     k = quote_ident(key)
+    group = location_group(columns, rules)
     counts = [
         f"count(*) over (partition by {k}, {quote_ident(c)}) as {quote_ident(f'__n__{c}')}"
         for c, rule in rules.items()
-        if rule == "most_frequent"
+        if rule == "most_frequent" and c not in group
     ]
+    if group:
+        members = ", ".join(quote_ident(c) for c in group)
+        counts.append(f"count(*) over (partition by {k}, {members}) as {quote_ident(_GROUP_N)}")
     con.execute(
         "create or replace temp table _dedup_in as select *, "
         + ", ".join([*counts, "row_number() over (order by _source_file, _line) as __ord"])
         + " from _mapped"
     )
-    combined = [f"{_aggregate(table, c, rule)} as {quote_ident(c)}" for c, rule in rules.items()]
+    combined = [
+        f"{_group_aggregate(c, group) if c in group else _aggregate(table, c, rule)} as {quote_ident(c)}"
+        for c, rule in rules.items()
+    ]
     distinct = [f"count(distinct {quote_ident(c)}) as {quote_ident(f'__d__{c}')}" for c in columns]
     con.execute(
         f"create or replace temp table _dedup as select {k}, {', '.join([*combined, *distinct])}, "
@@ -126,16 +150,26 @@ def combine_duplicates(
             f"({rows_before - entities:,} merged; rules: "
             + ", ".join(f"{c} {r}" for c, r in rules.items())
             + ")"
+            + (f"; {', '.join(group)} kept together from one row (one location)" if group else "")
         )
     for c in columns:
         if rules[c] != "sum":  # summed values are meant to differ
-            _log_conflicts(con, table, key, c, rules[c], report)
+            rule = f"{rules[c]} location ({', '.join(group)}) from one row" if c in group else rules[c]
+            _log_conflicts(con, table, key, c, rule, report)
     con.execute(
         f"create or replace temp table _mapped as select {k}, {', '.join(map(quote_ident, columns))}, "
         "_source_file, _line from _dedup"
     )
     con.execute("drop table _dedup")
     con.execute("drop table _dedup_in")
+
+
+def _group_aggregate(column: str, group: list[str]) -> str:
+    """The value of `column` on the row whose `group` values together are the most frequent of its key
+    (ties: the earliest row), among rows with any value in the group: every group column reads the
+    same row."""
+    any_value = " or ".join(f"{quote_ident(c)} is not null" for c in group)
+    return f"arg_min({quote_ident(column)}, [-{quote_ident(_GROUP_N)}, __ord]) filter (where {any_value})"
 
 
 def _log_conflicts(

@@ -284,13 +284,38 @@ LABEL = {
     "linear": "the linear baseline",
     "rules": "the rules baseline (attributes above the customer median)",
 }
+# The same names without their explanation: for every mention after the first (`explain_once`).
+SHORT_LABEL = {
+    "lightgbm": "the LightGBM model",
+    "plain_lightgbm": "the default LightGBM",
+    "linear": "the linear baseline",
+    "rules": "the rules baseline",
+}
+
+
+def explain_once(text: str) -> str:
+    """`text` with each candidate's explained name (`LABEL`) kept at its first mention only; later
+    mentions use the short name (`SHORT_LABEL`), so a sentence never repeats an explanation."""
+    for name, long in LABEL.items():
+        first = text.find(long)
+        if first >= 0 and long != SHORT_LABEL[name]:
+            head, tail = text[: first + len(long)], text[first + len(long) :]
+            text = head + tail.replace(long, SHORT_LABEL[name])
+    return text
 
 
 def verdict(
     iv: Intervals, strength: str, value_model: str, best_baseline: str | None, chosen: str | None = None
 ) -> str:
-    """One sentence for a sales leader. `chosen`: the candidate the choice rule picked (it differs
-    from `value_model` when a weak choice fell back to the best baseline)."""
+    """One sentence for a sales leader (each model's explanation given once, `explain_once`).
+    `chosen`: the candidate the choice rule picked (it differs from `value_model` when a weak choice
+    fell back to the best baseline)."""
+    return explain_once(_verdict(iv, strength, value_model, best_baseline, chosen))
+
+
+def _verdict(
+    iv: Intervals, strength: str, value_model: str, best_baseline: str | None, chosen: str | None = None
+) -> str:
     chosen = chosen or value_model
     p, lo, hi = (
         iv.point[value_model]["spearman"],
@@ -308,7 +333,14 @@ def verdict(
     if strength == "strong":
         return f"Strong: {LABEL[value_model]} ranks customers it has not seen well ({figure}) and beats the simpler baselines, so the tiers can be worked in order."
     if strength == "moderate":
-        return f"Moderate: {LABEL[value_model]} ranks unseen customers best of the candidates, but with a wide margin of error or a small lead over the simple baselines ({figure}); use the tiers as a guide beside the team's judgement."
+        lead = _lead(iv, value_model, best_baseline)
+        if lead is not None and not lead[1] > 0:  # the strength rule's "within the bootstrap noise"
+            return (
+                f"Moderate: {LABEL[value_model]} ranks unseen customers best of the candidates ({figure}), but "
+                f"it is not distinguishable from {LABEL[best_baseline]} (Spearman gain {lead[0]:.3f}, 90 % "
+                f"interval {lead[1]:.3f} to {lead[2]:.3f}); use the tiers as a guide beside the team's judgement."
+            )
+        return f"Moderate: {LABEL[value_model]} beats the simpler baselines but with a wide margin of error ({figure}); use the tiers as a guide beside the team's judgement."
     if strength == "weak" and chosen not in BASELINES and not below:
         return (
             f"Weak: {LABEL[value_model]} ranks unseen customers better than the baselines but only weakly "
@@ -322,7 +354,19 @@ def verdict(
             f"Weak: {lead}so the list is scored by {LABEL[value_model]} ({figure}); treat the tiers as a rough "
             "guide, not a ranking to trust."
         )
-    return f"None: {below}no model shows it ranks customers better than chance ({figure}); do not prioritise by these tiers, use the team's rules."
+    behind = f"; {below.rstrip(', ')}" if below else ""  # the lead clause as a trailing one
+    return (
+        f"None: even the best candidate, {LABEL[value_model]}, shows no evidence of ranking customers better "
+        f"than chance ({figure}){behind}, so do not prioritise by the model's scores but by the team's rules."
+    )
+
+
+def _lead(iv: Intervals, model: str, baseline: str | None) -> tuple[float, float, float] | None:
+    """`_supported_gain` of `model` over `baseline` when both have bootstrap draws (None otherwise)."""
+    if baseline is None or model == baseline or not all(c in iv.draws for c in (model, baseline)):
+        return None
+    gain = _supported_gain(iv, model, baseline)
+    return gain if all(np.isfinite(gain)) else None
 
 
 def win_status(win_learnt: bool, reason: str, auc: tuple[float, float, float], n: int) -> dict:
@@ -361,7 +405,10 @@ def card_row(iv: Intervals, split: str, rules: CardRules, value_label: str) -> t
         row[f"holdout_{m}_hi"] = iv.high[value_model][m]
     row["best_baseline"] = best_baseline
     row["best_learnt"] = learnt
-    gain = _supported_gain(iv, learnt, best_baseline) if learnt and best_baseline else (float("nan"),) * 3
+    # the gain the strength rule judged: of the list's model when a LightGBM candidate scores it
+    # (the simpler one within the tie margin may not be best_learnt), else of best_learnt
+    compared = value_model if value_model in LEARNT else learnt
+    gain = _supported_gain(iv, compared, best_baseline) if compared and best_baseline else (float("nan"),) * 3
     row["learnt_gain_spearman"], row["learnt_gain_spearman_lo"], row["learnt_gain_spearman_hi"] = gain
     for c in CANDIDATES:
         for m in CARD_METRICS:
@@ -401,7 +448,8 @@ MODEL_CARD_COLUMNS: dict[str, str] = {
     **_metric_docs("holdout_", "The list's model (value_model)"),
     "best_baseline": "The baseline (`linear` or `rules`) with the highest held-out Spearman.",
     "best_learnt": "The LightGBM candidate (`lightgbm` or `plain_lightgbm`) with the highest held-out Spearman.",
-    "learnt_gain_spearman": "Spearman of best_learnt minus that of best_baseline.",
+    "learnt_gain_spearman": "Spearman of the list's model (value_model) minus that of best_baseline when a "
+    "LightGBM candidate scores the list (the gain the strength rule judges), else of best_learnt.",
     "learnt_gain_spearman_lo": "5th percentile of the paired bootstrap gain (> 0: beats the baseline with support).",
     "learnt_gain_spearman_hi": "95th percentile of the paired bootstrap gain.",
     **_metric_docs("rules_", "The rules baseline"),

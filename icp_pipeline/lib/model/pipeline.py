@@ -13,6 +13,7 @@ import pandas as pd
 from icp_pipeline.lib.model.labels import Labels
 
 from .candidates import BaselineScorer, plain_model
+from .card import SHORT_LABEL
 from .evaluation import value_card, win_card
 from .explain import attribute_importance, shap_matrix
 from .features import build_design_matrix
@@ -158,7 +159,8 @@ def run_models(
     card.update(win)
     if not win["expected_value_uses_win"]:
         notes.append(f"win model not learnt ({win['win_model_reason']}): expected value is not scaled by it")
-    notes.append(f"model card: {card['strength']}; list scored by {chosen}. {card['verdict']}")
+    scored_by = SHORT_LABEL.get(chosen, chosen)  # the candidate in words, not its code
+    notes.append(f"model card: {card['strength']}; list scored by {scored_by}. {card['verdict']}")
     metrics = pd.concat(
         [
             metrics,

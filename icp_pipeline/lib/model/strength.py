@@ -83,12 +83,13 @@ def caution_sentence(strength: ModelStrength | None, rules_used: bool | None = N
     if verdict.lower().startswith(label):  # the card's verdict may open with its own strength
         verdict = verdict[len(label) :].strip()
         verdict = verdict[:1].upper() + verdict[1:]
-    from icp_pipeline.lib.model.card import LABEL  # the model's name in words, not its code
+    from icp_pipeline.lib.model.card import LABEL, explain_once  # the model's name in words, not its code
 
     model = f", {LABEL.get(strength.value_model, strength.value_model)}," if strength.value_model else ""
     first = f"Caution: the model behind these scores{model} {STRENGTH_WORDS[strength.strength]}." + (
         f" {verdict}." if verdict else ""
     )
+    first = explain_once(first)  # the verdict names the model again: its explanation once
     if rules:
         return first + (
             " The tiers therefore follow the team's rules in icp.yaml (accounts matching more of its "

@@ -46,6 +46,9 @@ TARGET_ACCOUNTS_TYPES: dict[str, str] = {
     "top_reasons": "VARCHAR",
     "disqualified_reason": "VARCHAR",
     "override_note": "VARCHAR",
+    "industry_label": "VARCHAR",
+    "money_basis": "VARCHAR",
+    "win_probability_basis": "VARCHAR",
     "icp_version": "VARCHAR",
     "published_at": "TIMESTAMP",
 }

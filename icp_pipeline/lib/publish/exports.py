@@ -21,16 +21,11 @@ from icp_pipeline.lib.publish.export_schema import (
 from icp_pipeline.lib.publish.publish_io import replace_file_atomically
 from icp_pipeline.lib.publish.report import render_report
 from icp_pipeline.lib.publish.report.executive import ACCOUNTS_PER_REP
-from icp_pipeline.lib.publish.tier_money import money_withheld_reason
 from icp_pipeline.lib.warehouse.sql import sql_literal
 
 # The CRM import file's first column: the model-strength caution on every row when the model is weak
 # or none (`model_strength.caution_sentence`), empty otherwise, so a field mapping never changes.
 CAUTION_COLUMN = "model_caution"
-
-# Money columns of the target-account files left empty when the model card says weak or none
-# (`tier_money.money_withheld_reason`); the warehouse table keeps them as the ranking's inputs.
-WITHHELD_MONEY = ("expected_value", "predicted_ltv")
 
 PARQUET_BATCH_ROWS = 250_000
 CSV_OPTIONS = "(format csv, header true)"
@@ -53,11 +48,8 @@ def export_files(con: duckdb.DuckDBPyConnection, export_dir: Path) -> dict[str, 
     strength = read_model_strength(con)
     caution = caution_sentence(strength, tiers_followed_rules(con))
     caution_sql = sql_literal(caution) if caution else "null::varchar"
+    # money columns are already null in the table when the model card says weak or none (withheld_money)
     targets = "icp.target_accounts"
-    if money_withheld_reason(strength) is not None:  # a weak model's point estimates are not money
-        targets = (
-            f"(select * replace ({', '.join(f'null::double as {c}' for c in WITHHELD_MONEY)}) from {targets})"
-        )
     # ordered by the unrounded values of the rows (`t.`), not by the rounded output columns
     crm_rows = (
         f"(select {caution_sql} as {CAUTION_COLUMN}, * from icp.target_accounts "

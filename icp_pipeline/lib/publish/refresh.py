@@ -36,9 +36,20 @@ from icp_pipeline.lib.publish.target_accounts import (
     tier_target_accounts,
 )
 from icp_pipeline.lib.publish.tier_changes import CHANGE_SOURCE_COLUMNS, build_tier_changes
-from icp_pipeline.lib.publish.tier_money import observed_value_by_tier, win_model_learnt, with_tier_money
+from icp_pipeline.lib.publish.tier_money import (
+    money_withheld_reason,
+    observed_value_by_tier,
+    win_model_learnt,
+    with_tier_money,
+)
 from icp_pipeline.lib.publish.tier_validation import build_tier_validation
 from icp_pipeline.lib.publish.tiering import tier_summary
+from icp_pipeline.lib.publish.withheld_money import (
+    read_win_basis,
+    with_money_basis,
+    with_win_probability_basis,
+    withhold_history_money,
+)
 from icp_pipeline.lib.warehouse.connection import table_exists
 from icp_pipeline.lib.warehouse.frames import read_frame
 from icp_pipeline.lib.warehouse.sql import quote_ident
@@ -160,6 +171,20 @@ def _tier_summary(
     return with_tier_money(tier_summary(targets), observed, strength, win_learnt=win_model_learnt(con))
 
 
+def importance_in_words(importance: pd.DataFrame, labels) -> pd.DataFrame:
+    """model.attribute_importance as people read it: a `label` per attribute (its catalog label) and
+    every attribute column name in `summary` and `excluded_reason` replaced by its label
+    (`report.formatting.in_words_column`, as the report words them); `attribute` keeps the name."""
+    from icp_pipeline.lib.publish.report.formatting import in_words_column
+
+    out = importance.copy()
+    out["label"] = [labels.label(a) for a in out["attribute"].astype(str)]
+    for column in ("summary", "excluded_reason"):
+        if column in out.columns:
+            out[column] = in_words_column(out[column].astype(object), labels)
+    return out
+
+
 def build_published_frames(
     con: duckdb.DuckDBPyConnection,
     config: IcpConfig,
@@ -228,9 +253,15 @@ def build_published_frames(
         landing_tables=_landing_tables(con),
     )
     targets.attrs.pop("tiering", None)  # not a table property: kept out of the published frame
+    strength = read_model_strength(con, schemas=("model",))
+    row = withhold_history_money(row, strength)  # after tier_changes read this refresh's scale
     frames = {
-        "target_accounts": targets,
-        "attribute_importance": importance,
+        # money columns null when the model card says weak or none (every builder below has read them)
+        # win_probability null when the win model was not learnt (a constant prior), with its basis
+        "target_accounts": with_win_probability_basis(
+            with_money_basis(targets, "target_accounts", strength), read_win_basis(con)
+        ),
+        "attribute_importance": importance_in_words(importance, labels),
         "model_metrics": metrics,
         "model_card": model_card_frame(con),
         "tier_summary": _tier_summary(con, targets, features, value_col, feature_row),
@@ -238,7 +269,18 @@ def build_published_frames(
         "icp_profile": profile,
         "segments": segments,
         "hypothesis_results": hypotheses,
-        "expansion_accounts": build_expansion_accounts(targets, features, value_col, feature_row),
+        "expansion_accounts": with_money_basis(
+            build_expansion_accounts(
+                # a weak or none model's headroom is withheld and does not order the list either
+                targets,
+                features,
+                value_col,
+                feature_row,
+                use_headroom=money_withheld_reason(strength) is None,
+            ),
+            "expansion_accounts",
+            strength,
+        ),
         "tier_validation": build_tier_validation(
             read_frame(con, "select * from model.holdout_predictions"),
             config.tiers,

@@ -41,12 +41,15 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "candidate's expected value. When the model's strength is `none` and tiers follow the icp.yaml "
             "rules (refresh_history.tier_basis), the percentile rank of the rule score, ties by the model's score.",
             "expected_value": "win_probability × predicted_ltv, in reporting currency; predicted_ltv alone when "
-            "the win model was not learnt (icp.model_card.win_model_status). A model estimate that orders the "
-            "list; when the model card rates the model weak or none it is not evidence of money: the "
-            "target_accounts export files leave it (and predicted_ltv) empty, and icp.tier_summary withholds it.",
-            "predicted_ltv": "Predicted value to the seller if the account buys (the configured value label).",
-            "win_probability": "Predicted probability that a deal with the account is won; a constant prior "
-            "when the win model was not learnt.",
+            "the win model was not learnt (icp.model_card.win_model_status). Null (withheld) when the model "
+            "card rates the model weak or none: a weak model's point estimate is not evidence of money "
+            "(money_basis says why; the list's order is still icp_score's, and icp.tier_summary gives each "
+            "tier's observed customer value instead).",
+            "predicted_ltv": "Predicted value to the seller if the account buys (the configured value label); "
+            "null (withheld) like expected_value when the model card rates the model weak or none.",
+            "win_probability": "Predicted probability that a deal with the account is won; null (withheld) "
+            "when the win model was not learnt (icp.model_card.win_model_status): a constant prior is no "
+            "figure about the account (win_probability_basis says why).",
             "tier": "`Tier 1`, `Tier 2`, `Tier 3` or `Disqualified`. Cut-offs are set over prospects; "
             "customers get the tier their score reaches but never count toward a prospect tier's quota.",
             "segment": "The segment profile the account belongs to (see icp.segments).",
@@ -56,6 +59,15 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "`Rule: none matched`).",
             "disqualified_reason": "Why the account is Disqualified; null otherwise.",
             "override_note": "Who overrode the account's tier (icp.yaml `overrides`) and why; null otherwise.",
+            "industry_label": "The industry as people read it (`financial_services` → `Financial services`; "
+            "the wording of reasons and segment names, lib/model/labels.py `readable_value`), beside the "
+            "`industry` code that filters and joins use.",
+            "money_basis": "What expected_value and predicted_ltv rest on (`expected value of the model (rated "
+            "strong)`), or why they are withheld (`withheld: ...`, model weak or none); the same on every row "
+            "and as icp.tier_summary.money_basis (lib/publish/withheld_money.py).",
+            "win_probability_basis": "What win_probability rests on (`win model learnt ...`), or why it is "
+            "withheld (`withheld: the win model was not learnt (<icp.model_card.win_model_reason>) ...`); the "
+            "same on every row (lib/publish/withheld_money.py).",
         },
     ),
     "attribute_importance": PublishedTable(
@@ -66,7 +78,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "rank": "1 = strongest.",
             "importance": "Mean |SHAP| of the value model, in value units (reporting currency).",
             "direction": "`+` raises value, `-` lowers it, `mixed` depends on the level.",
-            "summary": "One sentence with a realised figure, e.g. median value of accounts with it vs the rest.",
+            "summary": "One sentence with a realised figure, e.g. median value of accounts with it vs the rest; "
+            "attributes named by their labels.",
             "customers_with_attribute": "Customers for which the attribute is known (non-missing).",
             "rank_low": "10th percentile of the rank over bootstrap refits (a stable rank has a narrow interval).",
             "rank_high": "90th percentile of the rank over bootstrap refits.",
@@ -81,6 +94,7 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "group_members": "Every attribute of the group, representative first, comma separated.",
             "treatment": "How an identifier-like number (an industry or postal code) was used: as a category "
             "(of its leading digits when there are many codes); null for ordinary attributes.",
+            "label": "The attribute as people read it (marts.attribute_catalog.label, else its naming rule).",
         },
     ),
     "model_metrics": PublishedTable(
@@ -192,8 +206,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "value_lift": "median_value_inside / median_value_outside.",
             "win_rate_lift": "win_rate_inside / win_rate_outside.",
             "lift": "The lift of the hypothesis' metric.",
-            "lift_ci_low": "Lower end of the bootstrap 95 % interval of lift.",
-            "lift_ci_high": "Upper end of the bootstrap 95 % interval of lift.",
+            "lift_ci_low": "Lower end of the bootstrap 90 % interval of lift (90 %: the level of every published interval).",
+            "lift_ci_high": "Upper end of the bootstrap 90 % interval of lift.",
             "verdict": "supported, contradicted, inconclusive, or `not testable on this data` (the filter "
             "names an attribute the data do not have and resembling none they have).",
             "explanation": "The verdict in words a sales leader reads.",
@@ -207,14 +221,21 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "crm_account_id": "CRM account id (a Salesforce id in its 15-character form).",
             "account_name": "Company name.",
             "realised_value": "The configured value label realised so far.",
-            "predicted_ltv": "What the model expects an account like this to be worth.",
+            "predicted_ltv": "What the model expects an account like this to be worth; null (withheld) when "
+            "the model card rates the model weak or none (money_basis).",
             "headroom": "What the account is likely to add: predicted_ltv − realised_value, a negative "
-            "realised value counted as 0, floored at 0 (a loss never raises it).",
+            "realised value counted as 0, floored at 0 (a loss never raises it). Null (withheld) with "
+            "predicted_ltv; expansion_rank keeps the order it gave.",
             "expansion_basis": "The account's group: `headroom`, `no headroom: realised value at or above "
-            "the prediction` (ranked by realised value) or `loss-making: realised value below zero` (last).",
-            "expansion_rank": "1 = first: most headroom; ties by expected value, then account key.",
+            "the prediction` (ranked by realised value) or `loss-making: realised value below zero` (last); "
+            "when the model card rates the model weak or none, `by realised value: ...` (its headroom orders "
+            "nothing) or loss-making (lib/icp/expansion.py).",
+            "expansion_rank": "1 = first: most headroom (model weak or none: highest realised value); ties "
+            "by expected value, then account key.",
             "icp_score": "ICP score.",
             "top_reasons": "Reasons from the account's SHAP values.",
+            "money_basis": "What predicted_ltv and headroom rest on, or why they are withheld (as in "
+            "icp.target_accounts.money_basis).",
         },
     ),
     "tier_validation": PublishedTable(
@@ -243,8 +264,8 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "check": "campaign or leads.",
             "metric": "What is measured.",
             "value": "The measured value.",
-            "ci_low": "Lower end of the 95 % interval (where defined).",
-            "ci_high": "Upper end of the 95 % interval (where defined).",
+            "ci_low": "Lower end of the 90 % interval (where defined; Wilson for rates, log-normal for their ratio).",
+            "ci_high": "Upper end of the 90 % interval (where defined).",
             "n": "Observations behind the figure.",
             "note": "Caveats, or why the figure could not be computed.",
         },
@@ -274,12 +295,14 @@ PUBLISHED_TABLES: dict[str, PublishedTable] = {
             "tier_policy": "The tier policy used.",
             "tier_basis": "What ranked the accounts into tiers: `expected value` (quantile and capacity "
             "policies), `icp_score` (threshold policy) or `icp.yaml rules` (the model's strength is `none`).",
-            "tier1_cutoff": "Minimum expected value (or icp_score) of Tier 1 in this refresh; null under rules.",
-            "tier2_cutoff": "Minimum expected value (or icp_score) of Tier 2 in this refresh; null under rules.",
+            "tier1_cutoff": "Minimum expected value (or icp_score) of Tier 1 in this refresh; null under rules, and "
+            "null (withheld) when it is an expected value and the model card rates the model weak or none.",
+            "tier2_cutoff": "Minimum expected value (or icp_score) of Tier 2 in this refresh; null as tier1_cutoff.",
             "tier1_cutoff_relative": "The Tier 1 cut-off in relative value (expected value / value_scale): "
             "the unit frozen between refreshes, which does not drift with the data's scale.",
             "tier2_cutoff_relative": "The Tier 2 cut-off in relative value.",
-            "value_scale": "Median positive expected value of the ranked accounts (prospects, or all when "
+            "value_scale": "Null (withheld) when the model card rates the model weak or none; else the "
+            "median positive expected value of the ranked accounts (prospects, or all when "
             "there are none or include_customers is set) in this refresh.",
             "reference_quantiles": "JSON: the 101 percentiles of the ranked accounts' relative values at "
             "the baseline refresh, against which distribution shift is measured.",

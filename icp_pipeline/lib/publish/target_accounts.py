@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 from icp_pipeline.lib.config.icp import IcpConfig
 from icp_pipeline.lib.icp.overrides import settle_tiers
 from icp_pipeline.lib.icp.rules import rules_icp_score
+from icp_pipeline.lib.model.labels import readable_value
 from icp_pipeline.lib.publish.tables import PUBLISHED_TABLES
 from icp_pipeline.lib.publish.tier_baseline import Baseline, rules_tiers, tier_refresh
 
@@ -25,7 +26,13 @@ TARGET_SOURCE_SQL = """
     order by (s.icp_score is null or isnan(s.icp_score)), s.icp_score desc,
         s.expected_value desc nulls last, f.account_key asc nulls last
 """
-TARGET_COLUMNS = list(PUBLISHED_TABLES["target_accounts"].columns)
+# the builder's columns; `withheld_money.with_money_basis` and `.with_win_probability_basis` add
+# money_basis and win_probability_basis at publication
+TARGET_COLUMNS = [
+    c
+    for c in PUBLISHED_TABLES["target_accounts"].columns
+    if c not in ("money_basis", "win_probability_basis")
+]
 
 
 def tier_target_accounts(
@@ -97,10 +104,19 @@ def build_target_accounts(
     `features`, as `build_segments` returns it). `attrs["tiering"]` is kept."""
     feature_row = tiered["_feature_row"].to_numpy()
     tiered["segment"] = segments_of(tiered, features, assignment, feature_row)
+    tiered["industry_label"] = industry_labels(tiered["industry"])
     outcome = tiered.attrs.get("tiering")
     targets = tiered[TARGET_COLUMNS]  # already in published order
     targets.attrs["tiering"] = outcome
     return targets
+
+
+def industry_labels(industry: pd.Series) -> pd.Series:
+    """Each industry code as people read it (`readable_value`: 'financial_services' -> 'Financial
+    services'), worded once per distinct code; missing stays missing."""
+    codes = industry.astype(object).where(industry.notna(), None)
+    words = {code: readable_value(code) for code in pd.unique(codes.dropna())}
+    return codes.map(words).astype(object).where(codes.notna(), None)
 
 
 def in_rules_order(scored: pd.DataFrame, rules: np.ndarray, feature_row: np.ndarray) -> pd.DataFrame:

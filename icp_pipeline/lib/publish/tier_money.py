@@ -39,15 +39,27 @@ def money_withheld_reason(strength: ModelStrength | None) -> str | None:
     """Why the model's expected values are not shown as money (None: they may be)."""
     if strength is None or strength.strength not in WEAK:
         return None
-    from icp_pipeline.lib.model.card import LABEL
+    from icp_pipeline.lib.model.card import SHORT_LABEL  # a table value: no nested brackets
 
-    model = f" ({LABEL.get(strength.value_model, strength.value_model)})" if strength.value_model else ""
+    model = (
+        f" ({SHORT_LABEL.get(strength.value_model, strength.value_model)})" if strength.value_model else ""
+    )
     from icp_pipeline.lib.model.strength import STRENGTH_WORDS
 
     return (
         f"withheld: on the model card the value model{model} {STRENGTH_WORDS[strength.strength]}, so its "
         "expected values are not evidence of money; the observed value of each tier's customers is given instead"
     )
+
+
+def money_basis(strength: ModelStrength | None) -> str:
+    """What the model's money figures rest on: `money_withheld_reason` when the model is weak or none,
+    else 'expected value of the model' with its rating (icp.tier_summary, icp.target_accounts and
+    icp.expansion_accounts `money_basis`)."""
+    reason = money_withheld_reason(strength)
+    if reason is not None:
+        return reason
+    return "expected value of the model" + (f" (rated {strength.strength})" if strength is not None else "")
 
 
 def mean_interval(values: np.ndarray, level: float = LEVEL, seed: int = 0) -> tuple[float, float, float]:
@@ -102,14 +114,9 @@ def with_tier_money(
     if not win_learnt:
         out["avg_win_probability"] = np.nan
     out["customers_with_value"] = out["customers_with_value"].fillna(0).astype("int64")
-    reason = money_withheld_reason(strength)
-    if reason is not None:
+    if money_withheld_reason(strength) is not None:
         out["total_expected_value"] = np.nan
-        out["money_basis"] = reason
-    else:
-        out["money_basis"] = "expected value of the model" + (
-            f" (rated {strength.strength})" if strength is not None else ""
-        )
+    out["money_basis"] = money_basis(strength)
     return out
 
 

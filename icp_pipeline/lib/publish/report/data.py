@@ -43,6 +43,7 @@ class ReportData:
     targets: pd.DataFrame  # the ranked list: prospects, or customers when there are none
     tables: dict[str, pd.DataFrame]
     holdout: pd.DataFrame  # model.holdout_predictions (empty when absent)
+    first_refresh: bool = False  # no account has a previous tier: nothing to compare with
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -127,4 +128,6 @@ def load_report_data(con: duckdb.DuckDBPyConnection, currency: str | None = None
         targets=targets,
         tables=tables,
         holdout=holdout,
+        first_refresh="tier_changes" in present
+        and not con.execute("select count(previous_tier) from icp.tier_changes").fetchone()[0],
     )

@@ -16,12 +16,14 @@ from .data import ReportData
 from .formatting import esc, format_money, format_number, in_words, pct, table
 
 # What each strength means for using the list (docs/model-card.md has the rule behind each).
+# The simple baselines are a linear model and a count of attributes above the customer median
+# (lib/model/card.py): "simple baselines", not "simple rules", which would name only one of them.
 MEANING = {
     "strong": "work the list top-down: Tier 1 accounts are worth markedly more than the rest, "
-    "and the ranking beats simple rules with statistical support.",
+    "and the ranking beats the simple baselines with statistical support.",
     "moderate": "use the tiers to prioritise, but let reps judge within a tier: the ranking works "
-    "yet is not clearly better than simple rules.",
-    "weak": "treat the list as a hint, not a plan: the scores are barely better than simple rules.",
+    "but is not clearly ahead of the simple baselines or has a wide margin of error.",
+    "weak": "treat the list as a hint, not a plan: the scores are not clearly better than simple baselines.",
     "none": "do not rank by the scores: there is no evidence they beat chance, so the tiers follow "
     "the team's rules in icp.yaml.",
 }
@@ -41,9 +43,10 @@ def verdict_sentence(data: ReportData) -> str:
     if strength is None:
         return "No model card was published with this refresh: how far to trust the ranking is unknown."
     level = strength.strength if strength.strength in MEANING else "weak"
+    meaning = MEANING[level][:1].upper() + MEANING[level][1:]  # its own sentence: one colon per sentence
     if level == "none":  # 'none' is a rating, not an adjective: "the evidence ... is none" says nothing
-        return f"There is no evidence behind this list's ranking: {MEANING[level]}"
-    return f"The evidence behind this list is {level}: {MEANING[level]}"
+        return f"There is no evidence behind this list's ranking. {meaning}"
+    return f"The evidence behind this list is {level}. {meaning}"
 
 
 def card_verdict(data: ReportData) -> str:
@@ -132,7 +135,7 @@ def observed_value_text(part: pd.DataFrame, currency: str | None) -> str:
 
 def top_accounts(data: ReportData) -> pd.DataFrame:
     """The top 25 ranked prospects with their reasons in words; without prospects, the first 25 of
-    the expansion list (icp.expansion_accounts: headroom first)."""
+    the expansion list (icp.expansion_accounts, in expansion_rank order)."""
     top = data.targets
     if top.empty:
         return pd.DataFrame()
@@ -157,6 +160,8 @@ def top_accounts(data: ReportData) -> pd.DataFrame:
 def changes_html(data: ReportData, limit: int = 10) -> str:
     """What changed since the last refresh (icp.tier_changes): counts by move and the first accounts."""
     moved = data.changes
+    if data.first_refresh:  # every account is new: "no account changed tier" would claim a comparison
+        return "<p>This is the first refresh: there is no earlier list to compare with.</p>"
     if moved.empty:
         return "<p>No account changed tier since the last refresh.</p>"
     order = {"Tier 1": 1, "Tier 2": 2, "Tier 3": 3, "Disqualified": 4}

@@ -119,7 +119,7 @@ def _validation_table(data: ReportData) -> str:
             "Check": v["check"],
             "What is measured": v["metric"].str.replace("_", " "),
             "Value": v["value"],
-            "95 % interval": [
+            "90 % interval": [
                 "" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f} to {hi:.2f}"
                 for lo, hi in zip(v["ci_low"], v["ci_high"], strict=True)
             ],
@@ -148,6 +148,17 @@ def _executive(data: ReportData, accounts_per_rep: int) -> str:
         + changes_html(data)
         + f"<p class='muted' id='coverage'><b>Data coverage:</b> {esc(coverage_line(data))}</p></section>"
     )
+
+
+def _how_scores_rank(data: ReportData) -> str:
+    """What orders the list, true to this refresh: the icp.yaml rules when the tiers followed them
+    (model strength none), else expected value."""
+    if data.rules_used:
+        return (
+            "Scores rank accounts by the team's rules in icp.yaml (accounts matching more of them first), "
+            "ties by the model's score: the model showed no evidence that it ranks accounts."
+        )
+    return "Scores rank accounts by expected value = win probability × predicted value."
 
 
 def render_report(con: duckdb.DuckDBPyConnection, accounts_per_rep: int = ACCOUNTS_PER_REP) -> str:
@@ -187,7 +198,7 @@ def render_report(con: duckdb.DuckDBPyConnection, accounts_per_rep: int = ACCOUN
         else "",
         "<h2>The team's beliefs, tested</h2>" + _hypotheses(data.hypotheses, data.labels),
         "<h2>Caveats</h2>" + _exclusions(data),
-        "<p class='muted'>Scores rank accounts by expected value = win probability × predicted value. "
+        f"<p class='muted'>{esc(_how_scores_rank(data))} "
         "Attribute effects are associations learned from your customers, not proof of cause.</p>",
     ]
     body = "\n".join(p for p in parts if p)
