@@ -30,8 +30,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from data import ensure_data  # noqa: E402
 from measure import Measured, run_measured  # noqa: E402
+
+from data import ensure_data  # noqa: E402
 
 STAGES = ["extract", "dbt", "model", "publish"]
 PANDAS_STAGES = {"extract": "extract", "dbt": "transform", "model": "model", "publish": "publish"}
