@@ -74,7 +74,21 @@ def _assert_prioritised_list(run: PipelineRun, n_accounts: int) -> None:
     assert targets["is_customer"].all()  # every account of these exports is a customer
     # no prospects, yet the list is tiered by score rather than one flat tier
     assert targets["tier"].isin(TIERS).all()
-    assert set(targets["tier"]) == set(TIERS)
+    if "Tier 1" in set(targets["tier"]):
+        assert set(targets["tier"]) == set(TIERS)
+    else:  # accounts tied at the top are never split by name (tiering.tie_boundary): when the top
+        # tie is larger than Tier 1's quota (10 %) and mostly below it, Tier 1 stays empty, and the
+        # tier_sizes_match_policy check reports the deviation
+        top = targets["icp_score"].max()
+        assert (targets["icp_score"] == top).sum() > 2 * round(0.10 * n_accounts)
+        assert set(targets["tier"]) == {"Tier 2", "Tier 3"}
+        sizes = [
+            e
+            for e in run.result.get_asset_check_evaluations()
+            if e.check_name == "tier_sizes_match_policy"
+        ]
+        assert sizes and not sizes[0].passed
+        assert "Tier 1 holds 0 of" in sizes[0].description
     by_score = targets.sort_values("icp_score", ascending=False)
     tier_rank = by_score["tier"].map(TIERS.index)
     assert tier_rank.is_monotonic_increasing
@@ -178,7 +192,12 @@ def test_aws_saas_sales_invoice_lines_run_and_rank_their_customers(aws):
 
     importance = aws.query("select * from icp.attribute_importance where rank is not null order by rank")
     assert len(importance) >= 3
-    assert {"x__segment", "x__region", "x__subregion"} <= set(importance["attribute"])
+    # each extra column is ranked itself or through the group that carries the same information
+    # (x__region is a function of the country once an account's location comes from one row)
+    ranked_or_grouped = set(importance["attribute"]) | {
+        member.strip() for members in importance["group_members"].dropna() for member in members.split(",")
+    }
+    assert {"x__segment", "x__region", "x__subregion"} <= ranked_or_grouped
     # order-line columns never became attributes of the account
     assert not set(importance["attribute"]) & {"x__sales", "x__profit", "x__quantity", "x__row_id"}
 
