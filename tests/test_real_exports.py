@@ -83,9 +83,7 @@ def _assert_prioritised_list(run: PipelineRun, n_accounts: int) -> None:
         assert (targets["icp_score"] == top).sum() > 2 * round(0.10 * n_accounts)
         assert set(targets["tier"]) == {"Tier 2", "Tier 3"}
         sizes = [
-            e
-            for e in run.result.get_asset_check_evaluations()
-            if e.check_name == "tier_sizes_match_policy"
+            e for e in run.result.get_asset_check_evaluations() if e.check_name == "tier_sizes_match_policy"
         ]
         assert sizes and not sizes[0].passed
         assert "Tier 1 holds 0 of" in sizes[0].description
