@@ -39,7 +39,6 @@ from icp_pipeline.lib.publish.tier_changes import CHANGE_SOURCE_COLUMNS, build_t
 from icp_pipeline.lib.publish.tier_money import (
     money_withheld_reason,
     observed_value_by_tier,
-    win_model_learnt,
     with_tier_money,
 )
 from icp_pipeline.lib.publish.tier_validation import build_tier_validation
@@ -168,7 +167,7 @@ def _tier_summary(
         targets["tier"].to_numpy(dtype=object), targets["is_customer"].to_numpy(dtype=bool), value
     )
     strength = read_model_strength(con, schemas=("model",))
-    return with_tier_money(tier_summary(targets), observed, strength, win_learnt=win_model_learnt(con))
+    return with_tier_money(tier_summary(targets), observed, strength, win_learnt=read_win_basis(con).learnt)
 
 
 def importance_in_words(importance: pd.DataFrame, labels) -> pd.DataFrame:

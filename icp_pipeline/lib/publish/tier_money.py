@@ -156,15 +156,3 @@ def tier_money_lines(con: duckdb.DuckDBPyConnection, currency: str | None = None
         who = "customer" if n == 1 else "customers"
         lines.append(f"  {tier}: {format_money(mean, currency)} per customer ({n:,} {who}{interval})")
     return TierMoneyLines(True, lines)
-
-
-def win_model_learnt(con: duckdb.DuckDBPyConnection) -> bool:
-    """False when the latest `model.model_card` says the win model was not learnt (True otherwise)."""
-    from icp_pipeline.lib.warehouse.connection import table_exists
-
-    if not table_exists(con, "model", "model_card"):
-        return True
-    if "win_model_status" not in {r[0] for r in con.execute("describe model.model_card").fetchall()}:
-        return True
-    row = con.execute("select win_model_status from model.model_card order by rowid desc limit 1").fetchone()
-    return not (row and row[0] == "not_learnt")

@@ -58,7 +58,7 @@ class WinBasis:
 
 def read_win_basis(con: duckdb.DuckDBPyConnection) -> WinBasis:
     """The latest `model.model_card` row's win model status and reason (learnt when there is no card
-    or no `win_model_status` column, as `tier_money.win_model_learnt`)."""
+    or no `win_model_status` column); the one reader of it (tier summary and target accounts)."""
     from icp_pipeline.lib.warehouse.connection import table_exists
 
     if not table_exists(con, "model", "model_card"):
