@@ -22,9 +22,8 @@ database, is 1 per load: the loads, not DuckDB's operators, share the cores.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import TypeVar
 
 import duckdb
@@ -34,6 +33,7 @@ from icp_pipeline.lib.landing.quarantine import (
     ensure_load_log_table,
     ensure_quarantine_table,
 )
+from icp_pipeline.lib.landing.writing import single_threaded
 from icp_pipeline.lib.warehouse.sql import sql_literal
 
 EXTRACT_THREADS_ENV = "ICP_EXTRACT_THREADS"
@@ -64,17 +64,6 @@ def prepare_shared_tables(con: duckdb.DuckDBPyConnection) -> None:
     ensure_load_log_table(con)
 
 
-@contextmanager
-def duckdb_threads(con: duckdb.DuckDBPyConnection, n: int) -> Iterator[None]:
-    """DuckDB's (database-wide) `threads` setting set to `n` for the block, then restored."""
-    before = con.execute("select current_setting('threads')").fetchone()[0]
-    con.execute(f"set threads = {int(n)}")
-    try:
-        yield
-    finally:
-        con.execute(f"set threads = {int(before)}")
-
-
 def run_on_cursors(
     con: duckdb.DuckDBPyConnection,
     tasks: Sequence[tuple[str, Callable[[duckdb.DuckDBPyConnection], T]]],
@@ -99,7 +88,7 @@ def run_on_cursors(
             except Exception as exc:  # noqa: BLE001 - returned to the caller, which raises it
                 results[name] = exc
         return results
-    with duckdb_threads(con, 1), ThreadPoolExecutor(threads, thread_name_prefix="icp-extract") as pool:
+    with single_threaded(con), ThreadPoolExecutor(threads, thread_name_prefix="icp-extract") as pool:
         futures = [(name, pool.submit(run, task)) for name, task in tasks]
         for name, future in futures:
             error = future.exception()
